@@ -1,0 +1,378 @@
+"""The command line (``../shared/spec/cli.md``): the headless face of the same core as the app.
+
+Every command is a function ``cmd_<name>(args) -> int`` registered in :func:`build_parser`.
+Known errors (:class:`~hrvdesk.domain.errors.HrvError`) are printed as one translated
+sentence on stderr with their exit code; anything else is a bug and says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import getpass
+import json
+import os
+import sys
+import traceback
+from pathlib import Path
+
+from hrvdesk import __version__, i18n
+from hrvdesk.domain.errors import AuthenticationError, HrvError, UsageError, ValidationError
+from hrvdesk.i18n import _
+
+ENV_USER = "HRVDESK_USER"
+ENV_PASSPHRASE = "HRVDESK_PASSPHRASE"
+ENV_NEW_PASSPHRASE = "HRVDESK_NEW_PASSPHRASE"
+
+
+# --- credentials ------------------------------------------------------------------------
+
+
+def _ask(prompt: str) -> str:
+    if not sys.stdin or not sys.stdin.isatty():
+        raise AuthenticationError(_("No passphrase given: set {var} or run the command in a terminal.")
+                                  .format(var=ENV_PASSPHRASE))
+    return getpass.getpass(prompt)
+
+
+def passphrase() -> str:
+    value = os.environ.get(ENV_PASSPHRASE)
+    return value if value is not None else _ask(_("Passphrase: "))
+
+
+def new_passphrase() -> str:
+    value = os.environ.get(ENV_NEW_PASSPHRASE)
+    if value is not None:
+        return value
+    first = _ask(_("New passphrase: "))
+    if first != _ask(_("Repeat the new passphrase: ")):
+        raise ValidationError.single(_("The two passphrases differ."))
+    return first
+
+
+def user_of(args) -> str:
+    user = args.user or os.environ.get(ENV_USER)
+    if not user:
+        raise UsageError(_("Say who you are with --user NAME or the {var} environment variable.")
+                         .format(var=ENV_USER))
+    return user
+
+
+def open_db(args):
+    from hrvdesk.store.database import Database
+
+    return Database.open(args.db, user_of(args), passphrase())
+
+
+def print_json(obj) -> None:
+    print(json.dumps(obj, ensure_ascii=False, indent=1))
+
+
+# --- commands ---------------------------------------------------------------------------
+
+
+def cmd_init(args) -> int:
+    from hrvdesk.store.database import Database
+
+    with Database.create(args.db, user_of(args), new_passphrase()):
+        pass
+    print(_("Created {file} with {user} as administrator.").format(file=args.db, user=user_of(args)))
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from hrvdesk.store.demo import create_demo
+
+    secret = os.environ.get(ENV_NEW_PASSPHRASE) or os.environ.get(ENV_PASSPHRASE) or new_passphrase()
+    with create_demo(args.db, user_of(args), secret, seed=args.seed, scale=args.scale) as db:
+        summary = db.conn.execute("SELECT count(*) FROM users").fetchone()[0]
+    print(_("Created the demo database {file} ({n} users, fictitious data).").format(file=args.db, n=summary))
+    return 0
+
+
+def cmd_check(args) -> int:
+    from hrvdesk.store.maintenance import check
+
+    report, db = check(args.db, user_of(args), passphrase())
+    if db is not None:
+        db.close()
+    for item in report.items:
+        mark = "OK " if item.ok else "ERR"
+        print(f"{mark} {item.name}: {item.detail}")
+    if not report.ok:
+        print(_("{file} failed the check; nothing was changed. Restore it from a backup.")
+              .format(file=Path(args.db).name), file=sys.stderr)
+        return 4
+    print(_("All checks passed."))
+    return 0
+
+
+def cmd_backup(args) -> int:
+    from hrvdesk.store.maintenance import backup
+
+    with open_db(args) as db:
+        backup(db, args.out)
+    print(_("Backup written and verified: {file}").format(file=args.out))
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from hrvdesk.store.maintenance import BEFORE_RESTORE, restore
+
+    with restore(getattr(args, "from"), args.db, user_of(args), passphrase()):
+        pass
+    print(_("Restored {file} from {backup}; the previous file is kept as {old}.").format(
+        file=args.db, backup=getattr(args, "from"), old=Path(args.db).name + BEFORE_RESTORE))
+    return 0
+
+
+def cmd_passwd(args) -> int:
+    from hrvdesk.store.users import change_passphrase
+
+    with open_db(args) as db:
+        change_passphrase(db, new_passphrase())
+    print(_("Passphrase changed."))
+    return 0
+
+
+def cmd_user_add(args) -> int:
+    from hrvdesk.store.users import add_user
+
+    from hrvdesk.domain.roles import Permission
+
+    with open_db(args) as db:
+        db.require(Permission.MANAGE_USERS, what=_("add a user"))  # before asking for a passphrase
+        add_user(db, args.name, args.role, new_passphrase(), args.administration)
+    print(_("User {name} added.").format(name=args.name))
+    return 0
+
+
+def cmd_user_remove(args) -> int:
+    from hrvdesk.store.users import remove_user
+
+    with open_db(args) as db:
+        remove_user(db, args.name)
+    print(_("User {name} removed.").format(name=args.name))
+    return 0
+
+
+def cmd_user_list(args) -> int:
+    from hrvdesk.store.users import list_users
+
+    with open_db(args) as db:
+        users = list_users(db)
+    if args.json:
+        print_json([u.to_json() for u in users])
+    else:
+        for u in users:
+            print(f"{u.name}\t{u.role.label}\t{u.administration or ''}")
+    return 0
+
+
+def cmd_audit(args) -> int:
+    from hrvdesk.domain.roles import Permission
+    from hrvdesk.store import audit
+
+    with open_db(args) as db:
+        db.require(Permission.VIEW_AUDIT, what=_("read the audit log"))
+        chain = audit.verify(db.conn) if args.verify else None
+        entries = audit.entries(db.conn)
+    if args.json:
+        out = {"entries": [{"seq": e.seq, "at": e.at, "user": e.user, "action": e.action,
+                            "target": e.target, "fields": list(e.fields), "detail": e.detail}
+                           for e in reversed(entries)]}
+        if chain is not None:
+            out["verified"] = chain.ok
+            out["problem"] = chain.problem
+        print_json(out)
+    else:
+        for e in reversed(entries):
+            fields = ", ".join(e.fields)
+            print(f"{e.seq}\t{e.at}\t{e.user}\t{audit.action_label(e.action)}\t{e.target}\t{fields}")
+    if chain is not None:
+        if not chain.ok:
+            print(chain.problem, file=sys.stderr)
+            return 4
+        print(_("Audit log verified: {n} entries, chain intact.").format(n=chain.entries))
+    return 0
+
+
+def cmd_gui(args) -> int:
+    from hrvdesk.ui.app import run
+
+    return run(db_path=args.database, demo=args.demo)
+
+
+# --- parser -----------------------------------------------------------------------------
+
+
+class Parser(argparse.ArgumentParser):
+    """Usage errors as a translated sentence and exit code 2."""
+
+    def error(self, message: str):
+        raise UsageError(_("Usage error: {detail}. See '{prog} --help'.").format(detail=message, prog=self.prog))
+
+
+def _db_options(p: argparse.ArgumentParser, user: bool = True) -> None:
+    p.add_argument("--db", required=True, metavar="PATH", help=_("the database file"))
+    if user:
+        p.add_argument("--user", metavar="NAME", help=_("your user name (default: ${var})").format(var=ENV_USER))
+
+
+def build_parser() -> Parser:
+    parser = Parser(prog="hrvdesk", description=_(
+        "hrvdesk: coordination of the municipality's work against honour-related violence."))
+    parser.add_argument("--version", action="version", version=f"hrvdesk {__version__}")
+    parser.add_argument("--lang", choices=i18n.LANGUAGES, help=_("language of messages (sv or en)"))
+    parser.add_argument("--demo", action="store_true", help=_("open the app on a fresh demo database"))
+    sub = parser.add_subparsers(dest="command", parser_class=Parser, metavar=_("COMMAND"))
+
+    p = sub.add_parser("init", help=_("create a new encrypted database"))
+    _db_options(p)
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("demo", help=_("create a database with fictitious demo data"))
+    _db_options(p)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--scale", choices=("small", "large"), default="small")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("check", help=_("verify key, integrity, schema and audit chain"))
+    _db_options(p)
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("backup", help=_("write a verified encrypted copy"))
+    _db_options(p)
+    p.add_argument("--out", required=True, metavar="FILE")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help=_("verify a backup and put it in place"))
+    p.add_argument("--from", required=True, metavar="FILE")
+    _db_options(p)
+    p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("passwd", help=_("change your passphrase"))
+    _db_options(p)
+    p.set_defaults(func=cmd_passwd)
+
+    p = sub.add_parser("user", help=_("manage users"))
+    usub = p.add_subparsers(dest="user_command", parser_class=Parser, metavar=_("ACTION"))
+    usub.required = True
+    q = usub.add_parser("add", help=_("add a user"))
+    q.add_argument("name")
+    q.add_argument("--role", required=True, choices=("admin", "editor", "viewer"))
+    q.add_argument("--administration", metavar="CODE")
+    _db_options(q)
+    q.set_defaults(func=cmd_user_add)
+    q = usub.add_parser("remove", help=_("remove a user"))
+    q.add_argument("name")
+    _db_options(q)
+    q.set_defaults(func=cmd_user_remove)
+    q = usub.add_parser("list", help=_("list users and roles"))
+    q.add_argument("--json", action="store_true")
+    _db_options(q)
+    q.set_defaults(func=cmd_user_list)
+
+    p = sub.add_parser("audit", help=_("list or verify the audit log"))
+    _db_options(p)
+    p.add_argument("--verify", action="store_true")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_audit)
+
+    for register in EXTRA_COMMANDS:
+        register(sub)
+    return parser
+
+
+def build_gui_parser() -> Parser:
+    """``hrvdesk [--lang sv|en] [--demo] [DB]``: open the desktop app."""
+    parser = Parser(prog="hrvdesk", add_help=False)
+    parser.add_argument("--lang", choices=i18n.LANGUAGES)
+    parser.add_argument("--demo", action="store_true")
+    parser.add_argument("database", nargs="?", metavar="DB")
+    return parser
+
+
+def _wants_gui(argv: list[str], parser: Parser) -> bool:
+    """No sub-command among the arguments (options and their values skipped)."""
+    commands = set(parser._subparsers._group_actions[0].choices)  # noqa: SLF001 - argparse has no API
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+            continue
+        if arg == "--lang":
+            skip = True
+            continue
+        if arg in ("-h", "--help", "--version"):
+            return False
+        if not arg.startswith("-"):
+            return arg not in commands
+    return True
+
+
+# Later capabilities add their commands here: each entry takes the sub-parser collection.
+EXTRA_COMMANDS: list = []
+
+
+def _language_from_argv(argv: list[str]) -> str | None:
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def _disable_core_dumps() -> None:
+    with contextlib.suppress(ImportError, ValueError, OSError):
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    _disable_core_dumps()
+    i18n.set_language(_language_from_argv(argv) or i18n.language_from_environment())
+    args = None
+    try:
+        parser = build_parser()
+        if _wants_gui(argv, parser):
+            gui_args = build_gui_parser().parse_args(argv)
+            if gui_args.database and not Path(gui_args.database).is_file():
+                parser.error(_("unknown command or file '{name}'").format(name=gui_args.database))
+            return cmd_gui(gui_args)
+        args = parser.parse_args(argv)
+        if getattr(args, "func", None) is None:
+            parser.error(_("a command is required"))
+        return args.func(args)
+    except ValidationError as exc:
+        print(exc.message, file=sys.stderr)
+        if [str(p) for p in exc.problems] != [exc.message]:
+            for problem in exc.problems:
+                print(f"  {problem}", file=sys.stderr)
+        return exc.exit_code
+    except HrvError as exc:
+        print(exc.message, file=sys.stderr)
+        return exc.exit_code
+    except SystemExit as exc:  # --help, --version
+        return int(exc.code or 0)
+    except KeyboardInterrupt:
+        print(_("Interrupted; nothing was changed."), file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: the trace has code locations, never record contents
+        from hrvdesk.store.connection import DatabaseError, classify
+
+        if isinstance(exc, DatabaseError) and getattr(args, "db", None):
+            err = classify(exc, Path(args.db))
+            print(err.message, file=sys.stderr)
+            return err.exit_code
+        print(_("hrvdesk met an internal error (a bug). Please report it with the lines below."),
+              file=sys.stderr)
+        traceback.print_exception(type(exc), None, exc.__traceback__, file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,56 @@
+"""Settings, declared once: key, type, default, limits and a translatable title.
+
+``DATABASE`` settings belong to the installation and live inside the encrypted database
+(the reporting period must be the same for everyone). ``WORKSTATION`` settings belong to
+one person's computer and live in a small settings file; secrets are never settings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hrvdesk.domain.errors import ValidationError
+from hrvdesk.i18n import N_, _
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    type: type
+    default: object
+    title: str           # message id
+    minimum: int | None = None
+    maximum: int | None = None
+    choices: tuple = ()
+
+    def validate(self, value):
+        try:
+            value = self.type(value)
+        except (TypeError, ValueError):
+            raise ValidationError.single(_("Not a valid value."), field=_(self.title)) from None
+        if self.choices and value not in self.choices:
+            raise ValidationError.single(_("Not one of the allowed values."), field=_(self.title))
+        if self.minimum is not None and value < self.minimum:
+            raise ValidationError.single(_("Must be at least {n}.").format(n=self.minimum), field=_(self.title))
+        if self.maximum is not None and value > self.maximum:
+            raise ValidationError.single(_("Must be at most {n}.").format(n=self.maximum), field=_(self.title))
+        return value
+
+
+DATABASE: dict[str, Setting] = {s.key: s for s in (
+    Setting("period_start_month", int, 1, N_("Reporting period starts in month"), 1, 12),
+    Setting("suppression_threshold", int, 3, N_("Suppression threshold for exports"), 3, 10),
+    Setting("retention_years", int, 5, N_("Years before case records are reduced"), 1, 30),
+    Setting("validity_years", int, 3, N_("Years a training counts towards coverage"), 1, 10),
+    Setting("coverage_threshold_percent", int, 80, N_("Coverage that counts as ensured (%)"), 1, 100),
+    Setting("municipality_code", str, "0127", N_("Municipality code")),
+    Setting("municipality_name", str, "Botkyrka", N_("Municipality")),
+)}
+
+WORKSTATION: dict[str, Setting] = {s.key: s for s in (
+    Setting("language", str, "sv", N_("Language"), choices=("sv", "en")),
+    Setting("autolock_minutes", int, 10, N_("Lock after idle minutes"), 1, 240),
+    Setting("backup_folder", str, "", N_("Backup folder")),
+    Setting("backup_reminder_days", int, 7, N_("Remind me when the last backup is older than (days)"), 1, 365),
+    Setting("last_database", str, "", N_("Last database opened")),
+)}

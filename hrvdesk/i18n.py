@@ -1,0 +1,161 @@
+"""The translation layer: every user-visible string goes through here.
+
+Message ids are English. Catalog sources are gettext ``.po`` files in ``i18n/<lang>/``
+(one file per area of the product, merged at load time) and are compiled in memory with
+Babel when a language is chosen. Swedish is the default and the fallback.
+
+Usage::
+
+    from hrvdesk.i18n import _, N_, ngettext
+    raise ValidationError(_("Row {row}: {field} is required.").format(row=3, field="gender"))
+
+``N_`` marks a string for extraction without translating it (module-level constants);
+translate it with ``_()`` where it is shown.
+
+Dates and numbers are formatted with :func:`format_date`, :func:`format_number`,
+:func:`format_percent` and :func:`format_datetime`, which use Babel with the current locale.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import gettext
+import io
+import locale as _locale
+import os
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+from babel import Locale, dates as _bdates, numbers as _bnumbers
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+LANGUAGES: tuple[str, ...] = ("sv", "en")
+DEFAULT_LANGUAGE = "sv"
+_LOCALES = {"sv": "sv_SE", "en": "en_GB"}
+
+_lock = threading.Lock()
+_state = {"lang": DEFAULT_LANGUAGE, "tr": None}
+
+
+def catalog_dir() -> Path:
+    """Where the ``.po`` sources are: inside an installed wheel, or the source tree."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "_i18n", here.parent / "i18n"):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError("translation catalogs not found")
+
+
+def load_catalog(lang: str) -> Catalog:
+    """Merge every ``.po`` file of ``lang`` into one Babel catalog."""
+    merged = Catalog(locale=lang, domain="hrvdesk")
+    folder = catalog_dir() / lang
+    for po in sorted(folder.glob("*.po")):
+        with po.open("rb") as fh:
+            part = read_po(fh, locale=lang)
+        for message in part:
+            if message.id:
+                merged[message.id] = message
+    return merged
+
+
+@lru_cache(maxsize=None)
+def _translations(lang: str) -> gettext.GNUTranslations:
+    buf = io.BytesIO()
+    write_mo(buf, load_catalog(lang))
+    buf.seek(0)
+    return gettext.GNUTranslations(buf)
+
+
+def normalise_language(value: str | None) -> str:
+    """Map ``sv_SE.UTF-8``, ``en-GB`` … to a supported language; fall back to Swedish."""
+    if value:
+        code = value.replace("-", "_").split("_")[0].split(".")[0].lower()
+        if code in LANGUAGES:
+            return code
+    return DEFAULT_LANGUAGE
+
+
+def language_from_environment() -> str:
+    for var in ("HRVDESK_LANG", "LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        value = os.environ.get(var)
+        if value and value not in ("C", "POSIX", "C.UTF-8"):
+            for part in value.split(":"):
+                code = part.replace("-", "_").split("_")[0].split(".")[0].lower()
+                if code in LANGUAGES:
+                    return code
+            return DEFAULT_LANGUAGE
+    try:
+        loc = _locale.getlocale()[0]
+    except ValueError:
+        loc = None
+    return normalise_language(loc)
+
+
+def set_language(lang: str | None) -> str:
+    """Switch the process-wide language; returns the language actually chosen."""
+    chosen = normalise_language(lang)
+    with _lock:
+        _state["lang"] = chosen
+        _state["tr"] = _translations(chosen)
+    return chosen
+
+
+def current_language() -> str:
+    return _state["lang"]
+
+
+def current_locale() -> Locale:
+    return Locale.parse(_LOCALES[current_language()])
+
+
+def _tr() -> gettext.GNUTranslations:
+    if _state["tr"] is None:
+        set_language(_state["lang"])
+    return _state["tr"]
+
+
+def _(message: str) -> str:
+    """Translate ``message`` into the current language."""
+    return _tr().gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _tr().ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for extraction; translate later with ``_()``."""
+    return message
+
+
+# --- locale formatting ----------------------------------------------------------------
+
+
+def format_date(value: _dt.date | None, fmt: str = "medium") -> str:
+    if value is None:
+        return ""
+    return _bdates.format_date(value, format=fmt, locale=current_locale())
+
+
+def format_datetime(value: _dt.datetime | None, fmt: str = "medium") -> str:
+    if value is None:
+        return ""
+    return _bdates.format_datetime(value, format=fmt, locale=current_locale())
+
+
+def format_number(value: int | float) -> str:
+    return _bnumbers.format_decimal(value, locale=current_locale())
+
+
+def format_decimal(value: float, digits: int = 1) -> str:
+    pattern = "#,##0." + "0" * digits if digits else "#,##0"
+    return _bnumbers.format_decimal(value, format=pattern, locale=current_locale())
+
+
+def format_percent(value: float, digits: int = 1) -> str:
+    pattern = "#,##0." + "0" * digits + " %" if digits else "#,##0 %"
+    return _bnumbers.format_percent(value, format=pattern, locale=current_locale())

@@ -1,0 +1,153 @@
+"""The audit log: append-only, hash-chained, inside the encrypted database.
+
+Every entry records who, when and what — for changes the *names* of the changed fields,
+never their values. Each entry's hash covers its own content and the previous entry's
+hash; the newest hash and sequence number are kept in ``meta`` as the chain's head, so
+an edited, inserted or deleted entry (the last one included) breaks verification.
+SQL triggers refuse UPDATE and DELETE on the table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+
+from hrvdesk.i18n import N_, _
+
+GENESIS = "0" * 64
+HEAD_KEY = "audit_head"
+
+# Actions, with their translatable names for the audit viewer and `hrvdesk audit`.
+ACTIONS: dict[str, str] = {
+    "create_database": N_("Database created"),
+    "unlock": N_("Unlocked"),
+    "unlock_failed": N_("Failed unlock"),
+    "lock": N_("Locked"),
+    "view": N_("Record viewed"),
+    "create": N_("Record created"),
+    "update": N_("Record updated"),
+    "delete": N_("Record deleted"),
+    "import": N_("Import"),
+    "export": N_("Export"),
+    "report": N_("Report"),
+    "backup": N_("Backup"),
+    "restore": N_("Restore"),
+    "user_add": N_("User added"),
+    "user_remove": N_("User removed"),
+    "passphrase_change": N_("Passphrase changed"),
+    "settings": N_("Settings changed"),
+    "retention": N_("Retention applied"),
+    "migrate": N_("Database upgraded"),
+    "check": N_("Database checked"),
+}
+
+
+def action_label(action: str) -> str:
+    return _(ACTIONS[action]) if action in ACTIONS else action
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    seq: int
+    at: str
+    user: str
+    action: str
+    target: str
+    fields: tuple[str, ...]
+    detail: dict
+
+    @property
+    def when(self) -> dt.datetime:
+        return dt.datetime.fromisoformat(self.at)
+
+
+def _digest(prev: str, seq: int, at: str, user: str, action: str, target: str,
+            fields: str, detail: str) -> str:
+    body = "\x1f".join([prev, str(seq), at, user, action, target, fields, detail])
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds")
+
+
+def _head(conn) -> tuple[int, str]:
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (HEAD_KEY,)).fetchone()
+    if row is None:
+        return 0, GENESIS
+    seq, digest = row[0].split(":", 1)
+    return int(seq), digest
+
+
+def append(conn, user: str, action: str, target: str = "", fields=(), detail: dict | None = None,
+           at: str | None = None) -> int:
+    """Append one entry (call inside the transaction that makes the change)."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    seq, prev = _head(conn)
+    seq += 1
+    at = at or _now()
+    fields_json = json.dumps(sorted(set(fields)), ensure_ascii=False)
+    detail_json = json.dumps(detail or {}, sort_keys=True, ensure_ascii=False)
+    digest = _digest(prev, seq, at, user, action, target, fields_json, detail_json)
+    conn.execute(
+        "INSERT INTO audit_log(seq, at, user, action, target, fields, detail, prev, hash)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (seq, at, user, action, target, fields_json, detail_json, prev, digest))
+    conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (HEAD_KEY, f"{seq}:{digest}"))
+    return seq
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    ok: bool
+    entries: int
+    problem: str = ""  # translated sentence when not ok
+
+
+def verify(conn) -> ChainReport:
+    """Walk the chain from the first entry; compare the end with the recorded head."""
+    prev, expected_seq, count = GENESIS, 1, 0
+    rows = conn.execute(
+        "SELECT seq, at, user, action, target, fields, detail, prev, hash FROM audit_log ORDER BY seq")
+    for seq, at, user, action, target, fields, detail, stored_prev, digest in rows:
+        if seq != expected_seq:
+            return ChainReport(False, count, _(
+                "The audit log has a gap or an inserted entry at number {seq}.").format(seq=expected_seq))
+        if stored_prev != prev or _digest(prev, seq, at, user, action, target, fields, detail) != digest:
+            return ChainReport(False, count, _(
+                "Audit log entry {seq} has been altered.").format(seq=seq))
+        prev, expected_seq, count = digest, seq + 1, count + 1
+    head_seq, head_digest = _head(conn)
+    if (head_seq, head_digest) != (count, prev if count else GENESIS):
+        return ChainReport(False, count, _(
+            "The audit log ends before its recorded last entry: entries have been removed."))
+    return ChainReport(True, count)
+
+
+def entries(conn, user: str | None = None, action: str | None = None,
+            since: dt.date | None = None, until: dt.date | None = None,
+            limit: int | None = None) -> list[AuditEntry]:
+    """Entries, newest first, filtered by user, action and date (inclusive)."""
+    sql = "SELECT seq, at, user, action, target, fields, detail FROM audit_log WHERE 1=1"
+    params: list = []
+    if user:
+        sql += " AND user = ?"
+        params.append(user)
+    if action:
+        sql += " AND action = ?"
+        params.append(action)
+    if since:
+        sql += " AND substr(at, 1, 10) >= ?"
+        params.append(since.isoformat())
+    if until:
+        sql += " AND substr(at, 1, 10) <= ?"
+        params.append(until.isoformat())
+    sql += " ORDER BY seq DESC"
+    if limit:
+        sql += " LIMIT ?"
+        params.append(limit)
+    return [AuditEntry(seq, at, u, a, t, tuple(json.loads(f)), json.loads(d))
+            for seq, at, u, a, t, f, d in conn.execute(sql, params)]

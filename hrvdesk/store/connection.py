@@ -1,0 +1,87 @@
+"""Opening a SQLCipher 4 file with a raw key, and telling known errors from bugs.
+
+A wrong key and a damaged file look the same to SQLCipher ("file is not a database").
+The key has already been authenticated by its slot when we get here, so that message
+means the file is damaged or belongs to another key file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+
+import sqlcipher3
+from sqlcipher3 import dbapi2
+
+from hrvdesk.domain.errors import DamagedDatabaseError, HrvError
+from hrvdesk.i18n import _
+
+DatabaseError = dbapi2.DatabaseError
+IntegrityError = dbapi2.IntegrityError
+OperationalError = dbapi2.OperationalError
+
+
+def _key_pragma(key: bytes | bytearray) -> str:
+    return "PRAGMA key = \"x'" + bytes(key).hex() + "'\""
+
+
+def connect(path: str | os.PathLike, key: bytes | bytearray, *, readonly: bool = False,
+            create: bool = False) -> dbapi2.Connection:
+    """A keyed connection. ``readonly`` opens with ``mode=ro`` so the file cannot change."""
+    path = Path(path)
+    if not create and not path.is_file():
+        raise DamagedDatabaseError(_("{file} does not exist or is not a file.").format(file=path.name))
+    uri = path.resolve().as_uri() + ("?mode=ro" if readonly else ("?mode=rwc" if create else "?mode=rw"))
+    try:
+        conn = sqlcipher3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    except OperationalError as exc:
+        raise classify(exc, path) from None
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute(_key_pragma(key))
+        conn.execute("PRAGMA temp_store = MEMORY")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except DatabaseError as exc:
+        conn.close()
+        raise classify(exc, path) from None
+    return conn
+
+
+def configure(conn: dbapi2.Connection) -> None:
+    """Settings every read-write connection has."""
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA secure_delete = ON")
+    conn.execute("PRAGMA busy_timeout = 5000")
+
+
+def classify(exc: Exception, path: Path) -> HrvError:
+    """Turn a SQLite/SQLCipher error into a sentence the user can act on."""
+    text = str(exc).lower()
+    name = Path(path).name
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return DamagedDatabaseError(_(
+            "{file} is damaged or is not a hrvdesk database (or its key file belongs to "
+            "another database).").format(file=name))
+    if "readonly" in text or "read-only" in text:
+        return HrvError(_("{file} is read-only; hrvdesk cannot save changes to it.").format(file=name))
+    if "disk is full" in text or "disk i/o" in text:
+        return HrvError(_("The disk holding {file} is full or failing.").format(file=name))
+    if "locked" in text or "busy" in text:
+        return HrvError(_("{file} is busy in another program. Try again.").format(file=name))
+    if "unable to open" in text:
+        return DamagedDatabaseError(_("{file} cannot be opened.").format(file=name))
+    return DamagedDatabaseError(_("{file} cannot be read: the file is damaged.").format(file=name))
+
+
+@contextlib.contextmanager
+def transaction(conn: dbapi2.Connection):
+    """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any exception (nothing half written)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")

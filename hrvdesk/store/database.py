@@ -1,0 +1,251 @@
+"""An unlocked hrvdesk database: the connection, the session and the audit log together.
+
+Opening is done in two steps so that nothing changes on a failure:
+1. the key header is read and the user's slot unwrapped (a wrong passphrase or unknown
+   user raises AuthenticationError; only the header's failure counter changes);
+2. the database is opened *read-only* and checked (SQLCipher page authentication, schema
+   version); only when that holds is it reopened read-write and migrated.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import secrets
+import time
+from pathlib import Path
+
+from hrvdesk.domain.errors import (AuthenticationError, DamagedDatabaseError, NewerVersionError,
+                                   ValidationError)
+from hrvdesk.domain.roles import Permission, Role, Session
+from hrvdesk.i18n import _
+from hrvdesk.store import audit, connection
+from hrvdesk.store.keyslots import KeyHeader, KEY_BYTES, header_path, wipe
+from hrvdesk.store.migrations import all_migrations, latest_version
+
+MIN_PASSPHRASE = 10
+
+
+def check_passphrase(passphrase: str) -> None:
+    """The minimum the core enforces; the UI shows strength on top of this."""
+    if len(passphrase) < MIN_PASSPHRASE:
+        raise ValidationError.single(
+            _("The passphrase must be at least {n} characters long.").format(n=MIN_PASSPHRASE),
+            field=_("passphrase"))
+
+
+def check_user_name(name: str) -> None:
+    if not name or len(name) > 64 or not all(c.isalnum() or c in "._-@" for c in name):
+        raise ValidationError.single(
+            _("A user name is 1–64 letters, digits or . _ - @ (no spaces)."), field=_("user"))
+
+
+class Database:
+    """An open, unlocked database. Use as a context manager or call :meth:`close`."""
+
+    def __init__(self, path: Path, conn, header: KeyHeader, key: bytearray, session: Session):
+        self.path = path
+        self.conn = conn
+        self.header = header
+        self._key = key
+        self.session = session
+
+    # --- creating and opening ---------------------------------------------------------
+
+    @classmethod
+    def create(cls, path: str | os.PathLike, user: str, passphrase: str, *,
+               kdf: dict | None = None) -> "Database":
+        """A new database with ``user`` as its first administrator. Refuses to overwrite."""
+        path = Path(path)
+        check_user_name(user)
+        check_passphrase(passphrase)
+        if path.exists() or header_path(path).exists():
+            raise ValidationError.single(_("{file} already exists; hrvdesk never overwrites a database.")
+                                         .format(file=path.name), field="--db")
+        if not path.parent.is_dir():
+            raise ValidationError.single(_("The folder {folder} does not exist.").format(folder=str(path.parent)),
+                                         field="--db")
+        key = bytearray(secrets.token_bytes(KEY_BYTES))
+        header = KeyHeader.new(path)
+        header.set_slot(user, passphrase, key, kdf)
+        header.seal(key)
+        conn = None
+        try:
+            conn = connection.connect(path, key, create=True)
+            os.chmod(path, 0o600)
+            connection.configure(conn)
+            cls._migrate(conn)
+            with connection.transaction(conn):
+                conn.execute("INSERT INTO meta(key, value) VALUES ('db_id', ?)", (header.db_id,))
+                conn.execute("INSERT INTO meta(key, value) VALUES ('slots_mac', ?)", (header.mac,))
+                conn.execute("INSERT INTO users(name, role, administration, created_at, created_by)"
+                             " VALUES (?, 'admin', NULL, ?, ?)", (user, _today_iso(), user))
+                audit.append(conn, user, "create_database", detail={"schema": latest_version()})
+            header.save()
+        except BaseException:
+            if conn is not None:
+                conn.close()
+            for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), header_path(path)):
+                with contextlib.suppress(FileNotFoundError):
+                    leftover.unlink()
+            wipe(key)
+            raise
+        return cls(path, conn, header, key, Session(user, Role.ADMIN))
+
+    @classmethod
+    def open(cls, path: str | os.PathLike, user: str, passphrase: str, *,
+             now: float | None = None) -> "Database":
+        path = Path(path)
+        header = KeyHeader.load(path)
+        key = header.unwrap(user, passphrase, now=time.time() if now is None else now)
+        return cls._open_with_key(path, header, user, key)
+
+    @classmethod
+    def open_with_key(cls, path: str | os.PathLike, user: str, key: bytearray) -> "Database":
+        """Open with a key remembered on this workstation (see :mod:`keystore`)."""
+        path = Path(path)
+        header = KeyHeader.load(path)
+        if not header.has_user(user):
+            raise AuthenticationError(_("Unknown user or wrong passphrase."))
+        return cls._open_with_key(path, header, user, key)
+
+    @classmethod
+    def _open_with_key(cls, path: Path, header: KeyHeader, user: str, key: bytearray) -> "Database":
+        try:
+            header.verify_seal(key)
+            cls._inspect_readonly(path, key, header)
+            conn = connection.connect(path, key)
+        except BaseException:
+            wipe(key)
+            raise
+        try:
+            connection.configure(conn)
+            migrated = cls._migrate(conn)
+            session = cls._session_for(conn, user)
+            db = cls(path, conn, header, key, session)
+            pending = header.take_failures(user)
+            with db.transaction():
+                names = {header.uid(name): name for (name,) in conn.execute("SELECT name FROM users")}
+                for bucket, times in sorted(pending.items()):
+                    audit.append(conn, user, "unlock_failed", target=names.get(bucket, bucket),
+                                 detail={"attempts": len(times),
+                                         "last": dt.datetime.fromtimestamp(max(times)).isoformat(timespec="seconds")})
+                if migrated:
+                    audit.append(conn, user, "migrate", detail={"from": migrated[0], "to": migrated[1]})
+                audit.append(conn, user, "unlock")
+            if pending:
+                header.save()
+            return db
+        except BaseException:
+            conn.close()
+            wipe(key)
+            raise
+
+    @staticmethod
+    def _inspect_readonly(path: Path, key: bytearray, header: KeyHeader) -> None:
+        """Check page authentication, version and identity without changing the file."""
+        conn = connection.connect(path, key, readonly=True)
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > latest_version():
+                raise NewerVersionError(_(
+                    "{file} was made by a newer version of hrvdesk (schema {found}, this version "
+                    "knows {known}). Update hrvdesk.").format(file=path.name, found=version,
+                                                              known=latest_version()))
+            if conn.execute("PRAGMA cipher_integrity_check").fetchall():
+                raise DamagedDatabaseError(_(
+                    "{file} is damaged: some of its pages fail authentication. Restore it from a "
+                    "backup.").format(file=path.name))
+            if version == 0:
+                raise DamagedDatabaseError(_("{file} is not a hrvdesk database.").format(file=path.name))
+            row = conn.execute("SELECT value FROM meta WHERE key = 'db_id'").fetchone()
+            if row is None or row[0] != header.db_id:
+                raise DamagedDatabaseError(_(
+                    "The key file does not belong to {file}.").format(file=path.name))
+            row = conn.execute("SELECT value FROM meta WHERE key = 'slots_mac'").fetchone()
+            if row is None or row[0] != header.mac:
+                raise DamagedDatabaseError(_(
+                    "The key file of {file} is not the one the database last wrote (an older or "
+                    "altered copy). Restore both files from a backup.").format(file=path.name))
+        except connection.DatabaseError as exc:
+            raise connection.classify(exc, path) from None
+        finally:
+            conn.close()
+
+    @staticmethod
+    def _migrate(conn) -> tuple[int, int] | None:
+        """Apply pending migrations, each in its own transaction; (from, to) or None."""
+        current = conn.execute("PRAGMA user_version").fetchone()[0]
+        migrations = all_migrations()
+        if current >= len(migrations):
+            return None
+        for mig in migrations[current:]:
+            with connection.transaction(conn):
+                mig.apply(conn)
+                conn.execute(f"PRAGMA user_version = {mig.version:d}")
+        return current, len(migrations)
+
+    @staticmethod
+    def _session_for(conn, user: str) -> Session:
+        return session_for(conn, user)
+
+    # --- working with it --------------------------------------------------------------
+
+    @property
+    def key(self) -> bytearray:
+        return self._key
+
+    @property
+    def user(self) -> str:
+        return self.session.user
+
+    def require(self, permission: Permission, administration: str | None = None, what: str = "") -> None:
+        self.session.require(permission, administration, what)
+
+    @contextlib.contextmanager
+    def transaction(self):
+        with connection.transaction(self.conn) as conn:
+            yield conn
+
+    def store_header(self, header: KeyHeader) -> None:
+        """Seal and save a changed key header; call inside the transaction that records it."""
+        header.seal(self._key)
+        self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('slots_mac', ?)", (header.mac,))
+        header.save()
+        self.header = header
+
+    def audit(self, action: str, target: str = "", fields=(), detail: dict | None = None) -> int:
+        """Record an action. Call inside the transaction that makes the change."""
+        return audit.append(self.conn, self.session.user, action, str(target), fields, detail)
+
+    def audited(self, action: str, target: str = "", fields=(), detail: dict | None = None) -> int:
+        """Record an action that changes nothing else, in its own transaction."""
+        with self.transaction():
+            return self.audit(action, target, fields, detail)
+
+    def close(self) -> None:
+        if self.conn is not None:
+            with contextlib.suppress(Exception):
+                self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self.conn.close()
+            self.conn = None
+        wipe(self._key)
+
+    def __enter__(self) -> "Database":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def session_for(conn, user: str) -> Session:
+    """The user's role and administration as recorded in the database."""
+    row = conn.execute("SELECT role, administration FROM users WHERE name = ?", (user,)).fetchone()
+    if row is None:
+        raise DamagedDatabaseError(_("The key file has a slot for a user the database does not know."))
+    return Session(user, Role(row[0]), row[1])
+
+
+def _today_iso() -> str:
+    return dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds")

@@ -1,0 +1,51 @@
+"""Demo databases: clearly fictitious, seeded and reproducible.
+
+``create_demo`` makes a new database and runs every generator in :data:`GENERATORS` with
+one seeded random generator, so the same seed gives the same data. Later capabilities
+add their generators to that list. Nothing here may look like a real person: users are
+named after roles ("demo-editor-soc"), case references carry a "DEMO-" prefix, and
+person keys are pseudonyms of invented ids.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from hrvdesk.domain.roles import Role
+from hrvdesk.store import organisation
+from hrvdesk.store.database import Database
+from hrvdesk.store.users import add_user
+
+
+@dataclass(frozen=True)
+class DemoContext:
+    db: Database
+    rng: random.Random
+    scale: str          # "small" | "large"
+    passphrase: str
+    kdf: dict | None
+
+
+def _demo_users(ctx: DemoContext) -> None:
+    """One editor per administration, and a viewer, all with the demo passphrase."""
+    for adm in organisation.administrations(ctx.db):
+        add_user(ctx.db, f"demo-editor-{adm.code.lower()}", Role.EDITOR, ctx.passphrase, adm.code, kdf=ctx.kdf)
+    add_user(ctx.db, "demo-viewer", Role.VIEWER, ctx.passphrase, kdf=ctx.kdf)
+
+
+GENERATORS: list = [_demo_users]
+
+
+def create_demo(path, user: str, passphrase: str, *, seed: int = 1, scale: str = "small",
+                kdf: dict | None = None) -> Database:
+    db = Database.create(path, user, passphrase, kdf=kdf)
+    try:
+        ctx = DemoContext(db, random.Random(seed), scale, passphrase, kdf)
+        for generate in GENERATORS:
+            generate(ctx)
+        db.audited("create", target="demo", detail={"seed": seed, "scale": scale})
+    except BaseException:
+        db.close()
+        raise
+    return db

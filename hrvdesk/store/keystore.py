@@ -1,0 +1,75 @@
+"""Optional "remember on this workstation": the unwrapped database key in the OS key store.
+
+Uses :mod:`keyring`. Where no usable backend exists (headless Linux without a secret
+service) :func:`available` is False and the option is not offered; everything works with
+passphrases. :class:`MemoryKeyring` is a real in-process backend (nothing persisted) used
+by tests and by the demo mode.
+"""
+
+from __future__ import annotations
+
+import keyring
+from keyring.backend import KeyringBackend
+from keyring.errors import KeyringError
+
+SERVICE = "hrvdesk"
+
+
+class MemoryKeyring(KeyringBackend):
+    """A keyring that lives in this process only."""
+
+    priority = 1
+
+    def __init__(self):
+        super().__init__()
+        self._items: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service, username):
+        return self._items.get((service, username))
+
+    def set_password(self, service, username, password):
+        self._items[(service, username)] = password
+
+    def delete_password(self, service, username):
+        self._items.pop((service, username), None)
+
+
+def _account(db_id: str, user: str) -> str:
+    return f"{db_id}:{user}"
+
+
+def available() -> bool:
+    try:
+        backend = keyring.get_keyring()
+    except Exception:  # a broken backend configuration is the same as none
+        return False
+    return getattr(backend, "priority", 0) > 0 and "fail" not in type(backend).__module__ \
+        and "null" not in type(backend).__module__.lower()
+
+
+def remember(db_id: str, user: str, key: bytes | bytearray) -> bool:
+    if not available():
+        return False
+    try:
+        keyring.set_password(SERVICE, _account(db_id, user), bytes(key).hex())
+        return True
+    except KeyringError:
+        return False
+
+
+def recall(db_id: str, user: str) -> bytearray | None:
+    if not available():
+        return None
+    try:
+        value = keyring.get_password(SERVICE, _account(db_id, user))
+    except KeyringError:
+        return None
+    return bytearray.fromhex(value) if value else None
+
+
+def forget(db_id: str, user: str) -> None:
+    if available():
+        try:
+            keyring.delete_password(SERVICE, _account(db_id, user))
+        except KeyringError:
+            pass

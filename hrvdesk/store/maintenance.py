@@ -1,0 +1,189 @@
+"""Backup, restore and check.
+
+- A backup is made with SQLite's online backup API (the database may be open and in use
+  elsewhere), written through a temp file, reopened and verified before it gets its name.
+  Beside it goes a copy of the key header (``FILE.keys``): the backup opens with the same
+  passphrases as the database had at that moment.
+- A restore verifies the backup first (key, page authentication, integrity, audit chain),
+  then moves the current files aside as ``PATH.before-restore`` and puts the backup in place
+  with an atomic rename.
+- A check reports each property separately and changes nothing unless all hold.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hrvdesk.domain.errors import DamagedDatabaseError
+from hrvdesk.domain.roles import Permission, Session
+from hrvdesk.i18n import _
+from hrvdesk.store import audit, connection
+from hrvdesk.store.database import Database, session_for
+from hrvdesk.store.keyslots import KeyHeader, header_path, wipe
+from hrvdesk.store.migrations import latest_version
+from hrvdesk.store.safewrite import FILE_MODE, _fsync_dir
+
+BEFORE_RESTORE = ".before-restore"
+
+
+@dataclass
+class CheckItem:
+    name: str      # translated
+    ok: bool
+    detail: str = ""
+
+
+@dataclass
+class CheckReport:
+    items: list[CheckItem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(i.ok for i in self.items)
+
+    def add(self, name: str, ok: bool, detail: str = "") -> None:
+        self.items.append(CheckItem(name, ok, detail))
+
+
+def inspect(path: Path, key: bytearray, header: KeyHeader) -> CheckReport:
+    """Every check, on a read-only connection. The file cannot change."""
+    report = CheckReport()
+    report.add(_("Key"), True, _("unlocked with the user's key slot"))
+    try:
+        conn = connection.connect(path, key, readonly=True)
+    except DamagedDatabaseError as exc:
+        report.add(_("Page authentication"), False, str(exc))
+        return report
+    try:
+        errors = conn.execute("PRAGMA cipher_integrity_check").fetchall()
+        report.add(_("Page authentication"), not errors,
+                   _("all pages authentic") if not errors else _("{n} damaged page(s)").format(n=len(errors)))
+        result = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
+        report.add(_("SQLite integrity"), result == ["ok"], "ok" if result == ["ok"] else _("damaged"))
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        report.add(_("Schema version"), 0 < version <= latest_version(),
+                   _("{found} (this version of hrvdesk: {known})").format(found=version, known=latest_version()))
+        row = conn.execute("SELECT value FROM meta WHERE key = 'db_id'").fetchone()
+        report.add(_("Key file"), row is not None and row[0] == header.db_id,
+                   _("belongs to this database") if row and row[0] == header.db_id else _("belongs to another database"))
+        chain = audit.verify(conn)
+        report.add(_("Audit log"), chain.ok,
+                   _("{n} entries, chain intact").format(n=chain.entries) if chain.ok else chain.problem)
+    except connection.DatabaseError as exc:
+        report.add(_("SQLite integrity"), False, str(connection.classify(exc, path)))
+    finally:
+        conn.close()
+    return report
+
+
+def check(path: str | os.PathLike, user: str, passphrase: str) -> tuple[CheckReport, Database | None]:
+    """Unlock, inspect read-only; only when everything holds, open (audited) and return it."""
+    path = Path(path)
+    header = KeyHeader.load(path)
+    key = header.unwrap(user, passphrase)
+    try:
+        header.verify_seal(key)
+        report = inspect(path, key, header)
+    except BaseException:
+        wipe(key)
+        raise
+    if not report.ok:
+        wipe(key)
+        return report, None
+    db = Database.open_with_key(path, user, key)
+    db.audited("check")
+    return report, db
+
+
+def _verified_copy(src_conn, target: Path, key: bytearray, header: KeyHeader) -> Path:
+    """Back up into a temp file beside ``target``, verify it, return the temp path."""
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    os.chmod(tmp, FILE_MODE)
+    try:
+        tmp.unlink()  # SQLite creates it afresh
+        dst = connection.connect(tmp, key, create=True)
+        try:
+            src_conn.backup(dst)
+            dst.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            dst.close()
+        os.chmod(tmp, FILE_MODE)
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        report = inspect(tmp, key, header)
+        if not report.ok:
+            bad = next(i for i in report.items if not i.ok)
+            raise DamagedDatabaseError(_("The backup could not be verified: {check}: {detail}").format(
+                check=bad.name, detail=bad.detail))
+        return tmp
+    except BaseException:
+        for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm"), Path(f"{tmp}-journal")):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
+        raise
+
+
+def backup(db: Database, out: str | os.PathLike) -> CheckReport:
+    """Write a verified, encrypted copy of ``db`` to ``out`` (and ``out.keys``)."""
+    db.require(Permission.BACKUP, what=_("make a backup"))
+    out = Path(out)
+    if out.resolve() == db.path.resolve():
+        raise DamagedDatabaseError(_("A backup cannot overwrite the database itself."))
+    tmp = _verified_copy(db.conn, out, db.key, db.header)
+    copy = KeyHeader(path=header_path(out), db_id=db.header.db_id, slots=dict(db.header.slots),
+                     mac=db.header.mac)
+    copy.save()
+    os.replace(tmp, out)
+    _fsync_dir(out.parent)
+    report = inspect(out, db.key, db.header)
+    db.audited("backup", detail={"verified": report.ok})
+    return report
+
+
+def _session_in(path: Path, key: bytearray, user: str) -> Session:
+    """The user's role as recorded in ``path``, read without changing the file."""
+    conn = connection.connect(path, key, readonly=True)
+    try:
+        return session_for(conn, user)
+    finally:
+        conn.close()
+
+
+def restore(source: str | os.PathLike, target: str | os.PathLike, user: str, passphrase: str) -> Database:
+    """Verify ``source`` (a backup), then put it in place of ``target``; returns it opened."""
+    source, target = Path(source), Path(target)
+    header = KeyHeader.load(source)
+    key = header.unwrap(user, passphrase)
+    try:
+        header.verify_seal(key)
+        report = inspect(source, key, header)
+        if not report.ok:
+            bad = next(i for i in report.items if not i.ok)
+            raise DamagedDatabaseError(_("The backup {file} is not usable: {check}: {detail}").format(
+                file=source.name, check=bad.name, detail=bad.detail))
+        _session_in(source, key, user).require(Permission.RESTORE, what=_("restore a backup"))
+        staged = target.parent / f".{target.name}.restore.part"
+        shutil.copyfile(source, staged)
+        os.chmod(staged, FILE_MODE)
+        with open(staged, "rb+") as fh:
+            os.fsync(fh.fileno())
+        for suffix in ("", "-wal", "-shm", ".keys"):
+            current = Path(f"{target}{suffix}")
+            if current.exists():
+                os.replace(current, Path(f"{target}{BEFORE_RESTORE}{suffix}"))
+        KeyHeader(path=header_path(target), db_id=header.db_id, slots=header.slots, mac=header.mac).save()
+        os.replace(staged, target)
+        _fsync_dir(target.parent)
+    except BaseException:
+        wipe(key)
+        raise
+    db = Database.open_with_key(target, user, key)
+    db.audited("restore", detail={"from": source.name})
+    return db

@@ -1,0 +1,65 @@
+"""Numbered, forward-only schema migrations, tracked in ``PRAGMA user_version``.
+
+Each module ``mNNN_name.py`` in this package is migration NNN (numbers start at 1 and
+have no gaps) and defines ``SQL`` (a script) and optionally ``seed(conn)`` for the data a
+new or upgraded database must have. Each migration runs in its own transaction together
+with the ``user_version`` bump, so a failure leaves the database at the previous version.
+A database whose version is newer than the newest migration is refused untouched.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+from dataclasses import dataclass
+from types import ModuleType
+
+_NAME = re.compile(r"^m(\d{3})_\w+$")
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    module: ModuleType
+
+    def apply(self, conn) -> None:
+        for statement in split_script(self.module.SQL):
+            conn.execute(statement)
+        seed = getattr(self.module, "seed", None)
+        if seed is not None:
+            seed(conn)
+
+
+def split_script(sql: str) -> list[str]:
+    """Split a script into statements (triggers' inner ``;`` kept) for use in a transaction."""
+    import sqlcipher3
+
+    statements, current = [], ""
+    for line in sql.splitlines(keepends=True):
+        current += line
+        if sqlcipher3.complete_statement(current):
+            if current.strip():
+                statements.append(current.strip())
+            current = ""
+    if current.strip():
+        raise ValueError("incomplete SQL statement in migration")
+    return statements
+
+
+def all_migrations() -> list[Migration]:
+    found = []
+    for info in pkgutil.iter_modules(__path__):
+        m = _NAME.match(info.name)
+        if m:
+            found.append(Migration(int(m.group(1)), info.name, importlib.import_module(f"{__name__}.{info.name}")))
+    found.sort(key=lambda mig: mig.version)
+    for expected, mig in enumerate(found, start=1):
+        if mig.version != expected:
+            raise RuntimeError(f"migration numbers must be contiguous: {mig.name}")
+    return found
+
+
+def latest_version() -> int:
+    return len(all_migrations())

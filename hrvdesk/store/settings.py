@@ -1,0 +1,28 @@
+"""Database-wide settings (declared in :mod:`hrvdesk.domain.settings`), stored as JSON."""
+
+from __future__ import annotations
+
+import json
+
+from hrvdesk.domain.roles import Permission
+from hrvdesk.domain.settings import DATABASE
+from hrvdesk.i18n import _
+from hrvdesk.store.database import Database
+
+
+def get(db: Database, key: str):
+    setting = DATABASE[key]
+    row = db.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+    return setting.default if row is None else setting.type(json.loads(row[0]))
+
+
+def get_all(db: Database) -> dict:
+    return {key: get(db, key) for key in DATABASE}
+
+
+def put(db: Database, key: str, value) -> None:
+    db.require(Permission.CHANGE_SETTINGS, what=_("change settings"))
+    value = DATABASE[key].validate(value)
+    with db.transaction() as conn:
+        conn.execute("INSERT OR REPLACE INTO settings(key, value) VALUES (?, ?)", (key, json.dumps(value)))
+        db.audit("settings", target=key, fields=(key,))

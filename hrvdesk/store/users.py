@@ -1,0 +1,106 @@
+"""Users and their key slots: add, remove, list, change or reset a passphrase.
+
+The users table (role, administration) lives in the database; the slot in the key header.
+Both change together; the header is written only after the database transaction commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hrvdesk.domain.errors import ValidationError
+from hrvdesk.domain.roles import Permission, Role
+from hrvdesk.i18n import _
+from hrvdesk.store.database import Database, _today_iso, check_passphrase, check_user_name
+from hrvdesk.store.keyslots import KeyHeader
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    role: Role
+    administration: str | None
+    created_at: str
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "role": self.role.value, "administration": self.administration,
+                "created_at": self.created_at}
+
+
+def list_users(db: Database) -> list[User]:
+    db.require(Permission.MANAGE_USERS, what=_("list users"))
+    return [User(n, Role(r), a, c) for n, r, a, c in db.conn.execute(
+        "SELECT name, role, administration, created_at FROM users ORDER BY name")]
+
+
+def add_user(db: Database, name: str, role: Role | str, passphrase: str,
+             administration: str | None = None, *, kdf: dict | None = None) -> User:
+    db.require(Permission.MANAGE_USERS, what=_("add a user"))
+    role = Role(role)
+    check_user_name(name)
+    check_passphrase(passphrase)
+    if role is Role.EDITOR and not administration:
+        raise ValidationError.single(_("An editor must belong to an administration."), field="--administration")
+    if role is not Role.EDITOR:
+        administration = None
+    if administration and db.conn.execute("SELECT 1 FROM administrations WHERE code = ?",
+                                          (administration,)).fetchone() is None:
+        raise ValidationError.single(_("Unknown administration {code}.").format(code=administration),
+                                     field="--administration")
+    if db.header.has_user(name) or db.conn.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
+        raise ValidationError.single(_("The user {name} already exists.").format(name=name), field=_("user"))
+    header = _reloaded(db)
+    header.set_slot(name, passphrase, db.key, kdf)
+    with db.transaction() as conn:
+        conn.execute("INSERT INTO users(name, role, administration, created_at, created_by) VALUES (?, ?, ?, ?, ?)",
+                     (name, role.value, administration, _today_iso(), db.user))
+        db.audit("user_add", target=name, fields=("role", "administration"),
+                 detail={"role": role.value})
+        db.store_header(header)
+    return User(name, role, administration, _today_iso())
+
+
+def remove_user(db: Database, name: str) -> None:
+    db.require(Permission.MANAGE_USERS, what=_("remove a user"))
+    row = db.conn.execute("SELECT role FROM users WHERE name = ?", (name,)).fetchone()
+    if row is None:
+        raise ValidationError.single(_("There is no user {name}.").format(name=name), field=_("user"))
+    if row[0] == Role.ADMIN.value:
+        admins = db.conn.execute("SELECT count(*) FROM users WHERE role = 'admin'").fetchone()[0]
+        if admins <= 1:
+            raise ValidationError.single(_("The last administrator cannot be removed."), field=_("user"))
+    header = _reloaded(db)
+    header.remove_slot(name)
+    with db.transaction() as conn:
+        conn.execute("DELETE FROM users WHERE name = ?", (name,))
+        db.audit("user_remove", target=name)
+        db.store_header(header)
+
+
+def change_passphrase(db: Database, new_passphrase: str, *, kdf: dict | None = None) -> None:
+    """The unlocked user changes their own passphrase (the database is not re-encrypted)."""
+    _set_passphrase(db, db.user, new_passphrase, kdf)
+
+
+def reset_passphrase(db: Database, name: str, new_passphrase: str, *, kdf: dict | None = None) -> None:
+    """An administrator gives another user a new slot (e.g. a forgotten passphrase)."""
+    db.require(Permission.MANAGE_USERS, what=_("reset a passphrase"))
+    if not db.header.has_user(name):
+        raise ValidationError.single(_("There is no user {name}.").format(name=name), field=_("user"))
+    _set_passphrase(db, name, new_passphrase, kdf)
+
+
+def _set_passphrase(db: Database, name: str, new_passphrase: str, kdf: dict | None) -> None:
+    check_passphrase(new_passphrase)
+    header = _reloaded(db)
+    header.set_slot(name, new_passphrase, db.key, kdf)
+    with db.transaction():
+        db.audit("passphrase_change", target=name)
+        db.store_header(header)
+
+
+def _reloaded(db: Database) -> KeyHeader:
+    """The header as it is on disk now (failure counters may have changed), checked."""
+    header = KeyHeader.load(db.path)
+    header.verify_seal(db.key)
+    return header

@@ -1,0 +1,202 @@
+"""Key slots: per-user wrapping, tampering, passphrase change, lock-out, remembered keys."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+
+import pytest
+
+from hrvdesk.domain.errors import AuthenticationError, DamagedDatabaseError, LockedOutError, ValidationError
+from hrvdesk.domain.roles import Role
+from hrvdesk.store import audit, keyslots, keystore
+from hrvdesk.store.database import Database
+from hrvdesk.store.keyslots import FREE_ATTEMPTS, KeyHeader, header_path, lockout_delay
+from hrvdesk.store.users import add_user, change_passphrase, remove_user, reset_passphrase
+from tests.conftest import ADMIN, PASSPHRASE
+
+OTHER = "another long passphrase"
+
+
+def _edit_header(db_path, change):
+    path = header_path(db_path)
+    obj = json.loads(path.read_text())
+    change(obj)
+    path.write_text(json.dumps(obj))
+
+
+@pytest.fixture
+def two_users(admin_db, db_path):
+    add_user(admin_db, "bo", Role.VIEWER, OTHER)
+    admin_db.close()
+    return db_path
+
+
+def test_each_user_opens_with_own_passphrase_only(two_users):
+    with Database.open(two_users, "bo", OTHER) as db:
+        assert db.session.role is Role.VIEWER
+    with pytest.raises(AuthenticationError):
+        Database.open(two_users, "bo", PASSPHRASE)
+
+
+def test_header_holds_no_user_names(two_users):
+    text = header_path(two_users).read_text()
+    assert "anna" not in text and '"bo"' not in text
+
+
+@pytest.mark.parametrize("field", ["salt", "nonce", "wrapped"])
+def test_edited_slot_does_not_open(two_users, field):
+    def flip(obj):
+        slot = obj["slots"][0]
+        raw = bytearray(keyslots._unb64(slot[field]))
+        raw[0] ^= 1
+        slot[field] = keyslots._b64(bytes(raw))
+
+    _edit_header(two_users, flip)
+    header = KeyHeader.load(two_users)
+    uid = json.loads(header_path(two_users).read_text())["slots"][0]["uid"]
+    user = ADMIN if header.uid(ADMIN) == uid else "bo"
+    with pytest.raises(AuthenticationError):
+        Database.open(two_users, user, PASSPHRASE if user == ADMIN else OTHER)
+
+
+def test_weakened_kdf_parameters_do_not_open(two_users):
+    def weaken(obj):
+        for slot in obj["slots"]:
+            slot["kdf"]["time_cost"] = slot["kdf"]["time_cost"] + 1
+
+    _edit_header(two_users, weaken)
+    with pytest.raises(AuthenticationError):
+        Database.open(two_users, ADMIN, PASSPHRASE)
+
+
+def test_swapped_slots_do_not_open(two_users):
+    def swap(obj):
+        a, b = obj["slots"]
+        a["uid"], b["uid"] = b["uid"], a["uid"]
+
+    _edit_header(two_users, swap)
+    for user, secret in ((ADMIN, PASSPHRASE), (ADMIN, OTHER), ("bo", OTHER), ("bo", PASSPHRASE)):
+        with pytest.raises(AuthenticationError):
+            Database.open(two_users, user, secret)
+
+
+def test_altered_slot_set_is_detected(two_users):
+    _edit_header(two_users, lambda obj: obj.update(mac="0" * 64))
+    with pytest.raises(DamagedDatabaseError):
+        Database.open(two_users, ADMIN, PASSPHRASE)
+
+
+def test_removed_user_cannot_come_back_with_an_old_key_file(two_users):
+    old = header_path(two_users).read_bytes()
+    with Database.open(two_users, ADMIN, PASSPHRASE) as db:
+        remove_user(db, "bo")
+    with pytest.raises(AuthenticationError):
+        Database.open(two_users, "bo", OTHER)
+    header_path(two_users).write_bytes(old)  # bo kept a copy of the old key file
+    before = hashlib.sha256(two_users.read_bytes()).hexdigest()
+    for user, secret in (("bo", OTHER), (ADMIN, PASSPHRASE)):
+        with pytest.raises(DamagedDatabaseError):
+            Database.open(two_users, user, secret)
+    assert hashlib.sha256(two_users.read_bytes()).hexdigest() == before
+
+
+def test_header_from_another_database_is_refused(tmp_path):
+    a, b = tmp_path / "a.db", tmp_path / "b.db"
+    Database.create(a, ADMIN, PASSPHRASE).close()
+    Database.create(b, ADMIN, PASSPHRASE).close()
+    header_path(a).write_bytes(header_path(b).read_bytes())
+    before = hashlib.sha256(a.read_bytes()).hexdigest()
+    with pytest.raises(DamagedDatabaseError):
+        Database.open(a, ADMIN, PASSPHRASE)
+    assert hashlib.sha256(a.read_bytes()).hexdigest() == before
+
+
+def test_passphrase_change_does_not_reencrypt(admin_db, db_path):
+    before = db_path.read_bytes()[:4096]
+    change_passphrase(admin_db, OTHER)
+    admin_db.close()
+    with pytest.raises(AuthenticationError):
+        Database.open(db_path, ADMIN, PASSPHRASE)
+    with Database.open(db_path, ADMIN, OTHER) as db:
+        assert db.conn.execute("SELECT count(*) FROM users").fetchone()[0] == 1
+    assert db_path.read_bytes()[:16] == before[:16]  # same SQLCipher salt: same key
+
+
+def test_admin_resets_a_forgotten_passphrase(two_users):
+    with Database.open(two_users, ADMIN, PASSPHRASE) as db:
+        reset_passphrase(db, "bo", "a brand new passphrase")
+    with Database.open(two_users, "bo", "a brand new passphrase"):
+        pass
+
+
+def test_short_passphrase_rejected(admin_db):
+    with pytest.raises(ValidationError):
+        change_passphrase(admin_db, "short")
+
+
+def test_lockout_grows_and_failures_are_audited(two_users):
+    t0 = 1_000_000.0
+    for i in range(FREE_ATTEMPTS):
+        with pytest.raises(AuthenticationError) as err:
+            Database.open(two_users, "bo", "not the passphrase", now=t0 + i)
+        assert not isinstance(err.value, LockedOutError)
+    # the sixth attempt right away is refused without trying the passphrase
+    with pytest.raises(LockedOutError) as err:
+        Database.open(two_users, "bo", OTHER, now=t0 + FREE_ATTEMPTS)
+    assert 0 < err.value.seconds_left <= lockout_delay(FREE_ATTEMPTS)
+    # another user is not locked out by bo's failures
+    with Database.open(two_users, ADMIN, PASSPHRASE) as db:
+        failed = audit.entries(db.conn, action="unlock_failed")
+        assert [(e.target, e.detail["attempts"]) for e in failed] == [("bo", FREE_ATTEMPTS)]
+    # a wrong try after the delay doubles it
+    later = t0 + FREE_ATTEMPTS + lockout_delay(FREE_ATTEMPTS) + 1
+    with pytest.raises(AuthenticationError):
+        Database.open(two_users, "bo", "wrong again", now=later)
+    with pytest.raises(LockedOutError) as err:
+        Database.open(two_users, "bo", OTHER, now=later + lockout_delay(FREE_ATTEMPTS) + 1)
+    assert lockout_delay(FREE_ATTEMPTS + 1) == 2 * lockout_delay(FREE_ATTEMPTS)
+    # after the delay the right passphrase opens and resets bo's counter
+    with Database.open(two_users, "bo", OTHER, now=later + lockout_delay(FREE_ATTEMPTS + 1) + 1):
+        pass
+    assert KeyHeader.load(two_users).lockout_remaining("bo") == 0
+
+
+def test_failed_unknown_user_counted_without_the_typed_name(admin_db, db_path):
+    admin_db.close()
+    with pytest.raises(AuthenticationError):
+        Database.open(db_path, "my secret passphrase typed as user", PASSPHRASE)
+    assert "typed as user" not in header_path(db_path).read_text()
+
+
+def test_remembered_key_roundtrip_in_real_keyring_backend(admin_db, db_path):
+    assert keystore.available()
+    assert keystore.remember(admin_db.header.db_id, ADMIN, admin_db.key)
+    db_id = admin_db.header.db_id
+    admin_db.close()
+    key = keystore.recall(db_id, ADMIN)
+    with Database.open_with_key(db_path, ADMIN, key) as db:
+        assert db.user == ADMIN
+    keystore.forget(db_id, ADMIN)
+    assert keystore.recall(db_id, ADMIN) is None
+
+
+def test_no_keyring_backend_means_option_off(monkeypatch):
+    import keyring
+    from keyring.backends import fail
+
+    keyring.set_keyring(fail.Keyring())
+    assert not keystore.available()
+    assert keystore.remember("x", "y", b"k" * 32) is False
+    assert keystore.recall("x", "y") is None
+
+
+@pytest.mark.slow
+def test_real_kdf_parameters_take_a_noticeable_time(monkeypatch):
+    monkeypatch.setattr(keyslots, "DEFAULT_KDF", dict(keyslots.DEFAULT_KDF))
+    start = time.perf_counter()
+    keyslots.derive("some passphrase", b"s" * 16, {"name": "argon2id", "time_cost": 4,
+                                                   "memory_kib": 131072, "parallelism": 2})
+    elapsed = time.perf_counter() - start
+    assert elapsed > 0.1, "the production KDF must be memory- and time-hard"
