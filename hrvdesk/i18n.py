@@ -157,5 +157,9 @@ def format_decimal(value: float, digits: int = 1) -> str:
 
 
 def format_percent(value: float, digits: int = 1) -> str:
-    pattern = "#,##0." + "0" * digits + " %" if digits else "#,##0 %"
-    return _bnumbers.format_percent(value, format=pattern, locale=current_locale())
+    """A share as a percentage in the locale's own style ("13,8 %" / "13.8%")."""
+    locale = current_locale()
+    pattern = locale.percent_formats[None].pattern
+    if digits:
+        pattern = pattern.replace("#,##0", "#,##0." + "0" * digits, 1)
+    return _bnumbers.format_percent(value, format=pattern, locale=locale)

@@ -9,6 +9,13 @@ from hrvdesk.store.database import Database
 from tests.conftest import ADMIN, PASSPHRASE
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    from hrvdesk import i18n
+
+    i18n.set_language("en")
+
+
 @pytest.fixture
 def logged(admin_db):
     with admin_db.transaction():

@@ -119,7 +119,7 @@ def test_newer_schema_is_refused_untouched(closed_db):
     with pytest.raises(NewerVersionError) as err:
         Database.open(closed_db, ADMIN, PASSPHRASE)
     assert err.value.exit_code == 4
-    assert "newer version" in str(err.value)
+    assert "nyare version" in str(err.value)
     assert digest(closed_db) == before
     del connection
 
