@@ -1,0 +1,455 @@
+"""Training log and training coverage per administration.
+
+Pure rules (no SQL, no files): the records of the training log, the pseudonymisation of
+person identifiers, the coverage measure of the action plan ("the share of administrations
+and units that have ensured their staff have relevant knowledge … increases") and the plan's
+rule that the violence-prevention centre co-organises HRV trainings for several
+administrations.
+
+Coverage rule (``import-formats.md``, ``training``): a person counts towards coverage for year
+Y and topic T when they completed at least one training covering T during the
+``validity_years`` calendar years ending with Y (Y - validity_years + 1 … Y inclusive); they
+belong to the administration (and unit) of their latest such record up to the end of Y.
+Coverage of an administration is ``trained / headcount`` for year Y (``headcount`` import).
+Aggregate attendance (head counts from attendance lists without person identifiers) are
+activity figures only and never count towards coverage.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from hrvdesk.domain.codes import TRAINING_TOPICS
+from hrvdesk.domain.errors import ValidationError
+from hrvdesk.i18n import _
+
+DEFAULT_VALIDITY_YEARS = 3
+DEFAULT_THRESHOLD = 0.8
+#: The topic the action plan's co-organisation rule is about ("utbildning i HRV").
+VPC_RULE_TOPIC = "hrv"
+PSEUDONYM_KEY_BYTES = 32
+_MIN_KEY_BYTES = 16
+_JSON_DIGITS = 4
+
+
+# --- records ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Training:
+    """One training event or course in the training log."""
+
+    id: int
+    title: str
+    topics: frozenset[str]
+    format: str
+    start_date: dt.date
+    end_date: dt.date | None = None
+    hours: Decimal | None = None
+    organiser: str = ""
+    administrations: tuple[str, ...] = ()
+    vpc_coorganised: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "topics", frozenset(self.topics))
+        object.__setattr__(self, "administrations", tuple(self.administrations))
+
+    def covers(self, topic: str) -> bool:
+        return topic in self.topics
+
+
+@dataclass(frozen=True)
+class Completion:
+    """One person's completed training; ``person_key`` is a pseudonym (:func:`pseudonymise`)."""
+
+    person_key: str
+    administration: str
+    unit: str | None
+    training_id: int
+    completed_date: dt.date
+
+
+@dataclass(frozen=True)
+class AggregateAttendance:
+    """A number of participants from one administration, without person identifiers."""
+
+    training_id: int
+    administration: str
+    count: int
+    date: dt.date
+
+
+@dataclass(frozen=True)
+class Headcount:
+    """Staff of an administration in a year; ``target_group`` works with children and young people."""
+
+    year: int
+    administration: str
+    headcount: int
+    target_group: int | None = None
+
+
+# --- pseudonymisation ---------------------------------------------------------------------
+
+
+def new_pseudonym_key() -> bytes:
+    """A fresh random key for :func:`pseudonymise` (kept in the encrypted database)."""
+    return secrets.token_bytes(PSEUDONYM_KEY_BYTES)
+
+
+def normalise_identifier(identifier: str) -> str:
+    """The canonical form of an employee number or work e-mail before hashing.
+
+    Unicode NFC, surrounding and internal whitespace removed (including no-break spaces
+    from spreadsheets); e-mail addresses are lower-cased, employee numbers kept as they are.
+    """
+    text = "".join(unicodedata.normalize("NFC", identifier).split())
+    return text.lower() if "@" in text else text
+
+
+def pseudonymise(identifier: str, key: bytes) -> str:
+    """Keyed hash (HMAC-SHA256, hex) of a normalised person identifier.
+
+    The same identifier and key always give the same pseudonym; without the key the
+    pseudonym cannot be linked back. The raw identifier is not kept anywhere.
+    """
+    if len(key) < _MIN_KEY_BYTES:
+        raise ValueError("pseudonymisation key too short")
+    normalised = normalise_identifier(identifier)
+    if not normalised:
+        raise ValueError("empty person identifier")
+    return hmac.new(bytes(key), normalised.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+# --- coverage results -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Activity:
+    """Activity figures for the year: individual completions and aggregate attendance."""
+
+    completions: int = 0
+    attendance: int = 0
+
+    @property
+    def participants(self) -> int:
+        return self.completions + self.attendance
+
+    def __add__(self, other: Activity) -> Activity:
+        return Activity(self.completions + other.completions, self.attendance + other.attendance)
+
+    def to_json_dict(self) -> dict:
+        return {"completions": self.completions, "attendance": self.attendance}
+
+
+@dataclass(frozen=True)
+class UnitCoverage:
+    """Trained persons of one unit (only units named in the records)."""
+
+    unit: str
+    trained: int
+
+
+@dataclass(frozen=True)
+class AdministrationCoverage:
+    """Coverage of one administration.
+
+    ``headcount`` is None when no headcount is registered for the year; ``coverage`` and
+    ``ensured`` are None when the headcount is missing or zero. ``registered`` is False for
+    an administration code found in the records but not in the register (its name is then
+    the code).
+    """
+
+    code: str
+    name: str
+    trained: int
+    headcount: int | None
+    target_group: int | None
+    coverage: float | None
+    ensured: bool | None
+    units: tuple[UnitCoverage, ...] = ()
+    activity: Activity = field(default_factory=Activity)
+    registered: bool = True
+
+    def to_json_dict(self) -> dict:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "trained": self.trained,
+            "headcount": self.headcount,
+            "coverage": _round(self.coverage),
+            "target_group": self.target_group,
+            "ensured": self.ensured,
+            "units": [{"unit": u.unit, "trained": u.trained} for u in self.units],
+            "activity": self.activity.to_json_dict(),
+        }
+
+
+@dataclass(frozen=True)
+class TotalCoverage:
+    """The municipality as a whole.
+
+    ``trained`` counts every qualifying person once. ``coverage`` is computed over the
+    administrations whose headcount is known and positive:
+    ``trained_with_headcount / headcount``, so administrations without a headcount do not
+    inflate it. ``ensured_share`` is the plan's measure: administrations ensured among those
+    with a coverage (None when there are none).
+    """
+
+    trained: int
+    headcount: int | None
+    target_group: int | None
+    coverage: float | None
+    trained_with_headcount: int
+    administrations_with_headcount: int
+    administrations_ensured: int
+    ensured_share: float | None
+    activity: Activity = field(default_factory=Activity)
+
+    def to_json_dict(self) -> dict:
+        return {
+            "trained": self.trained,
+            "headcount": self.headcount,
+            "coverage": _round(self.coverage),
+            "target_group": self.target_group,
+            "trained_with_headcount": self.trained_with_headcount,
+            "administrations_with_headcount": self.administrations_with_headcount,
+            "administrations_ensured": self.administrations_ensured,
+            "ensured_share": _round(self.ensured_share),
+            "activity": self.activity.to_json_dict(),
+        }
+
+
+@dataclass(frozen=True)
+class CoverageResult:
+    """Training coverage for one year and topic (``hrvdesk stats training``)."""
+
+    year: int
+    topic: str
+    validity_years: int
+    threshold: float
+    administrations: tuple[AdministrationCoverage, ...]
+    total: TotalCoverage
+
+    def to_json_dict(self) -> dict:
+        """The ``stats training --json`` object of ``cli.md``.
+
+        Required keys first, in the contract's order. Extra keys (documented here):
+        per administration ``target_group``, ``ensured`` (coverage >= threshold, None
+        without coverage), ``units`` (``[{"unit", "trained"}]``) and ``activity``
+        (``{"completions", "attendance"}`` in year Y); in ``total`` ``target_group``,
+        ``trained_with_headcount``, ``administrations_with_headcount``,
+        ``administrations_ensured``, ``ensured_share`` and ``activity``; at the top
+        ``threshold``. Shares are rounded to 4 decimals.
+        """
+        return {
+            "year": self.year,
+            "topic": self.topic,
+            "validity_years": self.validity_years,
+            "administrations": [a.to_json_dict() for a in self.administrations],
+            "total": self.total.to_json_dict(),
+            "threshold": self.threshold,
+        }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, _JSON_DIGITS)
+
+
+def _share(part: int, whole: int | None) -> float | None:
+    return part / whole if whole else None
+
+
+# --- coverage computation -------------------------------------------------------------------
+
+
+def validity_window(year: int, validity_years: int = DEFAULT_VALIDITY_YEARS) -> tuple[dt.date, dt.date]:
+    """First and last day (inclusive) of the validity window ending with ``year``."""
+    if validity_years < 1:
+        raise ValueError("validity_years must be at least 1")
+    return dt.date(year - validity_years + 1, 1, 1), dt.date(year, 12, 31)
+
+
+def parse_topic(topic: str) -> str:
+    """Canonical topic code (code or Swedish alias); :class:`ValidationError` when unknown."""
+    code = TRAINING_TOPICS.parse(topic)
+    if code is None:
+        raise ValidationError.single(
+            _("Unknown training topic. Use one of: {values}.").format(
+                values=", ".join(TRAINING_TOPICS.values)),
+            field="topic")
+    return code
+
+
+def _headcount_index(headcounts: Iterable[Headcount]) -> dict[tuple[int, str], Headcount]:
+    """(year, administration) -> figure; a later figure replaces an earlier one."""
+    return {(h.year, h.administration): h for h in headcounts}
+
+
+def _latest_qualifying(completions: Iterable[Completion], training_ids: set[int],
+                       start: dt.date, end: dt.date) -> dict[str, Completion]:
+    """Each qualifying person's latest qualifying record.
+
+    Ties on the same date are resolved by (administration, unit) so that the result does
+    not depend on the order of the records.
+    """
+    latest: dict[str, Completion] = {}
+    for c in completions:
+        if c.training_id not in training_ids or not start <= c.completed_date <= end:
+            continue
+        held = latest.get(c.person_key)
+        if held is None or _recency(c) > _recency(held):
+            latest[c.person_key] = c
+    return latest
+
+
+def _recency(c: Completion) -> tuple[dt.date, str, str]:
+    return c.completed_date, c.administration, c.unit or ""
+
+
+def _activity_by_administration(year: int, training_ids: set[int],
+                                 completions: Iterable[Completion],
+                                 attendance: Iterable[AggregateAttendance]) -> dict[str, Activity]:
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for c in completions:
+        if c.training_id in training_ids and c.completed_date.year == year:
+            counts[c.administration][0] += 1
+    for a in attendance:
+        if a.training_id in training_ids and a.date.year == year:
+            counts[a.administration][1] += a.count
+    return {code: Activity(*pair) for code, pair in counts.items()}
+
+
+def _units(records: list[Completion]) -> tuple[UnitCoverage, ...]:
+    per_unit: dict[str, int] = defaultdict(int)
+    for c in records:
+        if c.unit and c.unit.strip():
+            per_unit[c.unit.strip()] += 1
+    return tuple(UnitCoverage(u, n) for u, n in sorted(per_unit.items(), key=lambda i: i[0].casefold()))
+
+
+def _administration_row(code: str, name: str, registered: bool, records: list[Completion],
+                        figure: Headcount | None, activity: Activity,
+                        threshold: float) -> AdministrationCoverage:
+    trained = len(records)
+    headcount = figure.headcount if figure else None
+    cov = _share(trained, headcount)
+    return AdministrationCoverage(
+        code=code, name=name, trained=trained, headcount=headcount,
+        target_group=figure.target_group if figure else None,
+        coverage=cov, ensured=None if cov is None else cov >= threshold,
+        units=_units(records), activity=activity, registered=registered)
+
+
+def _sum_known(values: Iterable[int | None]) -> int | None:
+    known = [v for v in values if v is not None]
+    return sum(known) if known else None
+
+
+def _total(rows: tuple[AdministrationCoverage, ...]) -> TotalCoverage:
+    measured = [r for r in rows if r.coverage is not None]
+    ensured = sum(1 for r in measured if r.ensured)
+    headcount = _sum_known(r.headcount for r in rows)
+    trained_with_headcount = sum(r.trained for r in measured)
+    activity = Activity()
+    for r in rows:
+        activity += r.activity
+    return TotalCoverage(
+        trained=sum(r.trained for r in rows),
+        headcount=headcount,
+        target_group=_sum_known(r.target_group for r in rows),
+        coverage=_share(trained_with_headcount, headcount),
+        trained_with_headcount=trained_with_headcount,
+        administrations_with_headcount=len(measured),
+        administrations_ensured=ensured,
+        ensured_share=_share(ensured, len(measured)),
+        activity=activity)
+
+
+def _topic_training_ids(trainings: Iterable[Training], topic: str) -> set[int]:
+    return {t.id for t in trainings if t.covers(topic)}
+
+
+def _coverage(year: int, topic: str, training_ids: set[int], completions: list[Completion],
+              headcount_index: Mapping[tuple[int, str], Headcount],
+              administrations: Mapping[str, str], attendance: list[AggregateAttendance],
+              validity_years: int, threshold: float) -> CoverageResult:
+    start, end = validity_window(year, validity_years)
+    by_admin: dict[str, list[Completion]] = defaultdict(list)
+    for record in _latest_qualifying(completions, training_ids, start, end).values():
+        by_admin[record.administration].append(record)
+    activity = _activity_by_administration(year, training_ids, completions, attendance)
+    unregistered = sorted(set(by_admin) - set(administrations))
+    rows = tuple(
+        _administration_row(code, administrations.get(code, code), code in administrations,
+                            by_admin.get(code, []), headcount_index.get((year, code)),
+                            activity.get(code, Activity()), threshold)
+        for code in [*administrations, *unregistered])
+    return CoverageResult(year=year, topic=topic, validity_years=validity_years,
+                          threshold=threshold, administrations=rows, total=_total(rows))
+
+
+def coverage(year: int, topic: str, completions: Iterable[Completion],
+             trainings: Iterable[Training], headcounts: Iterable[Headcount],
+             administrations: Mapping[str, str], validity_years: int = DEFAULT_VALIDITY_YEARS,
+             threshold: float = DEFAULT_THRESHOLD,
+             attendance: Iterable[AggregateAttendance] = ()) -> CoverageResult:
+    """Training coverage for ``year`` and ``topic`` per administration and in total.
+
+    ``administrations`` maps every registered code to its name, in register order; each
+    gets a row, with or without headcount. Codes that occur in qualifying records but not
+    in the register get a row after them (name = code) so that no person is dropped and
+    the rows always add up to the total. Completions of trainings not in ``trainings`` do
+    not qualify. ``attendance`` only feeds the activity figures.
+    """
+    topic = parse_topic(topic)
+    return _coverage(year, topic, _topic_training_ids(trainings, topic), list(completions),
+                     _headcount_index(headcounts), administrations, list(attendance),
+                     validity_years, threshold)
+
+
+def trend(years: Iterable[int], topic: str, completions: Iterable[Completion],
+          trainings: Iterable[Training], headcounts: Iterable[Headcount],
+          administrations: Mapping[str, str], validity_years: int = DEFAULT_VALIDITY_YEARS,
+          threshold: float = DEFAULT_THRESHOLD,
+          attendance: Iterable[AggregateAttendance] = ()) -> tuple[CoverageResult, ...]:
+    """:func:`coverage` for each of ``years`` (ascending, each year once), for the trend view."""
+    topic = parse_topic(topic)
+    training_ids = _topic_training_ids(trainings, topic)
+    completions, attendance = list(completions), list(attendance)
+    index = _headcount_index(headcounts)
+    return tuple(_coverage(y, topic, training_ids, completions, index, administrations,
+                           attendance, validity_years, threshold)
+                 for y in sorted(set(years)))
+
+
+# --- the action plan's co-organisation rule -------------------------------------------------
+
+
+def vpc_rule_broken(training: Training) -> bool:
+    """True when an HRV training for more than one administration is not co-organised by
+    the violence-prevention centre.
+
+    Botkyrka's action plan: "Om det är fler än en förvaltning som ska få utbildning i HRV
+    så ska VPC vara en del av arrangörskapet."
+    """
+    return (training.covers(VPC_RULE_TOPIC) and len(set(training.administrations)) > 1
+            and not training.vpc_coorganised)
+
+
+def vpc_rule_warning(training: Training) -> str | None:
+    """The translated warning to show for a training that breaks the rule, else None."""
+    if not vpc_rule_broken(training):
+        return None
+    return _("“{title}” is given to {count} administrations but the violence-prevention "
+             "centre is not a co-organiser. The action plan requires the centre to take "
+             "part in organising HRV training for more than one administration.").format(
+        title=training.title, count=len(set(training.administrations)))
