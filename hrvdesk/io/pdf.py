@@ -183,20 +183,39 @@ def _column_widths(header: list[str], rows: list[list[str]], numeric: list[bool]
     """Widths from the contents, filling ``available``.
 
     Numeric columns keep their natural width; text columns share the rest (growing or
-    wrapping). When there is no room for that, all columns are scaled alike.
+    wrapping), but never below their longest word, so words are not broken. When there is
+    no room for that, all columns are scaled alike.
     """
-    natural = [
-        max([_text_width(header[i], FONT_BOLD, CELL_SIZE)]
-            + [_text_width(r[i], FONT, CELL_SIZE) for r in rows]) + 2 * CELL_PADDING + 2
-        for i in range(len(header))
-    ]
+    pad = 2 * CELL_PADDING + 2
+
+    def widest(i: int, words: bool) -> float:
+        cells = [(header[i], FONT_BOLD)] + [(r[i], FONT) for r in rows]
+        parts = [(w, font) for text, font in cells for w in (text.split() if words else [text])]
+        return max((_text_width(w, font, CELL_SIZE) for w, font in parts), default=0) + pad
+
+    natural = [widest(i, words=False) for i in range(len(header))]
+    minimum = [widest(i, words=True) for i in range(len(header))]
     total = sum(natural)
     fixed = sum(w for w, num in zip(natural, numeric) if num)
     flexible = total - fixed
     room = available - fixed
-    if flexible <= 0 or room < 0.25 * available:
+    if flexible <= 0 or room < 0.25 * available or sum(minimum) > available:
         return [w * available / total for w in natural]
-    return [w if num else w * room / flexible for w, num in zip(natural, numeric)]
+    widths = [w if num else w * room / flexible for w, num in zip(natural, numeric)]
+    for _round in range(len(widths)):
+        short = [i for i, w in enumerate(widths) if not numeric[i] and w < minimum[i]]
+        if not short:
+            break
+        missing = sum(minimum[i] - widths[i] for i in short)
+        for i in short:
+            widths[i] = minimum[i]
+        donors = [i for i, w in enumerate(widths) if not numeric[i] and w > minimum[i]]
+        spare = sum(widths[i] - minimum[i] for i in donors)
+        if spare <= 0:
+            break
+        for i in donors:
+            widths[i] -= missing * (widths[i] - minimum[i]) / spare
+    return widths
 
 
 def _table_style(body_rows: int, span_empty: bool) -> TableStyle:

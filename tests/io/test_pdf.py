@@ -161,3 +161,13 @@ def test_characters_outside_the_font_are_mapped():
 def test_malformed_parts_are_refused(call):
     with pytest.raises(ValueError):
         call(builder())
+
+
+def test_text_columns_never_narrower_than_their_longest_word():
+    from hrvdesk.io.pdf import _column_widths, _text_width, FONT, CELL_SIZE
+
+    header = ["Nämnd", "Kommentar"]
+    rows = [["Kommunstyrelsen", "lång text " * 60], ["Socialnämnden", "kort"]]
+    widths = _column_widths(header, rows, [False, False], 480)
+    assert abs(sum(widths) - 480) < 0.01
+    assert widths[0] >= _text_width("Kommunstyrelsen", FONT, CELL_SIZE)
