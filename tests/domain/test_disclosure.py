@@ -1,0 +1,253 @@
+"""Cell suppression of the national package and the attacker audit that checks it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from hrvdesk.domain.abroad import AbroadCase
+from hrvdesk.domain.abroad_stats import Period, build_tables
+from hrvdesk.domain.codes import ACTIONS, CASE_STATUSES, GENDERS, HONOUR_LINKS, PURPOSES
+from hrvdesk.domain.disclosure import (MARKER, apply_suppression, audit, check_threshold,
+                                       primary_cells, protect, suppress,
+                                       suppressed_refs)
+from hrvdesk.domain.errors import ValidationError
+
+KINDS = {"SOC": "social_services", "UBF": "education", "KLF": "other"}
+YEAR = Period.for_year(2025)
+
+
+def person(**fields) -> AbroadCase:
+    """A case that, unless told otherwise, lands in the same category of every table."""
+    defaults = dict(reported_by="SOC", known_date=dt.date(2025, 5, 5), gender="girl",
+                    birth_year=2010, purposes=("fgm",), honour_link="suspected",
+                    destination="SO", status="abroad")
+    return AbroadCase(**{**defaults, **fields})
+
+
+def people(counts: dict, **fixed) -> list[AbroadCase]:
+    """``counts`` maps a tuple of field values (named by ``fields``) to a number of persons."""
+    names = fixed.pop("fields")
+    return [person(**dict(zip(names, values)), **fixed)
+            for values, n in counts.items() for _ in range(n)]
+
+
+def stats_for(cases):
+    return build_tables(cases, YEAR, KINDS)
+
+
+def suppressed_in(package, table_id) -> set:
+    return {key for tid, key in suppressed_refs(package.tables) if tid == table_id}
+
+
+def status_cases(at_risk, abroad, returned, unknown):
+    counts = {("at_risk",): at_risk, ("abroad",): abroad, ("returned",): returned,
+              ("unknown",): unknown}
+    return people(counts, fields=("status",))
+
+
+def test_enough_primary_cells_protect_each_other():
+    package = protect(stats_for(status_cases(2, 2, 10, 0)), k=3)
+    # each of the two can be 0..4 given the other: no secondary cell is needed
+    assert suppressed_in(package, "by_status") == {("at_risk",), ("abroad",)}
+    assert package.suppressed_cells == 2 and package.audit_passed
+
+
+def test_a_lonely_primary_cell_takes_a_large_partner_not_a_zero():
+    stats = stats_for(status_cases(1, 0, 0, 16))
+    package = protect(stats, k=3)
+    assert suppressed_in(package, "by_status") == {("at_risk",), ("unknown",)}
+    result = audit(package.tables, stats.tables, 3)
+    assert result.passed
+    bounds = result.bounds[("by_status", ("at_risk",))]
+    assert (round(bounds.low, 6), round(bounds.high, 6)) == (0, 17)
+
+
+def test_when_t_is_below_k_zeros_are_suppressed_too():
+    stats = stats_for(status_cases(2, 0, 0, 0))
+    package = protect(stats, k=5)
+    hidden = suppressed_in(package, "by_status")
+    assert ("at_risk",) in hidden and len(hidden) == 2  # one zero partner makes 0..2 possible
+    assert package.tables[0].cells[0].count == 2  # T is published even below k
+    assert package.audit_passed
+
+
+def test_a_two_way_table_prefers_four_inner_cells_to_any_margin():
+    # girl 0-12: 5, girl 13-17: 1, boy 0-12: 5, boy 13-17: 5 (ages from known year 2025)
+    cases = people({("girl", 2015): 5, ("girl", 2010): 1, ("boy", 2015): 5, ("boy", 2010): 5},
+                   fields=("gender", "birth_year"))
+    stats = stats_for(cases)
+    assert primary_cells(stats.tables, 3) == {("by_gender_age", ("girl", "13-17"))}
+    package = protect(stats, k=3)
+    assert suppressed_in(package, "by_gender_age") == {
+        ("girl", "0-12"), ("girl", "13-17"), ("boy", "0-12"), ("boy", "13-17")}
+    assert package.suppressed_cells == 4 and package.audit_passed
+
+
+def test_the_audit_sees_through_a_row_that_a_column_gives_away():
+    cases = people({("girl", 2015): 5, ("girl", 2010): 1, ("boy", 2015): 5, ("boy", 2010): 5},
+                   fields=("gender", "birth_year"))
+    stats = stats_for(cases)
+    row_only = {("by_gender_age", ("girl", "13-17")), ("by_gender_age", ("girl", "0-12"))}
+    result = audit(apply_suppression(stats.tables, row_only), stats.tables, 3)
+    assert not result.passed
+    bounds = result.bounds[("by_gender_age", ("girl", "13-17"))]
+    assert round(bounds.low, 6) == round(bounds.high, 6) == 1  # 13-17 total 6 minus boy 5
+
+
+def test_non_partitioning_tables_only_bound_a_cell_by_t():
+    # 10 persons, one of them reported married, two with a travel ban: primary cells whose
+    # only constraint is 0..T, so they need no partner.
+    cases = [person(reported_married=i == 0, actions=("travel_ban",) if i < 2 else ())
+             for i in range(10)]
+    stats = stats_for(cases)
+    package = protect(stats, k=3)
+    assert suppressed_refs(package.tables) == {("reported_married", ()),
+                                               ("by_action", ("travel_ban",))}
+    bounds = audit(package.tables, stats.tables, 3).bounds
+    assert {(b.low, b.high) for b in bounds.values()} == {(0, 10)}
+
+
+@pytest.mark.parametrize("k", [2, 11, 3.5, True])
+def test_threshold_outside_3_to_10_is_refused(k):
+    with pytest.raises(ValidationError):
+        check_threshold(k)
+
+
+def test_thresholds_within_range():
+    assert [check_threshold(k) for k in (3, 7, 10)] == [3, 7, 10]
+
+
+def test_package_json_and_csv_carry_counts_only():
+    package = protect(stats_for(status_cases(1, 0, 0, 16)), k=3)
+    data = json.loads(json.dumps(package.to_json_dict()))
+    assert data["period"] == {"from": "2025-01-01", "to": "2025-12-31"}
+    assert data["disclosure_control"] == {"method": "cell suppression, LP-audited",
+                                          "threshold": 3, "marker": "..",
+                                          "suppressed_cells": package.suppressed_cells,
+                                          "audit_passed": True}
+    status = next(t for t in data["tables"] if t["id"] == "by_status")
+    assert status["cells"] == [{"status": "at_risk", "count": ".."},
+                               {"status": "abroad", "count": 0},
+                               {"status": "returned", "count": 0},
+                               {"status": "unknown", "count": ".."},
+                               {"status": "total", "count": 17}]
+    for table in data["tables"]:
+        for cell in table["cells"]:
+            assert set(cell) == set(table["dimensions"]) | {"count"}
+    rows = package.csv_rows()
+    assert rows[0] == ["table", "dimension_1", "category_1", "dimension_2", "category_2", "count"]
+    assert rows[1] == ["total", "", "", "", "", "17"]
+    assert ["by_status", "status", "at_risk", "", "", ".."] in rows
+    assert ["by_gender_age", "gender", "girl", "age_band", "13-17", "17"] in rows
+    assert len(rows) == 1 + sum(len(t["cells"]) for t in data["tables"])
+
+
+# --- properties ---------------------------------------------------------------------------
+
+cases_strategy = st.lists(st.builds(
+    AbroadCase,
+    reported_by=st.sampled_from(["SOC", "UBF", "KLF"]),
+    known_date=st.just(dt.date(2025, 6, 1)),
+    gender=st.sampled_from(GENDERS.values),
+    birth_year=st.one_of(st.none(), st.integers(2000, 2020)),
+    purposes=st.lists(st.sampled_from(PURPOSES.values), min_size=1, max_size=2).map(tuple),
+    honour_link=st.sampled_from(HONOUR_LINKS.values),
+    destination=st.sampled_from([None, "SO", "ER", "IQ", "SY", "AF", "TR"]),
+    status=st.sampled_from(CASE_STATUSES.values),
+    reported_married=st.booleans(),
+    actions=st.lists(st.sampled_from(ACTIONS.values), max_size=2).map(tuple),
+), max_size=30)
+
+
+@settings(max_examples=60, deadline=None)
+@given(cases=cases_strategy, k=st.integers(3, 10))
+def test_what_suppression_publishes_always_passes_the_audit(cases, k):
+    stats = stats_for(cases)
+    total = stats.total
+    hidden = suppress(stats.tables, k)  # without protect()'s safety net
+    published = apply_suppression(stats.tables, hidden)
+
+    assert audit(published, stats.tables, k).passed
+    assert not primary_cells(stats.tables, k) - hidden  # no primary cell is published
+    assert suppressed_refs(published) == hidden
+    for exact, table in zip(stats.tables, published):
+        if exact.partitions:  # the grand total is always published
+            assert table.count(*exact.grand_key) == total
+        for true_cell, cell in zip(exact.cells, table.cells):
+            assert cell.count in (true_cell.count, MARKER)  # published counts are exact
+
+    # Independent check for the one-way partitions: a primary cell p among the hidden cells S
+    # can be 0 iff another hidden cell can absorb it (|S| ≥ 2), and at most the remainder
+    # R = T − published, which must reach min(k, T).
+    for exact, table in zip(stats.tables, published):
+        if not exact.partitions or len(exact.dimensions) != 1:
+            continue
+        inner = [c for c in table.cells if c.key != ("total",)]
+        hidden_here = [c for c in inner if c.count == MARKER]
+        if any((exact.id, c.key) in primary_cells(stats.tables, k) for c in hidden_here):
+            remainder = total - sum(c.count for c in inner if c.count != MARKER)
+            assert len(hidden_here) >= 2 and remainder >= min(k, total)
+
+
+@settings(max_examples=25, deadline=None)
+@given(cases=cases_strategy, k=st.integers(3, 10))
+def test_protect_publishes_the_suppression_and_records_the_audit(cases, k):
+    stats = stats_for(cases)
+    package = protect(stats, k)
+    assert package.tables == apply_suppression(stats.tables, suppress(stats.tables, k))
+    assert package.audit_passed and package.threshold == k
+    assert package.suppressed_cells == len(suppressed_refs(package.tables))
+
+
+@settings(max_examples=60, deadline=None)
+@given(k=st.integers(3, 10), data=st.data())
+def test_primary_suppression_alone_fails_when_one_cell_of_a_partition_stands_out(k, data):
+    small = data.draw(st.integers(1, k - 1))
+    others = data.draw(st.lists(st.one_of(st.just(0), st.integers(k, 3 * k)),
+                                min_size=3, max_size=3))
+    position = data.draw(st.integers(0, 3))
+    status_counts = others[:position] + [small] + others[position:]
+    stats = stats_for(status_cases(*status_counts))
+    lonely = ("by_status", (CASE_STATUSES.values[position],))
+    assert [ref for ref in primary_cells(stats.tables, k) if ref[0] == "by_status"] == [lonely]
+
+    naive = apply_suppression(stats.tables, primary_cells(stats.tables, k))
+    result = audit(naive, stats.tables, k)
+    assert not result.passed
+    bounds = result.bounds[lonely]  # recovered by subtraction from the total
+    assert round(bounds.low, 6) == round(bounds.high, 6) == small
+
+    assert audit(protect(stats, k).tables, stats.tables, k).passed
+
+
+def test_the_solver_writes_nothing_to_standard_output(capfd):
+    # A table on which HiGHS 1.12 printf()s a stray debug line during the MIP solve.
+    bands = {"0-12": 2015, "13-17": 2010, "18+": 2000, "unknown": None}
+    grid = {("girl", "0-12"): 6, ("girl", "13-17"): 8, ("girl", "18+"): 5, ("girl", "unknown"): 2,
+            ("boy", "0-12"): 2, ("boy", "13-17"): 5, ("boy", "18+"): 2,
+            ("other", "0-12"): 5, ("other", "13-17"): 5, ("other", "unknown"): 1,
+            ("unknown", "0-12"): 5, ("unknown", "13-17"): 7, ("unknown", "18+"): 1,
+            ("unknown", "unknown"): 3}
+    cases = people({(g, bands[a]): n for (g, a), n in grid.items()},
+                   fields=("gender", "birth_year"))
+    package = protect(stats_for(cases), k=6)
+    assert package.audit_passed
+    assert capfd.readouterr().out == ""
+
+
+def test_inner_cells_are_preferred_even_where_margins_would_need_fewer_cells():
+    bands = {"0-12": 2015, "13-17": 2010, "18+": 2000}
+    grid = {("girl", "0-12"): 1, ("girl", "13-17"): 9, ("girl", "18+"): 2,
+            ("boy", "13-17"): 6, ("boy", "18+"): 9, ("other", "0-12"): 4, ("other", "13-17"): 6}
+    stats = stats_for(people({(g, bands[a]): n for (g, a), n in grid.items()},
+                             fields=("gender", "birth_year")))
+    assert {key for tid, key in primary_cells(stats.tables, 3) if tid == "by_gender_age"} == {
+        ("girl", "0-12"), ("girl", "18+")}
+    package = protect(stats, k=3)
+    hidden = suppressed_in(package, "by_gender_age")
+    assert package.audit_passed
+    assert not [key for key in hidden if "total" in key]
