@@ -1,0 +1,261 @@
+"""The main window: navigation between the sections the session may use, menus from the
+action registry, the demo banner, and the window title (database file and user)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QApplication, QLabel, QLineEdit, QListWidget, QListWidgetItem,
+                               QMainWindow, QSplitter, QStackedWidget, QVBoxLayout, QWidget)
+
+from hrvdesk import __version__
+from hrvdesk.i18n import _, current_language
+from hrvdesk.ui.actions import LANGUAGE_ACTIONS, SECTION_ACTIONS, Act, ActionRegistry, Menu
+from hrvdesk.ui.models import RecordTableView
+from hrvdesk.ui.sections import Section, SectionContext, section_classes
+from hrvdesk.ui.unlock import ChangePassphraseDialog
+from hrvdesk.ui.widgets import DEMO_COLOURS, Banner, error_text, standard_icon
+
+if TYPE_CHECKING:
+    from hrvdesk.ui.app import App
+
+MAX_GOTO_SHORTCUTS = 9
+
+
+class MainWindow(QMainWindow):
+    """One window per unlocked session; closed (and its data dropped) when locking."""
+
+    def __init__(self, app: "App"):
+        super().__init__()
+        self.app = app
+        self.ctx = SectionContext(app, self)
+        self._busy = 0
+        self.setObjectName("main_window")
+        self.registry = ActionRegistry(self)
+        self.registry.build_menus(self.menuBar())
+        self._connect_actions()
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        self.banner = Banner(*DEMO_COLOURS)
+        self.banner.setObjectName("demo_banner")
+        self.banner.setVisible(app.demo)
+        layout.addWidget(self.banner)
+        splitter = QSplitter()
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setMaximumWidth(260)
+        self.stack = QStackedWidget()
+        splitter.addWidget(self.nav)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        layout.addWidget(splitter, 1)
+        self.setCentralWidget(central)
+        self.who = QLabel()
+        self.statusBar().addPermanentWidget(self.who)
+
+        session = app.db.session
+        self._sections: list[Section] = [cls(self.ctx) for cls in section_classes() if cls.visible_for(session)]
+        self._goto: list[QAction] = []
+        for number, section in enumerate(self._sections, start=1):
+            item = QListWidgetItem(standard_icon(self, section.icon), "")
+            self.nav.addItem(item)
+            page = QWidget()
+            QVBoxLayout(page).setContentsMargins(0, 0, 0, 0)
+            self.stack.addWidget(page)
+            self._add_goto(section, number)
+        self.nav.currentRowChanged.connect(self._show_row)
+        self.retranslate()
+        self.resize(1100, 720)
+        self.show_section(self._sections[0].key)
+
+    # --- sections ----------------------------------------------------------------------
+
+    def sections(self) -> list[Section]:
+        return list(self._sections)
+
+    def section_keys(self) -> list[str]:
+        return [s.key for s in self._sections]
+
+    def section(self, key: str) -> Section:
+        for section in self._sections:
+            if section.key == key:
+                return section
+        raise KeyError(key)
+
+    @property
+    def current_section(self) -> Section:
+        return self._sections[self.nav.currentRow()]
+
+    def show_section(self, key: str) -> Section:
+        row = self.section_keys().index(key)
+        if self.nav.currentRow() == row:
+            self._show_row(row)
+        else:
+            self.nav.setCurrentRow(row)
+        return self._sections[row]
+
+    def _show_row(self, row: int) -> None:
+        if not 0 <= row < len(self._sections):
+            return
+        section = self._sections[row]
+        page = self.stack.widget(row)
+        if not section.created:
+            page.layout().addWidget(section.widget)
+        self.stack.setCurrentIndex(row)
+        if section.stale:
+            self.refresh_section(section)
+        for act in SECTION_ACTIONS:
+            self.registry.action(act).setEnabled(act in section.handles)
+
+    def refresh_section(self, section: Section) -> None:
+        try:
+            section.refresh()
+            section.stale = False
+        except Exception as exc:  # shown, never silently swallowed
+            self.app.dialogs.error(self, _("Could not show {section}").format(section=_(section.title)),
+                                   error_text(exc))
+
+    def mark_changed(self, source: Section | None) -> None:
+        for section in self._sections:
+            if section is not source:
+                section.stale = True
+        current = self.current_section
+        if current is not source and current.created:
+            self.refresh_section(current)
+
+    def database_replaced(self) -> None:
+        """A restore put another database in place: read everything again."""
+        self.mark_changed(None)
+        self._show_title()
+
+    def _step(self, delta: int) -> None:
+        count = len(self._sections)
+        self.nav.setCurrentRow((self.nav.currentRow() + delta) % count)
+
+    def _add_goto(self, section: Section, number: int) -> None:
+        if number > MAX_GOTO_SHORTCUTS:
+            return
+        action = QAction(self)
+        action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+        action.triggered.connect(lambda _checked=False, key=section.key: self.show_section(key))
+        self.addAction(action)
+        if number == 1:
+            self.registry.menu(Menu.VIEW).addSeparator()
+        self.registry.menu(Menu.VIEW).addAction(action)
+        self._goto.append(action)
+
+    # --- actions -----------------------------------------------------------------------
+
+    def _connect_actions(self) -> None:
+        app, reg = self.app, self.registry
+        reg.connect(Act.OPEN_DATABASE, app.open_other)
+        reg.connect(Act.NEW_DATABASE, app.create_new)
+        reg.connect(Act.CHANGE_PASSPHRASE, self.change_passphrase)
+        reg.connect(Act.LOCK, lambda: app.lock("manual"))
+        reg.connect(Act.QUIT, app.quit)
+        reg.connect(Act.COPY, self.copy)
+        reg.connect(Act.REFRESH, lambda: self.refresh_section(self.current_section))
+        reg.connect(Act.NEXT_SECTION, lambda: self._step(1))
+        reg.connect(Act.PREVIOUS_SECTION, lambda: self._step(-1))
+        reg.connect(Act.FOCUS_NAVIGATION, lambda: self.nav.setFocus(Qt.FocusReason.ShortcutFocusReason))
+        for act in SECTION_ACTIONS:
+            reg.connect(act, lambda a=act: self.current_section.trigger(a))
+        for lang, act in LANGUAGE_ACTIONS.items():
+            reg.connect(act, lambda code=lang: app.set_language(code))
+        reg.connect(Act.SHORTCUTS, self.show_shortcuts)
+        reg.connect(Act.ABOUT, self.show_about)
+
+    def copy(self) -> None:
+        widget = QApplication.focusWidget()
+        if isinstance(widget, RecordTableView):
+            widget.copy_selection()
+        elif isinstance(widget, QLineEdit) and widget.echoMode() == QLineEdit.EchoMode.Normal:
+            if widget.hasSelectedText():
+                self.app.clipboard.copy(widget.selectedText())
+
+    def change_passphrase(self) -> ChangePassphraseDialog:
+        dialog = ChangePassphraseDialog(self, self.app.tasks, self.app.db)
+        dialog.completed.connect(lambda _r: self.status(_("Your passphrase has been changed.")))
+        dialog.open()
+        return dialog
+
+    def show_shortcuts(self) -> None:
+        lines = [f"{keys}\t{text}" for text, keys in self.registry.shortcut_list()]
+        lines += [f"{a.shortcut().toString(QKeySequence.SequenceFormat.NativeText)}\t{a.text()}" for a in self._goto]
+        self.app.dialogs.info(self, _("Keyboard shortcuts"), "\n".join(lines))
+
+    def show_about(self) -> None:
+        self.app.dialogs.info(self, _("About hrvdesk"), _(
+            "hrvdesk {version}: coordination of the municipality's work against honour-related "
+            "violence and oppression. The data is kept encrypted on this computer only.").format(
+            version=__version__))
+
+    # --- window services ---------------------------------------------------------------
+
+    def status(self, text: str) -> None:
+        self.statusBar().showMessage(text, 10_000)
+
+    def set_busy(self, busy: bool) -> None:
+        """While a task uses the database, the data views and section actions are disabled."""
+        self._busy = self._busy + 1 if busy else max(0, self._busy - 1)
+        idle = self._busy == 0
+        self.centralWidget().setEnabled(idle)
+        for act in (Act.REFRESH, Act.CHANGE_PASSPHRASE, *SECTION_ACTIONS):
+            handled = act not in SECTION_ACTIONS or (self._sections and act in self.current_section.handles)
+            self.registry.action(act).setEnabled(idle and bool(handled))
+        if busy:
+            QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
+            self.status(_("Working…"))
+        else:
+            QApplication.restoreOverrideCursor()
+            self.statusBar().clearMessage()
+
+    @property
+    def busy(self) -> bool:
+        return self._busy > 0
+
+    # --- language and title ------------------------------------------------------------
+
+    def _show_title(self) -> None:
+        db = self.app.db
+        if db is None:
+            return
+        values = {"file": db.path.name, "user": db.user}
+        self.setWindowTitle(_("DEMO – {file} – {user} – hrvdesk").format(**values) if self.app.demo
+                            else _("{file} – {user} – hrvdesk").format(**values))
+        self.who.setText(_("{user} ({role})").format(user=db.user, role=db.session.role.label))
+        self.who.setAccessibleName(_("Signed in as {user} ({role})").format(user=db.user, role=db.session.role.label))
+
+    def retranslate(self) -> None:
+        self.registry.retranslate()
+        self.registry.action(LANGUAGE_ACTIONS[current_language()]).setChecked(True)
+        self.nav.setAccessibleName(_("Sections"))
+        self.nav.setAccessibleDescription(_("Choose a part of hrvdesk; Ctrl+1 to Ctrl+9 go there directly"))
+        for row, section in enumerate(self._sections):
+            item = self.nav.item(row)
+            item.setText(_(section.title))
+            item.setToolTip(_(section.description) if section.description else "")
+            self.stack.widget(row).setAccessibleName(_(section.title))
+        for action, section in zip(self._goto, self._sections):
+            action.setText(_("Go to {section}").format(section=_(section.title)))
+        self.banner.setText(_("DEMO – all data here is fictitious and is deleted when you close hrvdesk."))
+        self._show_title()
+        for section in self._sections:
+            section.retranslate()
+
+    # --- closing -----------------------------------------------------------------------
+
+    def shutdown(self) -> None:
+        """Drop every section's widgets and data (locking or quitting)."""
+        for section in self._sections:
+            section.shutdown()
+        self._sections = []
+        while self._busy:
+            self.set_busy(False)
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        event.ignore()
+        self.app.quit()

@@ -1,0 +1,65 @@
+"""Workstation settings (:data:`hrvdesk.domain.settings.WORKSTATION`) in a small JSON file.
+
+The file lives in the user's configuration folder (platformdirs) and holds only the
+declared keys: language, idle minutes, backup folder, reminder days, last database path.
+Never secrets, never record contents. An unreadable file counts as empty.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import platformdirs
+
+from hrvdesk import APP_NAME
+from hrvdesk.domain.errors import ValidationError
+from hrvdesk.domain.settings import WORKSTATION
+from hrvdesk.store.safewrite import write_bytes
+
+FILE_NAME = "settings.json"
+
+
+def default_path() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / FILE_NAME
+
+
+class WorkstationSettings:
+    """Read at construction; every change is validated and written at once."""
+
+    def __init__(self, path: Path | None = None):
+        self.path = Path(path) if path is not None else default_path()
+        self._values: dict[str, object] = self._read()
+
+    def _read(self) -> dict[str, object]:
+        try:
+            raw = json.loads(self.path.read_bytes())
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(raw, dict):
+            return {}
+        values = {}
+        for key, value in raw.items():
+            if key in WORKSTATION:
+                try:
+                    values[key] = WORKSTATION[key].validate(value)
+                except ValidationError:
+                    continue  # an edited or outdated value falls back to the default
+        return values
+
+    def get(self, key: str):
+        return self._values.get(key, WORKSTATION[key].default)
+
+    def is_set(self, key: str) -> bool:
+        """True when the value was chosen (stored), not a default."""
+        return key in self._values
+
+    def put(self, key: str, value) -> None:
+        """Validate (ValidationError) and save. Unknown keys are refused (KeyError)."""
+        self._values[key] = WORKSTATION[key].validate(value)
+        self._write()
+
+    def _write(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        data = json.dumps(self._values, indent=1, sort_keys=True, ensure_ascii=False).encode("utf-8")
+        write_bytes(self.path, data + b"\n")  # mode 0600
