@@ -20,7 +20,7 @@ from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 
 from hrvdesk.domain.codes import Code, CodeList
-from hrvdesk.domain.errors import Problem
+from hrvdesk.domain.errors import Problem, ValidationError
 from hrvdesk.domain.plan import personal_number_problems, raise_problems
 from hrvdesk.i18n import N_, _
 
@@ -54,6 +54,11 @@ REVIEW_STATES = CodeList("review_state", N_("Review"), [
 ATTACHMENT_TYPES: dict[str, str] = {
     "application/pdf": ".pdf",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+}
+#: How each allowed type's content starts (PDF header; DOCX is a ZIP container).
+ATTACHMENT_SIGNATURES: dict[str, bytes] = {
+    "application/pdf": b"%PDF-",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": b"PK\x03\x04",
 }
 MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
 DEFAULT_REVIEW_INTERVAL_MONTHS = 12
@@ -184,6 +189,14 @@ def _attachment_problems(attachment: Attachment) -> list[Problem]:
     if not _SHA256.fullmatch(attachment.sha256):
         problems.append(Problem(_("The checksum is not a SHA-256 value."), field=field))
     return problems
+
+
+def validate_attachment_content(mime: str, data: bytes) -> None:
+    """Reject a document whose content does not start like its type (a renamed file)."""
+    signature = ATTACHMENT_SIGNATURES.get(mime)
+    if signature is not None and not data.startswith(signature):
+        raise ValidationError.single(_("The file's content is not a {extension} document.").format(
+            extension=ATTACHMENT_TYPES[mime]), field="attachments")
 
 
 def validate_routine(routine: Routine, known_parties: Collection[str] | None = None) -> None:

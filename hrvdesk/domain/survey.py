@@ -84,6 +84,29 @@ def default_questions(year: int) -> tuple[Question, ...]:
                  for number, (text, kind, required) in enumerate(_DEFAULT_QUESTIONS, 1))
 
 
+def validate_questions(year: int, questions: Iterable[Question]) -> None:
+    """Reject a year's question set with wrong years, repeated or non-positive numbers,
+    unknown kinds, empty or overlong texts, or personal identity numbers."""
+    questions = list(questions)
+    problems = []
+    numbers = [q.number for q in questions]
+    if any(n < 1 for n in numbers) or len(set(numbers)) != len(numbers):
+        problems.append(Problem(_("Question numbers must be unique and at least 1."),
+                                field="number"))
+    for q in questions:
+        field = _field(q)
+        if q.year != year:
+            problems.append(Problem(_("The question belongs to another year."), field=field))
+        if q.kind not in QUESTION_KINDS:
+            problems.append(Problem(_("Unknown kind of question: {code}.").format(code=q.kind),
+                                    field=field))
+        if not q.text.strip() or len(q.text) > MAX_TEXT_LENGTH:
+            problems.append(Problem(_("A question needs a text of at most {limit} characters.")
+                                    .format(limit=MAX_TEXT_LENGTH), field=field))
+    problems += personal_number_problems((_field(q), q.text) for q in questions)
+    raise_problems(problems)
+
+
 def _field(question: Question) -> str:
     return _("question {number}").format(number=question.number)
 

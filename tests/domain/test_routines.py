@@ -142,3 +142,20 @@ def test_cooperation_share_edges():
     assert committees_with_cooperation_routines_share([_routine("UBF")], []) is None
     everyone = [_routine("UBF", "KLF")]
     assert committees_with_cooperation_routines_share(everyone, {"SOC", "UBF", "KLF"}) == 1
+
+
+@pytest.mark.parametrize("mime, data, ok", [
+    ("application/pdf", b"%PDF-1.7\n...", True),
+    ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", b"PK\x03\x04...", True),
+    ("application/pdf", b"PK\x03\x04 a zip named .pdf", False),
+    ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", b"%PDF-1.7", False),
+    ("application/pdf", b"", False),
+])
+def test_attachment_content_must_match_its_type(mime, data, ok):
+    from hrvdesk.domain.routines import validate_attachment_content
+
+    if ok:
+        validate_attachment_content(mime, data)
+    else:
+        with pytest.raises(ValidationError):
+            validate_attachment_content(mime, data)

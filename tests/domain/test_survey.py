@@ -98,3 +98,23 @@ def test_pilot_progress_over_four_years():
     assert progress.collected == (2023, 2025)
     assert progress.missing == (2024,)
     assert progress.upcoming == (2026,)
+
+
+def test_validate_questions_reports_every_problem():
+    from hrvdesk.domain.survey import validate_questions
+
+    validate_questions(2024, QUESTIONS)
+    with pytest.raises(ValidationError) as err:
+        validate_questions(2024, [
+            Question(2024, 1, "Antal ärenden", "number"),
+            Question(2024, 1, "Dubbel", "number"),               # number repeated
+            Question(2023, 2, "Fel år", "number"),
+            Question(2024, 3, "Färg?", "colour"),
+            Question(2024, 4, "  ", "text"),
+            Question(2024, 5, "Gäller 19121212-1212", "text"),
+        ])
+    problems = err.value.problems
+    assert len(problems) == 5
+    assert all("19121212" not in str(p) for p in problems)
+    with pytest.raises(ValidationError):
+        validate_questions(2024, [Question(2024, 0, "Noll", "number")])
