@@ -200,7 +200,7 @@ def cmd_audit(args) -> int:
 def cmd_gui(args) -> int:
     from hrvdesk.ui.app import run
 
-    return run(db_path=args.database, demo=args.demo)
+    return run(db_path=args.database, demo=args.demo, language=args.lang)
 
 
 # --- parser -----------------------------------------------------------------------------
