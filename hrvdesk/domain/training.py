@@ -13,6 +13,12 @@ belong to the administration (and unit) of their latest such record up to the en
 Coverage of an administration is ``trained / headcount`` for year Y (``headcount`` import).
 Aggregate attendance (head counts from attendance lists without person identifiers) are
 activity figures only and never count towards coverage.
+
+:func:`coverage` applies the rule to records in two steps that can also be used apart:
+:func:`count_trained` (who counts, and where) and :func:`coverage_from_counts` (headcounts,
+shares, threshold, totals). A store with many records may compute the counts in its own
+query language and pass them to the second step; it must then give what
+:func:`count_trained` gives.
 """
 
 from __future__ import annotations
@@ -23,12 +29,12 @@ import hmac
 import secrets
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from hrvdesk.domain.codes import TRAINING_TOPICS
-from hrvdesk.domain.errors import ValidationError
+from hrvdesk.domain.codes import TRAINING_FORMATS, TRAINING_TOPICS
+from hrvdesk.domain.errors import Problem, ValidationError
 from hrvdesk.i18n import _
 
 DEFAULT_VALIDITY_YEARS = 3
@@ -68,9 +74,13 @@ class Training:
 
 @dataclass(frozen=True)
 class Completion:
-    """One person's completed training; ``person_key`` is a pseudonym (:func:`pseudonymise`)."""
+    """One person's completed training.
 
-    person_key: str
+    ``person_key`` identifies the person pseudonymously: the pseudonym itself
+    (:func:`pseudonymise`) or the store's number for it; only equality matters here.
+    """
+
+    person_key: str | int
     administration: str
     unit: str | None
     training_id: int
@@ -95,6 +105,50 @@ class Headcount:
     administration: str
     headcount: int
     target_group: int | None = None
+
+
+# --- checking records as entered -----------------------------------------------------------
+
+
+def training_problems(training: Training) -> list[Problem]:
+    """Everything wrong with a training as entered (empty when it may be saved)."""
+    problems = []
+    if not training.title.strip():
+        problems.append(Problem(_("The title is required."), field=_("title")))
+    if not training.topics:
+        problems.append(Problem(_("Choose at least one topic."), field=_("topics")))
+    elif not training.topics <= set(TRAINING_TOPICS.values):
+        problems.append(Problem(_("Unknown training topic. Use one of: {values}.").format(
+            values=", ".join(TRAINING_TOPICS.values)), field=_("topics")))
+    if training.format not in TRAINING_FORMATS.values:
+        problems.append(Problem(_("Unknown format. Use one of: {values}.").format(
+            values=", ".join(TRAINING_FORMATS.values)), field=_("format")))
+    if training.end_date is not None and training.end_date < training.start_date:
+        problems.append(Problem(_("The last day is before the first day."), field=_("end date")))
+    if training.hours is not None and not (training.hours.is_finite() and training.hours >= 0):
+        problems.append(Problem(_("The hours must be a number of 0 or more."), field=_("hours")))
+    return problems
+
+
+def headcount_problems(figure: Headcount) -> list[Problem]:
+    """Everything wrong with a headcount as entered (empty when it may be saved)."""
+    problems = []
+    if not 1900 <= figure.year <= 9999:
+        problems.append(Problem(_("The year must have four digits."), field=_("year")))
+    if figure.headcount < 0:
+        problems.append(Problem(_("The headcount cannot be negative."), field=_("headcount")))
+    if figure.target_group is not None and not 0 <= figure.target_group <= max(figure.headcount, 0):
+        problems.append(Problem(_("The target group must be between 0 and the headcount."),
+                                field=_("target group")))
+    return problems
+
+
+def attendance_problems(record: AggregateAttendance) -> list[Problem]:
+    """Everything wrong with an aggregate attendance figure as entered."""
+    if record.count < 1:
+        return [Problem(_("The number of participants must be at least 1."),
+                        field=_("participants"))]
+    return []
 
 
 # --- pseudonymisation ---------------------------------------------------------------------
@@ -295,13 +349,13 @@ def _headcount_index(headcounts: Iterable[Headcount]) -> dict[tuple[int, str], H
 
 
 def _latest_qualifying(completions: Iterable[Completion], training_ids: set[int],
-                       start: dt.date, end: dt.date) -> dict[str, Completion]:
+                       start: dt.date, end: dt.date) -> dict[str | int, Completion]:
     """Each qualifying person's latest qualifying record.
 
     Ties on the same date are resolved by (administration, unit) so that the result does
     not depend on the order of the records.
     """
-    latest: dict[str, Completion] = {}
+    latest: dict[str | int, Completion] = {}
     for c in completions:
         if c.training_id not in training_ids or not start <= c.completed_date <= end:
             continue
@@ -315,9 +369,34 @@ def _recency(c: Completion) -> tuple[dt.date, str, str]:
     return c.completed_date, c.administration, c.unit or ""
 
 
-def _activity_by_administration(year: int, training_ids: set[int],
-                                 completions: Iterable[Completion],
-                                 attendance: Iterable[AggregateAttendance]) -> dict[str, Activity]:
+@dataclass(frozen=True)
+class TrainedCount:
+    """The number of persons who count towards coverage in one administration and unit
+    (``unit`` None or blank: not known)."""
+
+    administration: str
+    unit: str | None
+    persons: int
+
+
+def count_trained(completions: Iterable[Completion], training_ids: Collection[int],
+                  start: dt.date, end: dt.date) -> list[TrainedCount]:
+    """The coverage rule on records: every person with a completion of one of
+    ``training_ids`` from ``start`` to ``end`` (inclusive) counts once, in the
+    administration and unit of their latest such record (ties on the same date: the
+    greatest (administration, unit)). A store may compute the same counts in its own
+    query language and pass them to :func:`coverage_from_counts`."""
+    counts: dict[tuple[str, str | None], int] = defaultdict(int)
+    for record in _latest_qualifying(completions, set(training_ids), start, end).values():
+        counts[(record.administration, record.unit)] += 1
+    return [TrainedCount(adm, unit, n) for (adm, unit), n in counts.items()]
+
+
+def count_activity(year: int, training_ids: Collection[int], completions: Iterable[Completion],
+                   attendance: Iterable[AggregateAttendance]) -> dict[str, Activity]:
+    """Activity figures per administration in ``year``: completions and aggregate attendance
+    of the trainings ``training_ids``."""
+    training_ids = set(training_ids)
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for c in completions:
         if c.training_id in training_ids and c.completed_date.year == year:
@@ -328,25 +407,25 @@ def _activity_by_administration(year: int, training_ids: set[int],
     return {code: Activity(*pair) for code, pair in counts.items()}
 
 
-def _units(records: list[Completion]) -> tuple[UnitCoverage, ...]:
+def _units(counts: list[TrainedCount]) -> tuple[UnitCoverage, ...]:
     per_unit: dict[str, int] = defaultdict(int)
-    for c in records:
+    for c in counts:
         if c.unit and c.unit.strip():
-            per_unit[c.unit.strip()] += 1
-    return tuple(UnitCoverage(u, n) for u, n in sorted(per_unit.items(), key=lambda i: i[0].casefold()))
+            per_unit[c.unit.strip()] += c.persons
+    return tuple(UnitCoverage(u, n) for u, n in sorted(per_unit.items(), key=lambda i: (i[0].casefold(), i[0])))
 
 
-def _administration_row(code: str, name: str, registered: bool, records: list[Completion],
+def _administration_row(code: str, name: str, registered: bool, counts: list[TrainedCount],
                         figure: Headcount | None, activity: Activity,
                         threshold: float) -> AdministrationCoverage:
-    trained = len(records)
+    trained = sum(c.persons for c in counts)
     headcount = figure.headcount if figure else None
     cov = _share(trained, headcount)
     return AdministrationCoverage(
         code=code, name=name, trained=trained, headcount=headcount,
         target_group=figure.target_group if figure else None,
         coverage=cov, ensured=None if cov is None else cov >= threshold,
-        units=_units(records), activity=activity, registered=registered)
+        units=_units(counts), activity=activity, registered=registered)
 
 
 def _sum_known(values: Iterable[int | None]) -> int | None:
@@ -378,23 +457,39 @@ def _topic_training_ids(trainings: Iterable[Training], topic: str) -> set[int]:
     return {t.id for t in trainings if t.covers(topic)}
 
 
-def _coverage(year: int, topic: str, training_ids: set[int], completions: list[Completion],
-              headcount_index: Mapping[tuple[int, str], Headcount],
-              administrations: Mapping[str, str], attendance: list[AggregateAttendance],
-              validity_years: int, threshold: float) -> CoverageResult:
-    start, end = validity_window(year, validity_years)
-    by_admin: dict[str, list[Completion]] = defaultdict(list)
-    for record in _latest_qualifying(completions, training_ids, start, end).values():
-        by_admin[record.administration].append(record)
-    activity = _activity_by_administration(year, training_ids, completions, attendance)
+def coverage_from_counts(year: int, topic: str, trained: Iterable[TrainedCount],
+                         activity: Mapping[str, Activity], headcounts: Iterable[Headcount],
+                         administrations: Mapping[str, str],
+                         validity_years: int = DEFAULT_VALIDITY_YEARS,
+                         threshold: float = DEFAULT_THRESHOLD) -> CoverageResult:
+    """Coverage from persons already counted by the rule (:func:`count_trained`) and the
+    year's activity figures (:func:`count_activity`); see :func:`coverage` for the rows."""
+    topic = parse_topic(topic)
+    validity_window(year, validity_years)  # checks validity_years
+    by_admin: dict[str, list[TrainedCount]] = defaultdict(list)
+    for count in trained:
+        if count.persons:
+            by_admin[count.administration].append(count)
+    index = _headcount_index(headcounts)
     unregistered = sorted(set(by_admin) - set(administrations))
     rows = tuple(
         _administration_row(code, administrations.get(code, code), code in administrations,
-                            by_admin.get(code, []), headcount_index.get((year, code)),
+                            by_admin.get(code, []), index.get((year, code)),
                             activity.get(code, Activity()), threshold)
         for code in [*administrations, *unregistered])
     return CoverageResult(year=year, topic=topic, validity_years=validity_years,
                           threshold=threshold, administrations=rows, total=_total(rows))
+
+
+def _coverage(year: int, topic: str, training_ids: set[int], completions: list[Completion],
+              headcounts: list[Headcount], administrations: Mapping[str, str],
+              attendance: list[AggregateAttendance], validity_years: int,
+              threshold: float) -> CoverageResult:
+    start, end = validity_window(year, validity_years)
+    return coverage_from_counts(
+        year, topic, count_trained(completions, training_ids, start, end),
+        count_activity(year, training_ids, completions, attendance), headcounts,
+        administrations, validity_years, threshold)
 
 
 def coverage(year: int, topic: str, completions: Iterable[Completion],
@@ -412,8 +507,8 @@ def coverage(year: int, topic: str, completions: Iterable[Completion],
     """
     topic = parse_topic(topic)
     return _coverage(year, topic, _topic_training_ids(trainings, topic), list(completions),
-                     _headcount_index(headcounts), administrations, list(attendance),
-                     validity_years, threshold)
+                     list(headcounts), administrations, list(attendance), validity_years,
+                     threshold)
 
 
 def trend(years: Iterable[int], topic: str, completions: Iterable[Completion],
@@ -424,9 +519,8 @@ def trend(years: Iterable[int], topic: str, completions: Iterable[Completion],
     """:func:`coverage` for each of ``years`` (ascending, each year once), for the trend view."""
     topic = parse_topic(topic)
     training_ids = _topic_training_ids(trainings, topic)
-    completions, attendance = list(completions), list(attendance)
-    index = _headcount_index(headcounts)
-    return tuple(_coverage(y, topic, training_ids, completions, index, administrations,
+    completions, attendance, headcounts = list(completions), list(attendance), list(headcounts)
+    return tuple(_coverage(y, topic, training_ids, completions, headcounts, administrations,
                            attendance, validity_years, threshold)
                  for y in sorted(set(years)))
 

@@ -5,14 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+from decimal import Decimal
 
 import pytest
 from hypothesis import given, settings, strategies as st
 
 from hrvdesk.domain.errors import ValidationError
 from hrvdesk.domain.training import (
-    AggregateAttendance, Completion, Headcount, Training, coverage, pseudonymise, trend,
-    validity_window, vpc_rule_broken, vpc_rule_warning,
+    AggregateAttendance, Completion, Headcount, TrainedCount, Training, attendance_problems,
+    count_activity, count_trained, coverage, coverage_from_counts, headcount_problems,
+    pseudonymise, training_problems, trend, validity_window, vpc_rule_broken, vpc_rule_warning,
 )
 from hrvdesk.i18n import set_language
 
@@ -323,3 +325,40 @@ def test_vpc_warning_is_translated():
     assert "Heder i skolan" in english and "3" in english
     assert "Heder i skolan" in swedish and "3" in swedish
     assert swedish != english
+
+
+# --- the two steps apart, and checking records as entered -----------------------------------
+
+
+def test_counts_then_coverage_is_the_same_as_coverage_from_records():
+    records = [done("a", "UBF", dt.date(2024, 1, 1), unit="Skolan"),
+               done("a", "SOC", dt.date(2025, 1, 1), training=3),
+               done("b", "SOC", dt.date(2025, 1, 1), training=2),     # fgm only
+               done("c", "KLF", dt.date(2021, 1, 1))]                 # outside the window
+    counted = count_trained(records, {1, 3}, dt.date(2023, 1, 1), dt.date(2025, 12, 31))
+    assert counted == [TrainedCount("SOC", None, 1)]
+    heads = [Headcount(2025, "SOC", 4)]
+    activity = count_activity(2025, {1, 3}, records, [])
+    assert coverage_from_counts(2025, "hrv", counted, activity, heads, ADMINS) == hrv(2025, records, heads)
+
+
+@pytest.mark.parametrize("change, field", [
+    ({"title": " "}, "title"), ({"topics": frozenset()}, "topics"), ({"topics": {"x"}}, "topics"),
+    ({"format": "radio"}, "format"), ({"end_date": dt.date(2019, 12, 31)}, "end date"),
+    ({"hours": Decimal("-0.5")}, "hours"), ({"hours": Decimal("NaN")}, "hours"),
+])
+def test_training_problems_name_the_field(change, field):
+    set_language("en")
+    assert training_problems(HRV_WEB) == []
+    assert [p.field for p in training_problems(Training(**{**HRV_WEB.__dict__, **change}))] == [field]
+
+
+def test_headcount_and_attendance_problems():
+    set_language("en")
+    assert headcount_problems(Headcount(2025, "UBF", 10, 10)) == []
+    assert [p.field for p in headcount_problems(Headcount(2025, "UBF", -1))] == ["headcount"]
+    assert [p.field for p in headcount_problems(Headcount(2025, "UBF", 10, 11))] == ["target group"]
+    assert [p.field for p in headcount_problems(Headcount(25, "UBF", 10))] == ["year"]
+    assert attendance_problems(AggregateAttendance(1, "UBF", 1, dt.date(2025, 1, 1))) == []
+    assert [p.field for p in attendance_problems(AggregateAttendance(1, "UBF", 0, dt.date(2025, 1, 1)))] == \
+        ["participants"]
