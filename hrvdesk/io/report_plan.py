@@ -1,0 +1,179 @@
+"""The yearly follow-up of the action plan as a PDF (``hrvdesk report plan --year Y``).
+
+Per goal: the measures with their values over the last years and their trend, and the
+activities with status and comments grouped by lead committee. Then the routines whose
+review is overdue or due, and the pilot survey: the pilot period, each administration's
+completion and answers. Written in the current UI language; producing it is audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+from hrvdesk.domain.plan import FOLLOWUP_STATUSES, MEASURE_SOURCES, TRENDS
+from hrvdesk.domain.roles import Permission
+from hrvdesk.domain.routines import DEFAULT_DUE_WITHIN_DAYS, REVIEW_STATES
+from hrvdesk.domain.survey import COMPLETION_STATES
+from hrvdesk.i18n import _, format_date
+from hrvdesk.io.pdf import EMPTY_CELL, ReportBuilder, Share
+from hrvdesk.io.reports import register
+from hrvdesk.store import organisation, plan_repo, routines_repo, settings, survey_repo
+from hrvdesk.store.database import Database
+from hrvdesk.store.plan_repo import ActivityFollowUp, MeasureStatus
+
+#: How many years of measure values the tables show (the report's year and those before).
+VALUE_YEARS = 3
+COMPUTED_MARK = " *"
+
+
+def _years(first: int, last: int) -> str:
+    return f"{first}–{last}" if first != last else str(first)
+
+
+def _measure_cell(status: MeasureStatus, year: int) -> Share | int:
+    """The value of ``year`` (a share or a count); a missing one shows as a dash."""
+    value = next((v for v in (*status.values, status.value) if v is not None and v.year == year), None)
+    if value is None:
+        return Share(None)
+    return Share(value.value) if status.measure.unit == "share" else int(value.value)
+
+
+def _measure_text(status: MeasureStatus) -> str:
+    source = MEASURE_SOURCES.label(status.value.source if status.value else status.measure.source)
+    trend = TRENDS.label(status.trend) if status.trend else EMPTY_CELL
+    return "{code} {title}\n{details}{mark}".format(
+        code=status.measure.code, title=_(status.measure.title),
+        details=_("Source: {source}. Trend: {trend}.").format(source=source, trend=trend),
+        mark=COMPUTED_MARK if status.computed_now else "")
+
+
+def _measures_table(report: ReportBuilder, measures: list[MeasureStatus], year: int) -> None:
+    """Measures with a column per year: only the measure column wraps (the years keep their width)."""
+    years = list(range(year - VALUE_YEARS + 1, year + 1))
+    rows = [[_measure_text(m), *(_measure_cell(m, y) for y in years)] for m in measures]
+    computed = any(m.computed_now for m in measures)
+    report.table([_("Measure"), *map(str, years)], rows,
+                 note=_("* The value for {year} is computed from the register now; it is not yet "
+                        "recorded.").format(year=year) if computed else None)
+
+
+def _status_text(line: ActivityFollowUp) -> str:
+    f = line.followup
+    if line.finished_in is not None:
+        return _("Finished in {year}").format(year=line.finished_in)
+    if not line.recorded and f.carried_from is None:
+        return _("Not reported")
+    text = FOLLOWUP_STATUSES.label(f.status)
+    if f.carried_from is not None:
+        text += " " + _("(carried over from {year})").format(year=f.carried_from)
+    return text
+
+
+def _status_cell(line: ActivityFollowUp) -> str:
+    f = line.followup
+    if not line.recorded or f.updated_at is None:
+        return _status_text(line)
+    return "{status}\n{updated}".format(status=_status_text(line), updated=_("{user}, {date}").format(
+        user=f.updated_by, date=format_date(f.updated_at.date())))
+
+
+def _activity_cell(line: ActivityFollowUp) -> str:
+    text = f"{line.activity.code} {_(line.activity.title)}"
+    if line.followup.comment:
+        text += "\n" + _("Comment: {comment}").format(comment=line.followup.comment)
+    return text
+
+
+def _activities_tables(report: ReportBuilder, lines: list[ActivityFollowUp],
+                       committees: list[plan_repo.Committee]) -> None:
+    """The activities grouped by lead committee, a short table per committee: the comment
+    goes under the activity, who updated it and when under the status."""
+    for committee in committees:
+        group = [ln for ln in lines if ln.activity.lead == committee.code]
+        if group:
+            report.paragraph(_("Lead committee: {committee}").format(committee=_(committee.title)))
+            report.table([_("Activity and comment"), _("Status")],
+                         [[_activity_cell(ln), _status_cell(ln)] for ln in group])
+
+
+def _plan_sections(report: ReportBuilder, db: Database, year: int) -> None:
+    plan = plan_repo.plan_in_force(db, year)
+    sheet = plan_repo.year_followup(db, year)
+    measures = plan_repo.measure_overview(db, year)
+    committees = plan_repo.committees(db)
+    statuses = Counter(line.followup.status for line in sheet if line.recorded)
+    report.key_values([
+        (_("Plan version"), plan.version),
+        (_("In force"), _years(plan.valid_from, plan.valid_to) if plan.valid_to
+         else _("from {year}").format(year=plan.valid_from)),
+        (_("Activities this year"), len(sheet)),
+        (_("Reported"), sum(line.recorded for line in sheet)),
+        *((FOLLOWUP_STATUSES.label(code), statuses[code]) for code in FOLLOWUP_STATUSES.values),
+    ])
+    for goal in plan.goals:
+        report.heading(_("Goal {number}: {title}").format(number=goal.number, title=_(goal.title)))
+        goal_measures = [m for m in measures if m.goal == goal.number]
+        if goal_measures:
+            _measures_table(report, goal_measures, year)
+        _activities_tables(report, [ln for ln in sheet if ln.goal == goal.number], committees)
+
+
+def _routines_section(report: ReportBuilder, db: Database, on: dt.date) -> None:
+    report.heading(_("Routines due for review"))
+    report.paragraph(_("Routines in force whose review date has passed or falls within {days} "
+                       "days of {date}.").format(days=DEFAULT_DUE_WITHIN_DAYS, date=format_date(on)))
+    names = {a.code: a.name for a in organisation.administrations(db, include_inactive=True)}
+    report.table([_("Routine"), _("Owner"), _("Review date"), _("Review")],
+                 [[r.routine.title, names.get(r.routine.owner, r.routine.owner), r.due,
+                   REVIEW_STATES.label(r.state)]
+                  for r in routines_repo.reviews_due(db, on)])
+
+
+def _survey_section(report: ReportBuilder, db: Database, year: int) -> None:
+    report.heading(_("Pilot survey {year}").format(year=year))
+    first, length = survey_repo.pilot_period(db)
+    progress = survey_repo.pilot_status(db, year)
+    report.key_values([
+        (_("Pilot period"), _years(first, first + length - 1)),
+        (_("Years collected"), ", ".join(map(str, progress.collected)) or None),
+        (_("Years missing"), ", ".join(map(str, progress.missing)) or None),
+    ])
+    questions = survey_repo.questions(db, year)
+    if not questions:
+        report.paragraph(_("No questions have been set for {year}.").format(year=year))
+        return
+    administrations = organisation.administrations(db)
+    states = survey_repo.completion_status(db, year)
+    answers = {(a.administration, a.question): a.value for a in survey_repo.answers(db, year)}
+    report.key_values([(_("Question {number}").format(number=q.number), _(q.text)) for q in questions])
+    closed = [q for q in questions if q.kind != "text"]
+    # one row per administration, one narrow column per question
+    report.table([_("Administration"), _("Answers"), *(str(q.number) for q in closed)],
+                 [[a.name, COMPLETION_STATES.label(states[a.code]),
+                   *(answers.get((a.code, q.number)) for q in closed)] for a in administrations],
+                 col_align=["left", "left", *["right"] * len(closed)])
+    texts = [[a.name, q.number, answers[(a.code, q.number)]]
+             for q in questions if q.kind == "text" for a in administrations
+             if (a.code, q.number) in answers]
+    if texts:
+        report.table([_("Administration"), _("Question"), _("Answer")], texts)
+
+
+@register("plan")
+def build_plan_report(db: Database, year: int, *, now: dt.datetime | None = None) -> bytes:
+    """The action plan's yearly follow-up for ``year`` as PDF bytes (audited)."""
+    db.require(Permission.REPORT, what=_("produce the action plan report"))
+    now = now or dt.datetime.now()
+    plan = plan_repo.plan_in_force(db, year)
+    report = ReportBuilder(
+        _("Action plan follow-up {year}").format(year=year),
+        _("{plan}, version {version}").format(plan=_(plan.name), version=plan.version),
+        db.user, now,
+        _("{name} municipality").format(name=settings.get(db, "municipality_name")))
+    _plan_sections(report, db, year)
+    _routines_section(report, db, now.date())
+    _survey_section(report, db, year)
+    pdf = report.build()
+    db.audited("report", target="plan", detail={"year": year})
+    return pdf
