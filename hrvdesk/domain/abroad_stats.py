@@ -48,6 +48,12 @@ class Period:
         next_start = dt.date(start.year + 1, start.month, 1)
         return cls(start, next_start - dt.timedelta(days=1))
 
+    @classmethod
+    def containing(cls, day: dt.date, start_month: int = 1) -> Period:
+        """The reporting period (of ``for_year``'s kind) that ``day`` belongs to."""
+        year = day.year if start_month == 1 or day.month < start_month else day.year + 1
+        return cls.for_year(year, start_month)
+
     @property
     def year(self) -> int:
         """The year the period ends in (the reporting year)."""

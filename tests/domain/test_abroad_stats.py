@@ -61,6 +61,16 @@ class TestPeriod:
         assert D(2025, 1, 1) in YEAR and D(2025, 12, 31) in YEAR
         assert D(2024, 12, 31) not in YEAR and D(2026, 1, 1) not in YEAR
 
+    @pytest.mark.parametrize("start_month", [1, 2, 7, 10, 12])
+    def test_the_period_containing_a_day(self, start_month):
+        day = D(2023, 1, 1)
+        while day < D(2026, 1, 1):
+            period = Period.containing(day, start_month)
+            assert day in period and period == Period.for_year(period.year, start_month)
+            day += dt.timedelta(days=11)
+        assert Period.containing(D(2024, 9, 30), 10).year == 2024
+        assert Period.containing(D(2024, 10, 1), 10).year == 2025
+
 
 class TestHandCountedExample:
     stats = build_tables(CASES, YEAR, KINDS)

@@ -1,0 +1,184 @@
+"""The annual statistics on children taken abroad as PDF (``hrvdesk report annual --year Y``).
+
+The public report shows the tables exactly as the national package sends them (suppressed
+cells as ``..``), bar charts of purposes and destination regions, the method note, and the
+number of persons in every year the register covers. The internal variant shows the exact,
+unsuppressed figures; only administrators may produce it, and it says so on every page (in
+the title, which every page's footer repeats). Written in the current UI language;
+producing either is audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from hrvdesk import __version__
+from hrvdesk.domain.abroad_stats import (TOTAL, StatTables, Table, category_label,
+                                         dimension_title, table_title)
+from hrvdesk.domain.disclosure import MARKER
+from hrvdesk.domain.errors import PermissionDenied
+from hrvdesk.domain.roles import Permission
+from hrvdesk.i18n import _, format_date
+from hrvdesk.io.export_national import protected_statistics
+from hrvdesk.io.pdf import ReportBuilder
+from hrvdesk.io.reports import register
+from hrvdesk.store import abroad_repo, settings
+from hrvdesk.store.database import Database
+
+AUDIT_TARGET = "annual"
+#: Tables shown as one line each in the summary rather than as tables of their own.
+_SUMMARY = ("total", "reported_married")
+
+
+def _period_text(stats: StatTables) -> str:
+    return _("{start} – {end}").format(start=format_date(stats.period.start),
+                                       end=format_date(stats.period.end))
+
+
+def _count_header() -> str:
+    return _("Persons")
+
+
+def _one_dimension(report: ReportBuilder, table: Table) -> None:
+    dimension = table.dimensions[0]
+    rows = [[category_label(dimension, cell.key[0]), cell.count] for cell in table.cells]
+    note = None if table.partitions else _("A person may be counted in several rows.")
+    report.table([dimension_title(dimension), _count_header()], rows, col_align=["left", "right"],
+                 note=note)
+
+
+def _two_dimensions(report: ReportBuilder, table: Table) -> None:
+    """Rows: the first dimension; columns: the second (margins last)."""
+    rows_dim, cols_dim = table.dimensions
+    columns = [*table.categories(1), TOTAL]
+    counts = {cell.key: cell.count for cell in table.cells}
+    rows = [[category_label(rows_dim, r), *(counts[(r, c)] for c in columns)]
+            for r in (*table.categories(0), TOTAL)]
+    header = [f"{dimension_title(rows_dim)} / {dimension_title(cols_dim)}",
+              *(category_label(cols_dim, c) for c in columns)]
+    report.table(header, rows, col_align=["left", *["right"] * len(columns)])
+
+
+def _tables(report: ReportBuilder, tables: Sequence[Table]) -> None:
+    report.heading(_("The tables"))
+    report.key_values([(table_title(t.id), t.count()) for t in tables if t.id in _SUMMARY])
+    for table in tables:
+        if table.id in _SUMMARY:
+            continue
+        report.paragraph(table_title(table.id))
+        (_one_dimension if len(table.dimensions) == 1 else _two_dimensions)(report, table)
+
+
+def _chart(report: ReportBuilder, table: Table, title: str, *, skip_zeros: bool) -> None:
+    """Bars for the published categories (not ``total``); suppressed cells are left out."""
+    dimension = table.dimensions[0]
+    cells = [c for c in table.cells if c.key[0] != TOTAL and c.count != MARKER
+             and not (skip_zeros and c.count == 0)]
+    notes = []
+    if any(c.count == MARKER for c in table.cells if c.key[0] != TOTAL):
+        notes.append(_("Categories suppressed in the table (..) are not shown."))
+    if skip_zeros:
+        notes.append(_("Categories without persons are not shown."))
+    report.paragraph(title)
+    if cells:
+        report.bar_chart([category_label(dimension, c.key[0]) for c in cells],
+                         [c.count for c in cells], share=False)
+    else:
+        report.paragraph(_("No published figures to show."))
+    if notes:
+        report.paragraph(" ".join(notes))
+
+
+def _method_note(report: ReportBuilder, stats: StatTables, k: int, internal: bool) -> None:
+    report.heading(_("Method"))
+    report.paragraph(_(
+        "The tables count the persons whose case became known to the municipality during the "
+        "reporting period {period}. The status is the status at the end of the period. The age "
+        "is the year the case became known minus the year of birth. A person may have several "
+        "purposes and several actions, so those tables do not add up to the number of persons.")
+        .format(period=_period_text(stats)))
+    if internal:
+        report.paragraph(_(
+            "This internal version shows the exact figures without suppression. It must not be "
+            "published or sent outside the municipality; the national package and the public "
+            "report suppress small counts."))
+        return
+    report.paragraph(_(
+        "To protect the persons counted, every count from 1 to {below} is suppressed, and so "
+        "are as many further cells as are needed so that no suppressed count can be worked out "
+        "from the published figures (threshold {k}). This is checked before publication by "
+        "an attacker audit with linear programming. A suppressed cell is shown as \u201c{marker}\u201d. "
+        "A zero is a real zero: no person in that category. The total number of persons is "
+        "always published.").format(below=k - 1, k=k, marker=MARKER))
+
+
+def _trend(report: ReportBuilder, db: Database, year: int) -> None:
+    """The number of persons in every reporting year from the register's first to ``year``."""
+    totals = abroad_repo.totals_by_year(db)
+    first = min([y for y in totals if y <= year], default=year)
+    years = list(range(first, year + 1))
+    report.heading(_("Trend"))
+    report.paragraph(_("Persons per reporting period, for every year the register covers. The "
+                       "total is always published."))
+    report.table([_("Year"), _count_header()], [[str(y), totals.get(y, 0)] for y in years],
+                 col_align=["left", "right"])
+    report.bar_chart([str(y) for y in years], [totals.get(y, 0) for y in years], share=False)
+
+
+def _title(year: int, internal: bool) -> str:
+    title = _("Children taken abroad: annual statistics {year}").format(year=year)
+    if internal:
+        return _("INTERNAL, unsuppressed figures – {title}").format(title=title)
+    return title
+
+
+def _figures(db: Database, year: int, internal: bool) -> tuple[StatTables, tuple[Table, ...], dict]:
+    """The exact tables, the tables to show, and the summary of disclosure control."""
+    if internal:
+        exact = abroad_repo.stats_for(db, year)
+        return exact, exact.tables, {}
+    exact, protected = protected_statistics(db, year)
+    return exact, protected.tables, {_("Threshold"): protected.threshold,
+                                     _("Suppressed cells"): protected.suppressed_cells,
+                                     _("Attacker audit"): _("passed")}
+
+
+@register("annual")
+def build_annual_report(db: Database, year: int, internal: bool = False, *,
+                        now: dt.datetime | None = None) -> bytes:
+    """The annual statistics for the reporting period ending in ``year`` as PDF bytes
+    (audited). ``internal``: exact figures without suppression, administrators only."""
+    db.require(Permission.REPORT, what=_("produce the annual statistics report"))
+    if internal and not db.session.is_admin:
+        raise PermissionDenied(_("Only an administrator may produce the internal report with "
+                                 "unsuppressed figures."))
+    now = now or dt.datetime.now()
+    exact, tables, control = _figures(db, year, internal)
+    name, code = settings.get(db, "municipality_name"), settings.get(db, "municipality_code")
+    report = ReportBuilder(_title(year, internal),
+                           _("Reporting period {period}").format(period=_period_text(exact)),
+                           db.user, now, _("{name} municipality").format(name=name))
+    if internal:
+        report.paragraph(_("Internal report with unsuppressed figures: not for publication."))
+    report.key_values([
+        (_("Municipality"), f"{name} ({code})"),
+        (_("Reporting period"), _period_text(exact)),
+        (_("Persons"), exact.total),
+        (_("Figures"), _("exact, unsuppressed (internal)") if internal
+         else _("protected as in the package for the national team")),
+        *control.items(),
+        (_("Produced"), _("{date} by {user} with hrvdesk {version}").format(
+            date=format_date(now.date()), user=db.user, version=__version__)),
+    ])
+    _method_note(report, exact, settings.get(db, "suppression_threshold"), internal)
+    _tables(report, tables)
+    report.heading(_("Charts"))
+    by_id = {t.id: t for t in tables}
+    _chart(report, by_id["by_purpose"], table_title("by_purpose"), skip_zeros=False)
+    _chart(report, by_id["by_destination_region"], table_title("by_destination_region"),
+           skip_zeros=True)
+    _trend(report, db, year)
+    pdf = report.build()
+    db.audited("report", target=AUDIT_TARGET, detail={"year": year, "internal": internal})
+    return pdf
