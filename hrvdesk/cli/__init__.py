@@ -1,6 +1,9 @@
 """The command line (``../shared/spec/cli.md``): the headless face of the same core as the app.
 
 Every command is a function ``cmd_<name>(args) -> int`` registered in :func:`build_parser`.
+The core commands (init, demo, check, backup, restore, passwd, user, audit) are here; the
+capabilities' commands live beside this file: ``imports`` (import), ``stats`` (stats),
+``export`` (export national) and ``report`` (report), each with a ``register(subparsers)``.
 Known errors (:class:`~hrvdesk.domain.errors.HrvError`) are printed as one translated
 sentence on stderr with their exit code; anything else is a bug and says so.
 """
@@ -213,7 +216,7 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(_("Usage error: {detail}. See '{prog} --help'.").format(detail=message, prog=self.prog))
 
 
-def _db_options(p: argparse.ArgumentParser, user: bool = True) -> None:
+def db_options(p: argparse.ArgumentParser, user: bool = True) -> None:
     p.add_argument("--db", required=True, metavar="PATH", help=_("the database file"))
     if user:
         p.add_argument("--user", metavar="NAME", help=_("your user name (default: ${var})").format(var=ENV_USER))
@@ -228,31 +231,31 @@ def build_parser() -> Parser:
     sub = parser.add_subparsers(dest="command", parser_class=Parser, metavar=_("COMMAND"))
 
     p = sub.add_parser("init", help=_("create a new encrypted database"))
-    _db_options(p)
+    db_options(p)
     p.set_defaults(func=cmd_init)
 
     p = sub.add_parser("demo", help=_("create a database with fictitious demo data"))
-    _db_options(p)
+    db_options(p)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--scale", choices=("small", "large"), default="small")
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("check", help=_("verify key, integrity, schema and audit chain"))
-    _db_options(p)
+    db_options(p)
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("backup", help=_("write a verified encrypted copy"))
-    _db_options(p)
+    db_options(p)
     p.add_argument("--out", required=True, metavar="FILE")
     p.set_defaults(func=cmd_backup)
 
     p = sub.add_parser("restore", help=_("verify a backup and put it in place"))
     p.add_argument("--from", required=True, metavar="FILE")
-    _db_options(p)
+    db_options(p)
     p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("passwd", help=_("change your passphrase"))
-    _db_options(p)
+    db_options(p)
     p.set_defaults(func=cmd_passwd)
 
     p = sub.add_parser("user", help=_("manage users"))
@@ -262,24 +265,26 @@ def build_parser() -> Parser:
     q.add_argument("name")
     q.add_argument("--role", required=True, choices=("admin", "editor", "viewer"))
     q.add_argument("--administration", metavar="CODE")
-    _db_options(q)
+    db_options(q)
     q.set_defaults(func=cmd_user_add)
     q = usub.add_parser("remove", help=_("remove a user"))
     q.add_argument("name")
-    _db_options(q)
+    db_options(q)
     q.set_defaults(func=cmd_user_remove)
     q = usub.add_parser("list", help=_("list users and roles"))
     q.add_argument("--json", action="store_true")
-    _db_options(q)
+    db_options(q)
     q.set_defaults(func=cmd_user_list)
 
     p = sub.add_parser("audit", help=_("list or verify the audit log"))
-    _db_options(p)
+    db_options(p)
     p.add_argument("--verify", action="store_true")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_audit)
 
-    for register in EXTRA_COMMANDS:
+    from hrvdesk.cli import export, imports, report, stats
+
+    for register in (imports.register, stats.register, export.register, report.register, *EXTRA_COMMANDS):
         register(sub)
     return parser
 
@@ -311,7 +316,7 @@ def _wants_gui(argv: list[str], parser: Parser) -> bool:
     return True
 
 
-# Later capabilities add their commands here: each entry takes the sub-parser collection.
+# Further commands (plug-ins, tests): each entry takes the sub-parser collection.
 EXTRA_COMMANDS: list = []
 
 
@@ -370,7 +375,8 @@ def main(argv: list[str] | None = None) -> int:
             return err.exit_code
         print(_("hrvdesk met an internal error (a bug). Please report it with the lines below."),
               file=sys.stderr)
-        traceback.print_exception(type(exc), None, exc.__traceback__, file=sys.stderr)
+        # the trace has code locations only; the exception's message could quote a value
+        print("".join(traceback.format_tb(exc.__traceback__)) + type(exc).__qualname__, file=sys.stderr)
         return 1
 
 

@@ -136,11 +136,18 @@ class Database:
                 audit.append(conn, user, "unlock")
             if pending:
                 header.save()
+            db.on_unlock()
             return db
         except BaseException:
             conn.close()
             wipe(key)
             raise
+
+    def on_unlock(self) -> None:
+        """Housekeeping every unlock does (and so ``hrvdesk check``): retention of case records."""
+        from hrvdesk.store.abroad_repo import on_unlock as apply_case_retention
+
+        apply_case_retention(self)
 
     @staticmethod
     def _inspect_readonly(path: Path, key: bytearray, header: KeyHeader) -> None:

@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from hrvdesk.domain.roles import Role
 from hrvdesk.store import organisation
 from hrvdesk.store.database import Database
+from hrvdesk.store.demo_abroad import demo_abroad
+from hrvdesk.store.demo_plan import demo_plan
+from hrvdesk.store.demo_training import demo_training
 from hrvdesk.store.users import add_user
 
 
@@ -34,7 +37,7 @@ def _demo_users(ctx: DemoContext) -> None:
     add_user(ctx.db, "demo-viewer", Role.VIEWER, ctx.passphrase, kdf=ctx.kdf)
 
 
-GENERATORS: list = [_demo_users]
+GENERATORS: list = [_demo_users, demo_training, demo_abroad, demo_plan]
 
 
 def create_demo(path, user: str, passphrase: str, *, seed: int = 1, scale: str = "small",

@@ -1,0 +1,45 @@
+"""``hrvdesk report annual|training|plan --year Y --db PATH --out FILE.pdf`` (``cli.md``).
+
+The report names come from :data:`hrvdesk.io.reports.REPORTS`. The PDF is built in memory and written atomically with
+the safe-write helper; errors map to the exit codes of ``cli.md`` through ``cli.main``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hrvdesk.domain.errors import HrvError, ValidationError
+from hrvdesk.i18n import _
+
+
+def cmd_report(args) -> int:
+    from hrvdesk.cli import open_db
+    from hrvdesk.io.reports import available
+    from hrvdesk.store.safewrite import write_bytes
+
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        raise ValidationError.single(_("The folder {folder} does not exist.").format(
+            folder=str(out.parent)), field="--out")
+    build = available()[args.report]
+    with open_db(args) as db:
+        pdf = build(db, args.year)
+    try:
+        write_bytes(out, pdf)
+    except OSError as exc:
+        raise HrvError(_("{file} cannot be written: {reason}").format(
+            file=args.out, reason=exc.strerror or type(exc).__name__)) from None
+    print(_("Report written: {file}").format(file=args.out))
+    return 0
+
+
+def register(subparsers) -> None:
+    from hrvdesk.cli import db_options
+    from hrvdesk.io.reports import available
+
+    p = subparsers.add_parser("report", help=_("write a PDF report"))
+    p.add_argument("report", choices=list(available()), metavar="|".join(available()))
+    p.add_argument("--year", required=True, type=int, metavar="Y")
+    db_options(p)
+    p.add_argument("--out", required=True, metavar="FILE.pdf")
+    p.set_defaults(func=cmd_report)

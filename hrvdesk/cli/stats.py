@@ -1,0 +1,91 @@
+"""``hrvdesk stats WHAT --year Y --db PATH [--json]`` (``cli.md``).
+
+Each kind of statistics adds its sub-command with a function ``add(subparsers)`` in
+:data:`SUBCOMMANDS` (``training`` here; the abroad statistics add theirs).
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+
+from hrvdesk.cli.stats_abroad import add_abroad
+from hrvdesk.i18n import _, format_number, format_percent
+
+TOPICS = ("hrv", "fgm", "dv")
+
+
+def year_argument(text: str) -> int:
+    """``--year``: four digits."""
+    if not (text.isdigit() and len(text) == 4):
+        raise argparse.ArgumentTypeError(_("{value} is not a year; write four digits.").format(value=text))
+    return int(text)
+
+
+def _share(value: float | None) -> str:
+    return "–" if value is None else format_percent(value, 1)
+
+
+def _count(value: int | None) -> str:
+    return "–" if value is None else format_number(value)
+
+
+def print_coverage(result) -> None:
+    """A :class:`~hrvdesk.domain.training.CoverageResult` as a plain table."""
+    from hrvdesk.domain.codes import YES_NO
+
+    print(_("Training coverage {year}, topic {topic}, completions from {first}–{year}").format(
+        year=result.year, topic=result.topic, first=result.year - result.validity_years + 1))
+    header = [_("Code"), _("Administration"), _("Trained"), _("Headcount"), _("Coverage"), _("Ensured")]
+    rows = [[a.code, a.name, _count(a.trained), _count(a.headcount), _share(a.coverage),
+             "–" if a.ensured is None else YES_NO.label("yes" if a.ensured else "no")]
+            for a in result.administrations]
+    t = result.total
+    rows.append(["", _("Whole municipality"), _count(t.trained), _count(t.headcount), _share(t.coverage), ""])
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        print("  ".join(cell.ljust(w) if i < 2 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths))))
+    print(_("Administrations that have ensured knowledge (coverage at least {threshold}): {share} ({ensured} of {measured})")
+          .format(threshold=format_percent(result.threshold, 0), share=_share(t.ensured_share),
+                  ensured=t.administrations_ensured, measured=t.administrations_with_headcount))
+    missing = [a.code for a in result.administrations if a.headcount is None]
+    if missing:
+        print(_("No headcount for {year}: {codes}").format(year=result.year, codes=", ".join(missing)))
+
+
+def cmd_stats_training(args) -> int:
+    from hrvdesk.cli import open_db, print_json
+    from hrvdesk.store.training_repo import coverage_for
+
+    with open_db(args) as db:
+        result = coverage_for(db, args.year, args.topic)
+    if args.json:
+        print_json(result.to_json_dict())
+    else:
+        print_coverage(result)
+    return 0
+
+
+def add_training(subparsers) -> None:
+    from hrvdesk.cli import db_options
+
+    p = subparsers.add_parser("training", help=_("training coverage per administration"))
+    p.add_argument("--year", required=True, type=year_argument, metavar="Y")
+    p.add_argument("--topic", default="hrv", choices=TOPICS, metavar="|".join(TOPICS))
+    p.add_argument("--json", action="store_true")
+    db_options(p)
+    p.set_defaults(func=cmd_stats_training)
+
+
+#: The ``stats`` sub-commands: each adds itself to the given sub-parser collection.
+SUBCOMMANDS: list[Callable] = [add_training, add_abroad]
+
+
+def register(subparsers) -> None:
+    from hrvdesk.cli import Parser
+
+    p = subparsers.add_parser("stats", help=_("statistics"))
+    sub = p.add_subparsers(dest="stats_command", parser_class=Parser, metavar=_("WHAT"))
+    sub.required = True
+    for add in SUBCOMMANDS:
+        add(sub)
