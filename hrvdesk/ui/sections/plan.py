@@ -1,18 +1,691 @@
-"""The Action plan section (a placeholder until its capability is built)."""
+"""Action plan: the plan's versions, goals with measures and activities, the yearly
+follow-up, the pilot survey and the yearly report.
+
+A plan version and a year are chosen at the top; every tab shows that year (measures,
+follow-up, survey). Choosing a year selects the version in force that year; older versions
+stay readable. Changing the plan (editing an activity, revising, entering measure values,
+starting a year's follow-up, the survey's questions) is for the plan's coordinator — the
+administration of the committee that owns the plan — and administrators. An activity's
+follow-up can be changed by editors of its responsible committees' administrations; for
+everyone else the table is read only. The store checks every change again.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel,
+                               QLineEdit, QListWidget, QListWidgetItem, QSpinBox, QTabWidget,
+                               QVBoxLayout, QWidget)
+
+from hrvdesk.domain.errors import ValidationError
+from hrvdesk.domain.plan import (FOLLOWUP_STATUSES, MEASURE_SOURCES, TRENDS, Activity, FollowUp,
+                                 MeasureValue, Plan)
+from hrvdesk.domain.plan_seed import PARTNERS
 from hrvdesk.domain.roles import Permission
-from hrvdesk.i18n import N_
-from hrvdesk.ui.sections import register
-from hrvdesk.ui.sections.placeholder import PlaceholderSection
+from hrvdesk.i18n import N_, _, format_datetime, format_number
+from hrvdesk.io.report_plan import build_plan_report
+from hrvdesk.store import plan_repo, safewrite
+from hrvdesk.store.plan_repo import ActivityFollowUp, MeasureStatus
+from hrvdesk.ui.models import Column, Index, RecordTableModel
+from hrvdesk.ui.sections import Figure, Section, SectionContext, register
+from hrvdesk.ui.sections.plan_survey import PlanPanel, SurveyPanel, is_coordinator
+from hrvdesk.ui.widgets import FormDialog, Page, Retranslator, form_row, message_label, plain
+from hrvdesk.ui.work_widgets import (NO_VALUE, CodeComboDelegate, button_row, fill_combo,
+                                     format_share, list_text, make_button, select_data, writing,
+                                     years_text)
+
+YEARS_AHEAD = 1  # the year selector reaches this many years past the current one
+
+
+@dataclass(frozen=True)
+class PlanActivity:
+    """An activity of the chosen version with the number of its goal."""
+
+    goal: int
+    activity: Activity
+
+
+# --- goals and activities -------------------------------------------------------------------
+
+
+class ActivityDialog(FormDialog):
+    """Edit an activity of the newest version: title, responsible committees, lead, timeframe."""
+
+    def __init__(self, ctx: SectionContext, plan: Plan, activity: Activity):
+        super().__init__(ctx.window, ctx.tasks, N_("Edit activity"), N_("&Save"))
+        self.ctx, self.plan, self.activity = ctx, plan, activity
+        self.committees = plan_repo.committees(ctx.db)
+        self.title = QLineEdit(_(activity.title))
+        self.responsible = QListWidget()
+        for committee in self.committees:
+            item = QListWidgetItem()
+            item.setData(Qt.ItemDataRole.UserRole, committee.code)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if committee.code in activity.responsible
+                               else Qt.CheckState.Unchecked)
+            self.responsible.addItem(item)
+        self.lead = QComboBox()
+        self.timeframe = QLineEdit(_(activity.timeframe) if activity.timeframe else "")
+        self._fill()
+        select_data(self.lead, activity.lead)
+        form_row(self.form, self.tr_, N_("Activity:"), QLabel(activity.code))
+        form_row(self.form, self.tr_, N_("&Title:"), self.title)
+        form_row(self.form, self.tr_, N_("&Responsible committees:"), self.responsible,
+                 N_("Tick the committees responsible (Space ticks)"))
+        form_row(self.form, self.tr_, N_("&Lead committee:"), self.lead,
+                 N_("The committee that starts the activity; one of the responsible"))
+        form_row(self.form, self.tr_, N_("Time&frame:"), self.timeframe)
+
+    def _fill(self) -> None:
+        for i, committee in enumerate(self.committees):
+            self.responsible.item(i).setText(f"{committee.code} – {_(committee.title)}")
+        fill_combo(self.lead, [(_(c.title), c.code) for c in self.committees])
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self._fill()
+
+    def set_responsible(self, codes: set[str]) -> None:
+        for i in range(self.responsible.count()):
+            item = self.responsible.item(i)
+            item.setCheckState(Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole) in codes
+                               else Qt.CheckState.Unchecked)
+
+    def work(self):
+        responsible = tuple(self.responsible.item(i).data(Qt.ItemDataRole.UserRole)
+                            for i in range(self.responsible.count())
+                            if self.responsible.item(i).checkState() == Qt.CheckState.Checked)
+        edited = dataclasses.replace(self.activity, title=self.title.text(), responsible=responsible,
+                                     lead=self.lead.currentData(), timeframe=self.timeframe.text())
+        goals = tuple(dataclasses.replace(g, activities=tuple(
+            edited if a.code == edited.code else a for a in g.activities)) for g in self.plan.goals)
+        db, plan = self.ctx.db, dataclasses.replace(self.plan, goals=goals)
+        return lambda: plan_repo.save_plan(db, plan)
+
+
+class StructurePanel(PlanPanel):
+    """The chosen version's goals and its activities with responsible and lead committees."""
+
+    def __init__(self, section: "ActionPlanSection"):
+        super().__init__(section)
+        self._committees: dict[str, str] = {}
+        self.goals = RecordTableModel([
+            Column(N_("Goal"), lambda g: g.number, align_right=True),
+            Column(N_("Title"), lambda g: _(g.title)),
+            Column(N_("Measures"), lambda g: len(g.measures), align_right=True),
+            Column(N_("Activities"), lambda g: len(g.activities), align_right=True),
+        ], parent=self)
+        self.activities = RecordTableModel([
+            Column(N_("Goal"), lambda r: r.goal, align_right=True),
+            Column(N_("Code"), lambda r: r.activity.code),
+            Column(N_("Activity"), lambda r: _(r.activity.title)),
+            Column(N_("Lead committee"), lambda r: r.activity.lead, self._committee),
+            Column(N_("Responsible committees"), lambda r: self._responsible(r.activity)),
+            Column(N_("Partners"), lambda r: list_text(PARTNERS.label(p) for p in r.activity.partners)),
+            Column(N_("Timeframe"), lambda r: _(r.activity.timeframe) if r.activity.timeframe else ""),
+        ], parent=self)
+        layout = QVBoxLayout(self)
+        self.goals_view = self.table(N_("Goals"), self.goals)
+        self.goals_view.setMaximumHeight(self.goals_view.verticalHeader().defaultSectionSize() * 7)
+        layout.addWidget(self.goals_view)
+        self.activities_view = self.table(N_("Activities"), self.activities)
+        self.activities_view.activated.connect(lambda _index: self.edit_activity())
+        layout.addWidget(self.activities_view, 1)
+        self.edit_button = self.button(N_("&Edit activity…"), self.edit_activity,
+                                       N_("Change the selected activity of the newest plan version"))
+        self.edit_button.setVisible(is_coordinator(self.ctx))
+        layout.addLayout(button_row(self.edit_button))
+
+    def _committee(self, code: str) -> str:
+        title = self._committees.get(code)
+        return _(title) if title else code
+
+    @staticmethod
+    def _responsible(activity: Activity) -> str:
+        """Committee codes, the lead first and marked in words."""
+        return ", ".join(_("{committee} (lead)").format(committee=c) if c == activity.lead else c
+                         for c in activity.responsible)
+
+    def refresh(self) -> None:
+        self._committees = {c.code: c.title for c in plan_repo.committees(self.ctx.db)}
+        plan = self.plan
+        self.goals.set_rows(plan.goals)
+        self.activities.set_rows([PlanActivity(g.number, a) for g in plan.goals for a in g.activities])
+        self.edit_button.setEnabled(self.section.is_newest)
+
+    def edit_activity(self) -> FormDialog | None:
+        row = self.activities_view.current_row()
+        if row is None or not (is_coordinator(self.ctx) and self.section.is_newest):
+            return None
+        dialog = ActivityDialog(self.ctx, self.plan, row.activity)
+        dialog.completed.connect(lambda _plan: self.changed())
+        dialog.open()
+        return dialog
+
+
+# --- measures -------------------------------------------------------------------------------
+
+
+def _value_text(status: MeasureStatus) -> str:
+    if status.value is None:
+        return NO_VALUE
+    text = format_share(status.value.value, status.measure.unit)
+    return _("{value} (computed now, not recorded)").format(value=text) if status.computed_now else text
+
+
+def _source_text(status: MeasureStatus) -> str:
+    return MEASURE_SOURCES.label(status.value.source if status.value else status.measure.source)
+
+
+def _earlier_text(status: MeasureStatus) -> str:
+    return list_text(f"{v.year}: {format_share(v.value, status.measure.unit)}"
+                     for v in status.values if status.value is None or v.year != status.value.year)
+
+
+class MeasureValueDialog(FormDialog):
+    """Enter a manual measure's value for a year: a percentage or a count."""
+
+    def __init__(self, ctx: SectionContext, status: MeasureStatus, year: int):
+        super().__init__(ctx.window, ctx.tasks, N_("Enter a measure's value"), N_("&Save"))
+        self.ctx, self.measure, self.year = ctx, status.measure, year
+        self.value = QDoubleSpinBox()
+        share = self.measure.unit == "share"
+        self.value.setDecimals(1 if share else 0)
+        self.value.setRange(0, 100 if share else 10_000_000)
+        self.value.setSuffix(" %" if share else "")
+        if status.value is not None:
+            self.value.setValue(status.value.value * 100 if share else status.value.value)
+        measure_label = QLabel(f"{self.measure.code} {_(self.measure.title)}")
+        measure_label.setWordWrap(True)
+        form_row(self.form, self.tr_, N_("Measure:"), measure_label)
+        form_row(self.form, self.tr_, N_("Year:"), QLabel(str(year)))
+        form_row(self.form, self.tr_, N_("&Value:"), self.value,
+                 N_("A percentage for shares, a whole number for counts"))
+
+    def work(self):
+        number = self.value.value()
+        value = MeasureValue(self.measure.code, self.year,
+                             number / 100 if self.measure.unit == "share" else round(number))
+        db = self.ctx.db
+        return lambda: plan_repo.save_measure_value(db, value)
+
+
+class MeasuresPanel(PlanPanel):
+    """The measures of the version in force in the year: value, source, trend, earlier years."""
+
+    def __init__(self, section: "ActionPlanSection"):
+        super().__init__(section)
+        self.model = RecordTableModel([
+            Column(N_("Goal"), lambda m: m.goal, align_right=True),
+            Column(N_("Code"), lambda m: m.measure.code),
+            Column(N_("Measure"), lambda m: _(m.measure.title)),
+            Column(N_("Value"), _value_text),
+            Column(N_("Source"), _source_text),
+            Column(N_("Trend"), lambda m: m.trend, TRENDS.label),
+            Column(N_("Earlier years"), _earlier_text),
+        ], parent=self)
+        layout = QVBoxLayout(self)
+        self.heading = QLabel()
+        layout.addWidget(self.heading)
+        self.view = self.table(N_("Measures"), self.model)
+        self.view.activated.connect(lambda _index: self.enter_value())
+        self.view.selectionModel().currentRowChanged.connect(lambda *_a: self._enable())
+        layout.addWidget(self.view, 1)
+        note = message_label()
+        self.tr_.bind(note.setText, N_(
+            "Computed measures are calculated from the registers (routines, training). Record "
+            "them to keep the year's value; other measures are entered by hand."))
+        layout.addWidget(note)
+        self.enter_button = self.button(N_("&Enter value…"), self.enter_value,
+                                        N_("Enter the year's value of the selected measure"))
+        self.record_button = self.button(N_("&Record computed values"), self.record_computed,
+                                         N_("Store the computed measures' values for the year"))
+        for button in (self.enter_button, self.record_button):
+            button.setVisible(is_coordinator(self.ctx))
+        layout.addLayout(button_row(self.enter_button, self.record_button))
+
+    def refresh(self) -> None:
+        self.heading.setText(_("Measures in {year}").format(year=self.year))
+        self.model.set_rows(plan_repo.measure_overview(self.ctx.db, self.year))
+        self._enable()
+
+    def _enable(self) -> None:
+        current = self.view.current_row()
+        self.enter_button.setEnabled(current is not None and current.measure.source == "manual")
+
+    def enter_value(self) -> FormDialog | None:
+        current = self.view.current_row()
+        if current is None or current.measure.source != "manual" or not is_coordinator(self.ctx):
+            return None
+        dialog = MeasureValueDialog(self.ctx, current, self.year)
+        dialog.completed.connect(lambda _result: self.changed())
+        dialog.open()
+        return dialog
+
+    def record_computed(self) -> None:
+        db, year = self.ctx.db, self.year
+        self.ctx.run(lambda: plan_repo.record_computed_values(db, year), self._recorded)
+
+    def _recorded(self, values: dict[str, float]) -> None:
+        self.changed()
+        self.ctx.status(_("{n} computed values were recorded for {year}.").format(
+            n=format_number(len(values)), year=self.year))
+
+
+# --- follow-up ------------------------------------------------------------------------------
+
+
+def status_text(line: ActivityFollowUp) -> str:
+    """The activity's state in the year, in words (carried over, finished, not reported)."""
+    followup = line.followup
+    if line.finished_in is not None:
+        return _("Finished in {year}").format(year=line.finished_in)
+    if not line.recorded and followup.carried_from is None:
+        return _("Not reported")
+    text = FOLLOWUP_STATUSES.label(followup.status)
+    if followup.carried_from is not None:
+        text += " " + _("(carried over from {year})").format(year=followup.carried_from)
+    return text
+
+
+class FollowUpModel(RecordTableModel):
+    """The year's follow-up sheet; the status and comment of the rows ``editable(row)``
+    allows can be changed, each change saved at once with ``save(row, status, comment)``."""
+
+    STATUS, COMMENT = 4, 5
+
+    def __init__(self, columns, editable: Callable[[ActivityFollowUp], bool],
+                 save: Callable[[ActivityFollowUp, str, str], ActivityFollowUp | None], parent=None):
+        super().__init__(columns, parent=parent)
+        self._editable = editable
+        self._save = save
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        row = self.row_at(index)
+        if row is not None and index.column() in (self.STATUS, self.COMMENT) and self._editable(row):
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.EditRole:
+            row = self.row_at(index)
+            if row is None:
+                return None
+            if index.column() == self.STATUS:
+                return row.followup.status
+            if index.column() == self.COMMENT:
+                return row.followup.comment
+            return None
+        return super().data(index, role)
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+        row = self.row_at(index)
+        if (role != Qt.ItemDataRole.EditRole or row is None or not self._editable(row)
+                or index.column() not in (self.STATUS, self.COMMENT)):
+            return False
+        status, comment = row.followup.status, row.followup.comment
+        if index.column() == self.STATUS:
+            status = str(value)
+        else:
+            comment = str(value)
+        saved = self._save(row, status, comment)
+        if saved is None:
+            return False
+        self._rows[index.row()] = saved
+        self.dataChanged.emit(self.index(index.row(), 0), self.index(index.row(), self.columnCount() - 1))
+        return True
+
+
+class FollowUpPanel(PlanPanel):
+    """The follow-up of each activity in the year: status, comment, who changed it and when."""
+
+    def __init__(self, section: "ActionPlanSection"):
+        super().__init__(section)
+        self._administrations: dict[str, str] = {}
+        self._committees: dict[str, str] = {}
+        self.may_edit = self.ctx.can(Permission.EDIT_WORK)
+        self.model = FollowUpModel([
+            Column(N_("Goal"), lambda r: r.goal, align_right=True),
+            Column(N_("Code"), lambda r: r.activity.code),
+            Column(N_("Activity"), lambda r: _(r.activity.title)),
+            Column(N_("Lead committee"), lambda r: r.activity.lead, self._committee),
+            Column(N_("Status"), status_text),
+            Column(N_("Comment"), lambda r: r.followup.comment),
+            Column(N_("Updated by"), lambda r: r.followup.updated_by if r.recorded else None),
+            Column(N_("Updated"), lambda r: r.followup.updated_at if r.recorded else None,
+                   lambda when: format_datetime(when, "short")),
+        ], self.editable, self.save, parent=self)
+        layout = QVBoxLayout(self)
+        self.heading = QLabel()
+        layout.addWidget(self.heading)
+        self.view = self.table(N_("Follow-up of the activities"), self.model)
+        self.view.setItemDelegateForColumn(FollowUpModel.STATUS,
+                                           CodeComboDelegate(FOLLOWUP_STATUSES, self.view))
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                                  | QAbstractItemView.EditTrigger.EditKeyPressed
+                                  | QAbstractItemView.EditTrigger.SelectedClicked)
+        layout.addWidget(self.view, 1)
+        self.summary = message_label()
+        layout.addWidget(self.summary)
+        self.hint = message_label()
+        self.tr_.bind(self.hint.setText, N_(
+            "To change a status or comment, select the cell and press F2 (or double-click it). "
+            "You can change the activities of your administration's committee.") if self.may_edit
+            else N_("Read only: your role cannot change the follow-up."))
+        layout.addWidget(self.hint)
+        self.start_button = self.button(
+            N_("&Start the year's follow-up"), self.start_year,
+            N_("Carry the activities left unfinished last year into this year's follow-up"))
+        self.start_button.setVisible(is_coordinator(self.ctx))
+        layout.addLayout(button_row(self.start_button))
+
+    def _committee(self, code: str) -> str:
+        title = self._committees.get(code)
+        return _(title) if title else code
+
+    def editable(self, line: ActivityFollowUp) -> bool:
+        """Whether the session may change this activity's follow-up (a responsible
+        committee's administration is the editor's own; administrators always)."""
+        return self.may_edit and any(self.ctx.can(Permission.EDIT_WORK, self._administrations.get(c, ""))
+                                     for c in line.activity.responsible)
+
+    def save(self, line: ActivityFollowUp, status: str, comment: str) -> ActivityFollowUp | None:
+        """Store one change; an error is shown and nothing is changed in the table."""
+        followup = FollowUp(line.activity.code, line.followup.year, status, comment,
+                            carried_from=line.followup.carried_from)
+        try:
+            saved = plan_repo.save_followup(self.ctx.db, followup)
+        except Exception as exc:
+            self.ctx.show_error(exc, _("The follow-up was not saved"))
+            return None
+        self.ctx.changed(self.section)
+        return ActivityFollowUp(line.goal, line.activity, saved, True)
+
+    def refresh(self) -> None:
+        db, year = self.ctx.db, self.year
+        committees = plan_repo.committees(db)
+        self._committees = {c.code: c.title for c in committees}
+        self._administrations = {c.code: c.administration for c in committees}
+        sheet = plan_repo.year_followup(db, year)
+        self.model.set_rows(sheet)
+        self.heading.setText(_("Follow-up {year}, plan version {version}").format(
+            year=year, version=self.plan.version))
+        reported = sum(line.recorded for line in sheet)
+        carried = sum(line.followup.carried_from is not None for line in sheet)
+        self.summary.setText(_("{reported} of {total} activities reported for {year}; {carried} carried "
+                               "over unfinished from {previous}.").format(
+            reported=format_number(reported), total=format_number(len(sheet)), year=year,
+            carried=format_number(carried), previous=year - 1))
+
+    def start_year(self) -> None:
+        db, year = self.ctx.db, self.year
+        self.ctx.run(lambda: plan_repo.carry_over_to(db, year), self._started)
+
+    def _started(self, codes: list[str]) -> None:
+        self.changed()
+        self.ctx.status(_("{n} unfinished activities were carried over into {year}.").format(
+            n=format_number(len(codes)), year=self.year))
+
+
+# --- revision and report --------------------------------------------------------------------
+
+
+class ReviseDialog(FormDialog):
+    """Start a new version of the plan from a year (the old one ends the year before)."""
+
+    def __init__(self, ctx: SectionContext, current: Plan, year: int):
+        super().__init__(ctx.window, ctx.tasks, N_("Revise the action plan"), N_("&Revise"))
+        self.ctx = ctx
+        self.version = QLineEdit(str(int(current.version) + 1) if current.version.isdigit() else "")
+        self.first_year = QSpinBox()
+        self.first_year.setRange(current.valid_from + 1, year + 10)
+        self.first_year.setValue(max(year, current.valid_from + 1))
+        intro = message_label()
+        self.tr_.bind(intro.setText, N_(
+            "The new version starts with a copy of version {version}, which ends the year before "
+            "and stays readable."), version=current.version)
+        self.form.addRow(intro)
+        form_row(self.form, self.tr_, N_("New &version:"), self.version)
+        form_row(self.form, self.tr_, N_("In force &from year:"), self.first_year)
+
+    def work(self):
+        db, version, year = self.ctx.db, self.version.text(), self.first_year.value()
+        return lambda: plan_repo.revise_plan(db, version, year)
+
+
+class ReportDialog(FormDialog):
+    """Choose the year of the action plan report."""
+
+    def __init__(self, ctx: SectionContext, years: range, year: int):
+        super().__init__(ctx.window, ctx.tasks, N_("Action plan report"), N_("&Create report…"))
+        self.year = QSpinBox()
+        self.year.setRange(years.start, years.stop - 1)
+        self.year.setValue(year)
+        form_row(self.form, self.tr_, N_("&Year:"), self.year,
+                 N_("The yearly follow-up: measures, activities, routines due for review, the pilot survey"))
+
+    def work(self):
+        year = self.year.value()
+        return lambda: year
+
+
+# --- the section ----------------------------------------------------------------------------
+
+TABS: tuple[tuple[type[PlanPanel], str], ...] = (
+    (StructurePanel, N_("Goals and activities")),
+    (MeasuresPanel, N_("Measures")),
+    (FollowUpPanel, N_("Follow-up")),
+    (SurveyPanel, N_("Pilot survey")),
+)
 
 
 @register
-class ActionPlanSection(PlaceholderSection):
+class ActionPlanSection(Section):
     key = "plan"
     title = N_("Action plan")
     description = N_("The action plan's measures and their follow-up")
     icon = "SP_FileDialogContentsView"
     permission = Permission.VIEW_WORK
     order = 50
+
+    def __init__(self, ctx: SectionContext):
+        super().__init__(ctx)
+        self.versions: list[Plan] = []
+        self._year_chosen_once = False
+
+    def create_widget(self) -> QWidget:
+        self._tr = Retranslator()
+        page = Page(self._tr, self.title)
+        top = QHBoxLayout()
+        self.version = QComboBox()
+        self.version.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.year_box = QSpinBox()
+        self.year_box.setKeyboardTracking(False)  # read the database once the year is typed
+        for msgid, widget in ((N_("Plan &version:"), self.version), (N_("&Year:"), self.year_box)):
+            label = QLabel()
+            label.setBuddy(widget)
+            self._tr.bind(label.setText, msgid)
+            self._tr.bind(lambda text, w=widget: w.setAccessibleName(plain(text).rstrip(":")), msgid)
+            top.addWidget(label)
+            top.addWidget(widget)
+        self.revise_button = make_button(self._tr, N_("Re&vise plan…"), self.revise, N_(
+            "Start a new version of the plan from a year; the current version stays readable"))
+        self.revise_button.setVisible(is_coordinator(self.ctx))
+        self.report_button = make_button(self._tr, N_("Create &report…"), self.report_dialog, N_(
+            "The yearly follow-up of the action plan as a PDF file"))
+        self.report_button.setVisible(self.ctx.can(Permission.REPORT))
+        top.addWidget(self.revise_button)
+        top.addStretch(1)
+        top.addWidget(self.report_button)
+        page.body.addLayout(top)
+        self.version_note = message_label()
+        page.body.addWidget(self.version_note)
+        self.tabs = QTabWidget()
+        self._tr.bind(self.tabs.setAccessibleName, self.title)
+        self.panels: dict[type[PlanPanel], PlanPanel] = {}
+        for panel_class, title in TABS:
+            panel = panel_class(self)
+            index = self.tabs.addTab(panel, "")
+            self._tr.bind(lambda text, i=index: self.tabs.setTabText(i, text), title)
+            self.panels[panel_class] = panel
+        page.body.addWidget(self.tabs, 1)
+        self.version.currentIndexChanged.connect(lambda _i: self._version_chosen())
+        self.year_box.valueChanged.connect(lambda _y: self._year_chosen())
+        return page
+
+    # --- the chosen version and year ---------------------------------------------------------
+
+    @property
+    def plan(self) -> Plan:
+        return self.versions[max(0, self.version.currentIndex())]
+
+    @property
+    def year(self) -> int:
+        return self.year_box.value()
+
+    @property
+    def is_newest(self) -> bool:
+        return self.plan is self.versions[-1]
+
+    def years(self) -> range:
+        """The years one may choose: from the first version's start to next year."""
+        last = max(dt.date.today().year + YEARS_AHEAD, self.versions[-1].valid_from)
+        return range(self.versions[0].valid_from, last + 1)
+
+    def _version_text(self, plan: Plan) -> str:
+        return _("Version {version} ({years})").format(version=plan.version,
+                                                       years=years_text(plan.valid_from, plan.valid_to))
+
+    def _fill_versions(self) -> None:
+        fill_combo(self.version, [(self._version_text(p), p.version) for p in self.versions])
+
+    def show_year(self, year: int) -> None:
+        """Choose ``year`` (and the version in force then) and show it."""
+        self._set_year(year)
+        self._year_chosen()
+
+    def choose_version(self, version: str) -> None:
+        """Choose a version (and a year in which it is in force) and show it."""
+        self._set_version(version)
+        self._version_chosen()
+
+    def _version_chosen(self) -> None:
+        plan = self.plan
+        if not plan.in_force(self.year):
+            last = plan.valid_to if plan.valid_to is not None else self.years().stop - 1
+            self._set_year(min(max(dt.date.today().year, plan.valid_from), last))
+        self._show()
+
+    def _year_chosen(self) -> None:
+        if not self.plan.in_force(self.year):
+            in_force = next((p for p in reversed(self.versions) if p.in_force(self.year)), None)
+            if in_force is not None:
+                self._set_version(in_force.version)
+        self._show()
+
+    def _set_version(self, version: str) -> None:
+        self.version.blockSignals(True)
+        select_data(self.version, version)
+        self.version.blockSignals(False)
+
+    def _set_year(self, year: int) -> None:
+        self.year_box.blockSignals(True)
+        self.year_box.setValue(year)
+        self.year_box.blockSignals(False)
+
+    def _show(self) -> None:
+        plan = self.plan
+        note = _("{plan}. Version {version} is in force {years}.").format(
+            plan=_(plan.name), version=plan.version, years=years_text(plan.valid_from, plan.valid_to))
+        if not self.is_newest:
+            note += " " + _("It has been replaced by a newer version and is shown read only.")
+        self.version_note.setText(note)
+        self.revise_button.setEnabled(self.is_newest)
+        try:
+            for panel in self.panels.values():
+                panel.refresh()
+        except Exception as exc:
+            self.ctx.show_error(exc, _("Could not show {section}").format(section=_(self.title)))
+
+    def refresh(self) -> None:
+        self.versions = plan_repo.plan_versions(self.ctx.db)
+        if not self.versions:
+            raise ValidationError.single(_("The database holds no action plan."))
+        years = self.years()
+        self.year_box.blockSignals(True)
+        self.year_box.setRange(years.start, years.stop - 1)
+        if not self._year_chosen_once:
+            self.year_box.setValue(min(max(dt.date.today().year, years.start), years.stop - 1))
+            self._year_chosen_once = True
+        self.year_box.blockSignals(False)
+        self._fill_versions()
+        self._year_chosen()
+        self.stale = False
+
+    def changed(self) -> None:
+        """Something was saved: read everything again, and tell the other sections."""
+        self.refresh()
+        self.ctx.changed(self)
+
+    def retranslate(self) -> None:
+        if self.created:
+            self._tr.retranslate()
+            for panel in self.panels.values():
+                panel.retranslate()
+            if self.versions:
+                self._fill_versions()
+                self._show()
+
+    # --- actions -----------------------------------------------------------------------------
+
+    def revise(self) -> FormDialog | None:
+        if not (is_coordinator(self.ctx) and self.is_newest):
+            return None
+        dialog = ReviseDialog(self.ctx, self.plan, self.year)
+        dialog.completed.connect(self._revised)
+        dialog.open()
+        return dialog
+
+    def _revised(self, plan: Plan) -> None:
+        self.changed()
+        self.choose_version(plan.version)
+        self.ctx.status(_("Version {version} of the plan was created.").format(version=plan.version))
+
+    def report_dialog(self) -> FormDialog:
+        dialog = ReportDialog(self.ctx, self.years(), self.year)
+        dialog.completed.connect(self.create_report)
+        dialog.open()
+        return dialog
+
+    def create_report(self, year: int) -> None:
+        """Ask where to save the report of ``year``, then build and write it off the GUI thread."""
+        path = self.ctx.dialogs.save_file(
+            self.ctx.window, _("Save the action plan report"),
+            str(Path.home() / _("action-plan-{year}.pdf").format(year=year)), _("PDF documents (*.pdf)"))
+        if path is None:
+            return
+        db = self.ctx.db
+        self.ctx.run(lambda: writing(path, lambda: safewrite.write_bytes(path, build_plan_report(db, year))),
+                     lambda _result: self._reported(path))
+
+    def _reported(self, path: Path) -> None:
+        self.ctx.changed(self)  # the audit log grew
+        self.ctx.status(_("The report was saved as {file}.").format(file=path.name))
+
+    def figures(self) -> list[Figure]:
+        db, year = self.ctx.db, dt.date.today().year
+        if plan_repo.plan_for_year(db, year) is None:
+            return []
+        sheet = plan_repo.year_followup(db, year)
+        reported = sum(line.recorded for line in sheet)
+        return [Figure(_("Action plan follow-up {year}").format(year=year),
+                       _("{reported} of {total}").format(reported=format_number(reported),
+                                                         total=format_number(len(sheet))),
+                       _("activities reported this year"))]

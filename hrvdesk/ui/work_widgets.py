@@ -1,0 +1,152 @@
+"""Building blocks shared by the Routines and Action plan sections.
+
+- :class:`IconTableModel`: a record table whose one column also shows an icon (the cell's
+  text always says the same in words, so nothing is told by the icon or colour alone).
+- :class:`CodeComboDelegate`: edits a code column of a table with a combo box.
+- :func:`fill_combo` / :func:`fill_codes`: (re)fill a combo box keeping the chosen value.
+- :func:`writing`: an operating-system error while writing a file, said as a sentence.
+- :func:`make_button`, :func:`button_row`, :func:`format_share`, :func:`years_text`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import (QApplication, QComboBox, QHBoxLayout, QPushButton, QStyle,
+                               QStyledItemDelegate, QWidget)
+
+from hrvdesk.domain.codes import CodeList
+from hrvdesk.domain.errors import HrvError
+from hrvdesk.i18n import _, format_number, format_percent
+from hrvdesk.ui.models import Column, RecordTableModel
+from hrvdesk.ui.widgets import Retranslator, plain
+
+Index = QModelIndex | QPersistentModelIndex
+NO_VALUE = "–"
+
+
+def icon(name: str) -> QIcon:
+    """A QStyle standard icon by name (``"SP_MessageBoxWarning"``)."""
+    pixmap = getattr(QStyle.StandardPixmap, name, QStyle.StandardPixmap.SP_FileIcon)
+    return QApplication.style().standardIcon(pixmap)
+
+
+class IconTableModel(RecordTableModel):
+    """A record table whose column ``icon_column`` also shows ``icon_of(row)`` (a QStyle
+    standard pixmap name, or None for no icon)."""
+
+    def __init__(self, columns: Sequence[Column], icon_column: int,
+                 icon_of: Callable[[Any], str | None], parent=None):
+        super().__init__(columns, parent=parent)
+        self._icon_column = icon_column
+        self._icon_of = icon_of
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DecorationRole:
+            row = self.row_at(index)
+            if row is None or index.column() != self._icon_column:
+                return None
+            name = self._icon_of(row)
+            return icon(name) if name else None
+        return super().data(index, role)
+
+
+def fill_combo(combo: QComboBox, items: Iterable[tuple[str, Any]], first: str | None = None) -> None:
+    """Put (text, data) items in ``combo`` (after ``first`` with data None, e.g. "All"),
+    keeping the chosen data when it is still there; emits no change signals."""
+    current = combo.currentData()
+    combo.blockSignals(True)
+    combo.clear()
+    if first is not None:
+        combo.addItem(first, None)
+    for text, data in items:
+        combo.addItem(text, data)
+    combo.setCurrentIndex(max(0, combo.findData(current)))
+    combo.blockSignals(False)
+
+
+def fill_codes(combo: QComboBox, codes: CodeList, first: str | None = None,
+               only: Iterable[str] | None = None) -> None:
+    """A code list's translated labels in ``combo`` (``only`` those codes when given)."""
+    wanted = None if only is None else set(only)
+    fill_combo(combo, [(codes.label(c), c) for c in codes.values if wanted is None or c in wanted],
+               first)
+
+
+def select_data(combo: QComboBox, data: Any) -> None:
+    combo.setCurrentIndex(max(0, combo.findData(data)))
+
+
+class CodeComboDelegate(QStyledItemDelegate):
+    """Edits a column whose EditRole value is a code of ``codes`` with a combo box."""
+
+    def __init__(self, codes: CodeList, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._codes = codes
+
+    def createEditor(self, parent: QWidget, option, index: Index) -> QWidget:  # noqa: N802 (Qt API)
+        combo = QComboBox(parent)
+        fill_codes(combo, self._codes)
+        combo.setAccessibleName(_(self._codes.title))
+        return combo
+
+    def setEditorData(self, editor: QComboBox, index: Index) -> None:  # noqa: N802
+        select_data(editor, index.data(Qt.ItemDataRole.EditRole))
+
+    def setModelData(self, editor: QComboBox, model, index: Index) -> None:  # noqa: N802
+        model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
+
+
+def make_button(tr: Retranslator, msgid: str, slot: Callable[[], object],
+                description: str = "") -> QPushButton:
+    """A push button whose (translated) text is also its accessible name."""
+    button = QPushButton()
+    tr.bind(button.setText, msgid)
+    tr.bind(lambda text: button.setAccessibleName(plain(text)), msgid)
+    if description:
+        tr.bind(button.setAccessibleDescription, description)
+        tr.bind(button.setToolTip, description)
+    button.clicked.connect(lambda _checked=False: slot())
+    return button
+
+
+def button_row(*buttons: QPushButton) -> QHBoxLayout:
+    """Buttons side by side, left-aligned."""
+    row = QHBoxLayout()
+    for button in buttons:
+        row.addWidget(button)
+    row.addStretch(1)
+    return row
+
+
+def format_share(value: float | None, unit: str = "share") -> str:
+    """A measure's value: a share as a percentage, a count as a whole number."""
+    if value is None:
+        return NO_VALUE
+    return format_percent(value) if unit == "share" else format_number(int(value))
+
+
+def years_text(first: int, last: int | None) -> str:
+    """"2022–2025", "2024", or "from 2026" for an open end."""
+    if last is None:
+        return _("from {year}").format(year=first)
+    return str(first) if first == last else f"{first}–{last}"
+
+
+def list_text(items: Iterable[str]) -> str:
+    """Items joined with commas, or a dash when there are none."""
+    return ", ".join(items) or NO_VALUE
+
+
+def writing(path: Path, write: Callable[[], Any]) -> Any:
+    """Run ``write`` (which writes ``path``); an OS error becomes a message for the user
+    instead of being reported as a bug."""
+    try:
+        return write()
+    except OSError as exc:
+        raise HrvError(_("{file} could not be written: {reason}").format(
+            file=path.name, reason=exc.strerror or type(exc).__name__)) from None

@@ -1,0 +1,325 @@
+"""The Action plan section on a real database: the seeded plan, follow-up editing with
+carry-over, measures, revision with old versions readable, the pilot survey with its role
+rules, the report, the Overview's figure, every model, and a screenshot of every tab."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QLineEdit, QStyleOptionViewItem
+
+from hrvdesk.domain.errors import PermissionDenied
+from hrvdesk.domain.plan import FollowUp, MeasureValue
+from hrvdesk.domain.roles import Role
+from hrvdesk.store import audit, plan_repo, survey_repo, users
+from hrvdesk.store.database import Database
+from hrvdesk.ui.dialogs import QUESTION, SAVE_FILE
+from hrvdesk.ui.sections.plan import FollowUpModel, FollowUpPanel, MeasuresPanel, StructurePanel
+from hrvdesk.ui.sections.plan_survey import SurveyPanel
+from tests.conftest import ADMIN, PASSPHRASE
+from tests.ui.conftest import EDITOR, OTHER_PASSPHRASE, VIEWER, unlock
+from tests.ui.test_screenshots import assert_drawn
+
+COORDINATOR = "klara"  # an editor of KLF, the administration of the plan's owner (KS)
+THIS_YEAR = dt.date.today().year
+LAST_YEAR = THIS_YEAR - 1
+STATUS, COMMENT = FollowUpModel.STATUS, FollowUpModel.COMMENT
+
+
+@pytest.fixture
+def plan_db(db_file):
+    """The UI test database with a coordinator too (erik edits for SOC, vera views)."""
+    with Database.open(db_file, ADMIN, PASSPHRASE) as db:
+        users.add_user(db, COORDINATOR, Role.EDITOR, OTHER_PASSPHRASE, "KLF")
+    return db_file
+
+
+def with_admin(db_file, work) -> None:
+    """Prepare data as the administrator before the user under test signs in."""
+    with Database.open(db_file, ADMIN, PASSPHRASE) as db:
+        work(db)
+
+
+def open_plan(app, db_file, user: str = ADMIN):
+    window = unlock(app, db_file, user, PASSPHRASE if user == ADMIN else OTHER_PASSPHRASE)
+    assert window is not None, app.unlock.message.text()
+    app.set_language("en")
+    return window, window.show_section("plan")
+
+
+def texts(model, column: int) -> list[str]:
+    return [model.index(r, column).data() for r in range(model.rowCount())]
+
+
+def row_of(model, code: str) -> int:
+    return next(i for i, r in enumerate(model.rows) if r.activity.code == code)
+
+
+def stored(db, year: int) -> dict[str, FollowUp]:
+    return {f.activity_code: f for f in plan_repo.followups(db, year)}
+
+
+def test_the_seeded_plan_is_shown(app, plan_db):
+    _window, section = open_plan(app, plan_db)
+    assert section.version.count() == 1 and section.year == THIS_YEAR
+    structure = section.panels[StructurePanel]
+    assert texts(structure.goals, 0) == ["1", "2", "3", "4"]
+    assert texts(structure.goals, 3) == ["6", "5", "3", "4"]  # activities per goal, 18 in all
+    assert len(structure.activities.rows) == 18
+    a42 = row_of(structure.activities, "A4.2")
+    assert structure.activities.index(a42, 3).data() == "Municipal Executive Board"
+    assert structure.activities.index(a42, 4).data().startswith("KS (lead), UN, SN")
+    measures = section.panels[MeasuresPanel]
+    assert texts(measures.model, 1) == ["M1.1", "M2.1", "M2.2", "M3.1", "M3.2", "M4.1"]
+    m31 = texts(measures.model, 1).index("M3.1")
+    assert measures.model.index(m31, 4).data() == "Computed from the routines register"
+    assert "(computed now, not recorded)" in measures.model.index(m31, 3).data()
+    followup = section.panels[FollowUpPanel]
+    assert len(followup.model.rows) == 18
+    assert f"Follow-up {THIS_YEAR}, plan version 1" == followup.heading.text()
+
+    # the language switch shows everything in Swedish, the plan's titles too
+    app.set_language("sv")
+    assert section.tabs.tabText(0) == "Mål och aktiviteter"
+    assert structure.goals.index(0, 1).data().startswith("Verksamheterna arbetar förebyggande")
+    app.set_language("en")
+    assert section.tabs.tabText(0) == "Goals and activities"
+
+
+def edit_status(view, index, status: str) -> None:
+    """Change a status the way the table's combo box does."""
+    delegate = view.itemDelegateForColumn(STATUS)
+    editor = delegate.createEditor(view.viewport(), QStyleOptionViewItem(), index)
+    assert isinstance(editor, QComboBox)
+    delegate.setEditorData(editor, index)
+    editor.setCurrentIndex(editor.findData(status))
+    delegate.setModelData(editor, index.model(), index)
+    editor.deleteLater()
+
+
+def test_followup_round_trip_and_carry_over(app, plan_db):
+    _window, section = open_plan(app, plan_db, EDITOR)  # erik edits for SOC (committee SN)
+    section.show_year(LAST_YEAR)
+    panel = section.panels[FollowUpPanel]
+    model, view = panel.model, panel.view
+    a11, a12, a13 = (row_of(model, code) for code in ("A1.1", "A1.2", "A1.3"))
+    editable = Qt.ItemFlag.ItemIsEditable
+    assert model.flags(model.index(a11, STATUS)) & editable       # SN leads
+    assert model.flags(model.index(a12, COMMENT)) & editable      # SN is responsible
+    assert not model.flags(model.index(a13, STATUS)) & editable   # UN and KS only
+    assert not model.flags(model.index(a11, 2)) & editable        # the title is not follow-up
+
+    edit_status(view, model.index(a11, STATUS), "done")
+    assert model.setData(model.index(a11, COMMENT), "Introduktionen omfattar HRV")
+    edit_status(view, model.index(a12, STATUS), "started")
+    saved = stored(app.db, LAST_YEAR)
+    assert (saved["A1.1"].status, saved["A1.1"].comment, saved["A1.1"].updated_by) == (
+        "done", "Introduktionen omfattar HRV", EDITOR)
+    assert saved["A1.2"].status == "started"
+    assert model.index(a11, STATUS).data().startswith("Done")
+    assert model.index(a11, 6).data() == EDITOR
+    assert model.index(a11, 7).data()  # when
+
+    # not editable: refused by the table, nothing stored
+    assert not model.setData(model.index(a13, STATUS), "done")
+    assert "A1.3" not in stored(app.db, LAST_YEAR)
+
+    # read again from the database, the same is shown
+    section.refresh()
+    assert model.index(row_of(model, "A1.1"), COMMENT).data() == "Introduktionen omfattar HRV"
+    assert "2 of 18 activities reported" in panel.summary.text()
+
+    # next year: the unfinished activity is carried over, the finished one is not
+    section.show_year(THIS_YEAR)
+    assert model.index(row_of(model, "A1.2"), STATUS).data() == f"Started (carried over from {LAST_YEAR})"
+    assert model.index(row_of(model, "A1.1"), STATUS).data() == f"Finished in {LAST_YEAR}"
+
+
+def test_a_viewer_reads_but_cannot_change_anything(app, plan_db):
+    with_admin(plan_db, lambda db: (survey_repo.start_survey_year(db, LAST_YEAR),
+                                    plan_repo.save_followup(db, FollowUp("A1.1", LAST_YEAR, "started"))))
+    _window, section = open_plan(app, plan_db, VIEWER)
+    section.show_year(LAST_YEAR)
+    followup = section.panels[FollowUpPanel]
+    model = followup.model
+    assert not any(model.flags(model.index(r, c)) & Qt.ItemFlag.ItemIsEditable
+                   for r in range(model.rowCount()) for c in range(model.columnCount()))
+    assert not model.setData(model.index(row_of(model, "A1.1"), STATUS), "done")
+    assert "Read only" in followup.hint.text()
+    survey = section.panels[SurveyPanel]
+    hidden = [section.revise_button, followup.start_button, section.panels[StructurePanel].edit_button,
+              section.panels[MeasuresPanel].enter_button, section.panels[MeasuresPanel].record_button,
+              survey.default_button, survey.add_button, survey.edit_button, survey.remove_button,
+              survey.answer_button]
+    assert all(button.isHidden() for button in hidden)
+    assert not section.report_button.isHidden()  # reading includes the report
+    assert section.revise() is None and survey.enter_answers() is None and survey.add_question() is None
+    # the store refuses too
+    for refused in (lambda: plan_repo.save_followup(app.db, FollowUp("A1.1", LAST_YEAR, "done")),
+                    lambda: plan_repo.revise_plan(app.db, "2", THIS_YEAR),
+                    lambda: plan_repo.save_measure_value(app.db, MeasureValue("M1.1", LAST_YEAR, 0.5)),
+                    lambda: survey_repo.save_answers(app.db, LAST_YEAR, "SOC", {1: 3})):
+        with pytest.raises(PermissionDenied):
+            refused()
+    assert stored(app.db, LAST_YEAR)["A1.1"].status == "started"
+
+
+def test_an_editor_answers_the_survey_only_for_their_administration(app, plan_db):
+    with_admin(plan_db, lambda db: survey_repo.start_survey_year(db, LAST_YEAR))
+    _window, section = open_plan(app, plan_db, EDITOR)
+    section.show_year(LAST_YEAR)
+    survey = section.panels[SurveyPanel]
+    assert len(survey.questions.rows) == 6
+    assert survey.add_button.isHidden()  # questions are the coordinator's
+    assert survey.selected_administration().code == "SOC"  # the editor's own is chosen
+    dialog = survey.enter_answers()
+    fields = dialog.fields
+    assert isinstance(fields[5], QComboBox) and isinstance(fields[1], QLineEdit)
+    fields[1].setText("many")
+    dialog.ok_button.click()
+    assert dialog.isVisible() and "whole number" in dialog.message.text()
+    assert survey_repo.answers(app.db, LAST_YEAR, "SOC") == []
+    for number, text in ((1, "17"), (2, "4"), (3, "2"), (4, "1 230")):
+        fields[number].setText(text)
+    fields[5].setCurrentIndex(fields[5].findData(True))
+    fields[6].setText("Fler ärenden än förra året")
+    dialog.ok_button.click()
+    assert not dialog.isVisible()
+    assert {a.question: a.value for a in survey_repo.answers(app.db, LAST_YEAR, "SOC")} == {
+        1: 17, 2: 4, 3: 2, 4: 1230, 5: True, 6: "Fler ärenden än förra året"}
+    completion = {c.code: survey.completion.index(i, 1).data() for i, c in enumerate(survey.completion.rows)}
+    assert completion["SOC"] == "Complete" and completion["UBF"] == "Not answered"
+    assert texts(survey.answers, 2)[3:5] == ["1,230", "Yes"]
+    assert f"Collected: {LAST_YEAR}" in survey.pilot.text()
+
+    # another administration: no way to answer, and the store refuses
+    survey.select_administration("UBF")
+    assert not survey.answer_button.isEnabled() and survey.enter_answers() is None
+    with pytest.raises(PermissionDenied):
+        survey_repo.save_answers(app.db, LAST_YEAR, "UBF", {1: 3})
+    assert survey_repo.answers(app.db, LAST_YEAR, "UBF") == []
+
+
+def test_the_coordinator_sets_questions_and_measure_values(app, plan_db, dialogs):
+    _window, section = open_plan(app, plan_db, COORDINATOR)
+    section.show_year(LAST_YEAR)
+    survey = section.panels[SurveyPanel]
+    assert survey.questions.rowCount() == 0 and survey.default_button.isEnabled()
+    survey.use_defaults()
+    assert survey.questions.rowCount() == 6
+    add = survey.add_question()
+    add.text.setText("Hur många anmälningar gjordes till polisen?")
+    add.kind.setCurrentIndex(add.kind.findData("number"))
+    add.required.setChecked(False)
+    add.ok_button.click()
+    survey.questions_view.selectRow(6)
+    edit = survey.edit_question()
+    assert edit.text.text() == "Hur många anmälningar gjordes till polisen?"
+    edit.kind.setCurrentIndex(edit.kind.findData("yes_no"))
+    edit.ok_button.click()
+    last = survey_repo.questions(app.db, LAST_YEAR)[-1]
+    assert (last.number, last.kind, last.required) == (7, "yes_no", False)
+    survey.questions_view.selectRow(6)
+    dialogs.expect(QUESTION, True)
+    survey.remove_question()
+    assert len(survey_repo.questions(app.db, LAST_YEAR)) == 6
+
+    measures = section.panels[MeasuresPanel]
+    codes = texts(measures.model, 1)
+    measures.view.selectRow(codes.index("M3.1"))
+    assert not measures.enter_button.isEnabled() and measures.enter_value() is None  # computed
+    measures.view.selectRow(codes.index("M1.1"))
+    dialog = measures.enter_value()
+    dialog.value.setValue(45)
+    dialog.ok_button.click()
+    assert measures.model.index(codes.index("M1.1"), 3).data() == "45.0%"
+    assert plan_repo.measure_overview(app.db, LAST_YEAR)[0].value.value == pytest.approx(0.45)
+    measures.record_computed()
+    m31 = measures.model.index(codes.index("M3.1"), 3).data()
+    assert m31 == "0.0%"  # recorded: no longer "computed now"
+
+
+def test_revision_keeps_the_old_version_readable(app, plan_db):
+    _window, section = open_plan(app, plan_db, COORDINATOR)
+    structure = section.panels[StructurePanel]
+    assert not section.revise_button.isHidden() and section.revise_button.isEnabled()
+    dialog = section.revise()
+    assert dialog.version.text() == "2"
+    dialog.first_year.setValue(THIS_YEAR)
+    dialog.ok_button.click()
+    assert section.version.count() == 2 and section.plan.version == "2"
+
+    structure.activities_view.selectRow(row_of(structure.activities, "A1.1"))
+    edit = structure.edit_activity()
+    edit.set_responsible({"SN", "KS", "UN"})
+    edit.lead.setCurrentIndex(edit.lead.findData("UN"))
+    edit.ok_button.click()
+    assert structure.activities.index(row_of(structure.activities, "A1.1"), 3).data() == "Education Committee"
+
+    # the old version: readable, unchanged, not editable
+    section.choose_version("1")
+    assert section.year == LAST_YEAR and "read only" in section.version_note.text()
+    assert len(structure.activities.rows) == 18
+    assert structure.activities.index(row_of(structure.activities, "A1.1"), 3).data() == (
+        "Social Services Committee")
+    assert not structure.edit_button.isEnabled() and structure.edit_activity() is None
+    assert not section.revise_button.isEnabled()
+    assert plan_repo.load_plan(app.db, "1").activity("A1.1").lead == "SN"
+    # choosing a year shows the version in force then
+    section.show_year(THIS_YEAR)
+    assert section.plan.version == "2"
+
+
+def test_report_from_the_app(app, plan_db, dialogs, tmp_path_factory):
+    with_admin(plan_db, lambda db: plan_repo.save_followup(
+        db, FollowUp("A2.3", LAST_YEAR, "ongoing", "Screeningmetod används i tre enheter")))
+    _window, section = open_plan(app, plan_db)
+    out = tmp_path_factory.mktemp("reports") / "uppfoljning.pdf"
+    dialogs.expect(SAVE_FILE, out)
+    dialog = section.report_dialog()
+    dialog.year.setValue(LAST_YEAR)
+    dialog.ok_button.click()
+    pdf = out.read_bytes()
+    assert pdf.startswith(b"%PDF-")
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
+    assert f"Action plan follow-up {LAST_YEAR}" in text
+    assert "Screeningmetod används i tre enheter" in text
+    reports = audit.entries(app.db.conn, action="report")
+    assert reports and reports[0].detail == {"year": LAST_YEAR}
+
+
+def test_overview_shows_this_years_follow_up(app, plan_db):
+    with_admin(plan_db, lambda db: plan_repo.save_followup(db, FollowUp("A1.1", THIS_YEAR, "started")))
+    window, _section = open_plan(app, plan_db)
+    figures = window.show_section("overview").figure_values()
+    assert figures[f"Action plan follow-up {THIS_YEAR}"] == "1 of 18"
+
+
+def test_every_plan_model(app, plan_db, qtmodeltester):
+    def prepare(db):
+        survey_repo.start_survey_year(db, LAST_YEAR)
+        survey_repo.save_answers(db, LAST_YEAR, "SOC", {1: 5, 5: False})
+        plan_repo.save_followup(db, FollowUp("A1.1", LAST_YEAR, "done", "Klart"))
+    with_admin(plan_db, prepare)
+    _window, section = open_plan(app, plan_db)
+    section.show_year(LAST_YEAR)
+    survey = section.panels[SurveyPanel]
+    models = [section.panels[StructurePanel].goals, section.panels[StructurePanel].activities,
+              section.panels[MeasuresPanel].model, section.panels[FollowUpPanel].model,
+              survey.questions, survey.completion, survey.answers]
+    for model in models:
+        assert model.rowCount() > 0
+        qtmodeltester.check(model, force_py=True)
+
+
+def test_every_tab_draws(app, plan_db, tmp_path):
+    with_admin(plan_db, lambda db: survey_repo.start_survey_year(db, THIS_YEAR))
+    window, section = open_plan(app, plan_db)
+    for index in range(section.tabs.count()):
+        section.tabs.setCurrentIndex(index)
+        assert_drawn(window, tmp_path / f"plan-{index}.png")
