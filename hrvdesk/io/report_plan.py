@@ -58,23 +58,11 @@ def _measures_table(report: ReportBuilder, measures: list[MeasureStatus], year: 
                         "recorded.").format(year=year) if computed else None)
 
 
-def _status_text(line: ActivityFollowUp) -> str:
-    f = line.followup
-    if line.finished_in is not None:
-        return _("Finished in {year}").format(year=line.finished_in)
-    if not line.recorded and f.carried_from is None:
-        return _("Not reported")
-    text = FOLLOWUP_STATUSES.label(f.status)
-    if f.carried_from is not None:
-        text += " " + _("(carried over from {year})").format(year=f.carried_from)
-    return text
-
-
 def _status_cell(line: ActivityFollowUp) -> str:
     f = line.followup
     if not line.recorded or f.updated_at is None:
-        return _status_text(line)
-    return "{status}\n{updated}".format(status=_status_text(line), updated=_("{user}, {date}").format(
+        return line.status_text
+    return "{status}\n{updated}".format(status=line.status_text, updated=_("{user}, {date}").format(
         user=f.updated_by, date=format_date(f.updated_at.date())))
 
 

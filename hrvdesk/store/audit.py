@@ -127,27 +127,33 @@ def verify(conn) -> ChainReport:
     return ChainReport(True, count)
 
 
+def _where(user: str | None, action: str | None, since: dt.date | None,
+           until: dt.date | None) -> tuple[str, list]:
+    """The WHERE clause of a filtered query: by user, action and local date (inclusive)."""
+    sql, params = " WHERE 1=1", []
+    for clause, value in ((" AND user = ?", user), (" AND action = ?", action),
+                          (" AND substr(at, 1, 10) >= ?", since and since.isoformat()),
+                          (" AND substr(at, 1, 10) <= ?", until and until.isoformat())):
+        if value:
+            sql += clause
+            params.append(value)
+    return sql, params
+
+
 def entries(conn, user: str | None = None, action: str | None = None,
             since: dt.date | None = None, until: dt.date | None = None,
             limit: int | None = None) -> list[AuditEntry]:
     """Entries, newest first, filtered by user, action and date (inclusive)."""
-    sql = "SELECT seq, at, user, action, target, fields, detail FROM audit_log WHERE 1=1"
-    params: list = []
-    if user:
-        sql += " AND user = ?"
-        params.append(user)
-    if action:
-        sql += " AND action = ?"
-        params.append(action)
-    if since:
-        sql += " AND substr(at, 1, 10) >= ?"
-        params.append(since.isoformat())
-    if until:
-        sql += " AND substr(at, 1, 10) <= ?"
-        params.append(until.isoformat())
-    sql += " ORDER BY seq DESC"
+    where, params = _where(user, action, since, until)
+    sql = "SELECT seq, at, user, action, target, fields, detail FROM audit_log" + where + " ORDER BY seq DESC"
     if limit:
         sql += " LIMIT ?"
         params.append(limit)
     return [AuditEntry(seq, at, u, a, t, tuple(json.loads(f)), json.loads(d))
             for seq, at, u, a, t, f, d in conn.execute(sql, params)]
+
+
+def count(conn, user: str | None = None, action: str | None = None,
+          since: dt.date | None = None, until: dt.date | None = None) -> int:
+    where, params = _where(user, action, since, until)
+    return conn.execute("SELECT count(*) FROM audit_log" + where, params).fetchone()[0]

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from hrvdesk.domain import plan as domain
 from hrvdesk.domain.errors import ValidationError
-from hrvdesk.domain.plan import Activity, FollowUp, Goal, Measure, MeasureValue, Plan
+from hrvdesk.domain.plan import FOLLOWUP_STATUSES, Activity, FollowUp, Goal, Measure, MeasureValue, Plan
 from hrvdesk.domain.roles import Permission
 from hrvdesk.domain.routines import committees_with_cooperation_routines_share
 from hrvdesk.i18n import _
@@ -56,6 +56,18 @@ class ActivityFollowUp:
     followup: FollowUp
     recorded: bool
     finished_in: int | None = None
+
+    @property
+    def status_text(self) -> str:
+        """The activity's state in the year, in words (carried over, finished, not reported)."""
+        if self.finished_in is not None:
+            return _("Finished in {year}").format(year=self.finished_in)
+        if not self.recorded and self.followup.carried_from is None:
+            return _("Not reported")
+        text = FOLLOWUP_STATUSES.label(self.followup.status)
+        if self.followup.carried_from is not None:
+            text += " " + _("(carried over from {year})").format(year=self.followup.carried_from)
+        return text
 
 
 @dataclass(frozen=True)

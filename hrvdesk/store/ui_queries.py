@@ -38,14 +38,7 @@ def audit_users(db: Database) -> list[str]:
 def count_audit_entries(db: Database, since: dt.date | None = None, until: dt.date | None = None) -> int:
     """How many entries fall between the dates (inclusive, local date of the entry)."""
     db.require(Permission.VIEW_AUDIT, what=_("read the audit log"))
-    sql, params = "SELECT count(*) FROM audit_log WHERE 1=1", []
-    if since:
-        sql += " AND substr(at, 1, 10) >= ?"
-        params.append(since.isoformat())
-    if until:
-        sql += " AND substr(at, 1, 10) <= ?"
-        params.append(until.isoformat())
-    return db.conn.execute(sql, params).fetchone()[0]
+    return audit.count(db.conn, since=since, until=until)
 
 
 def verify_audit(db: Database) -> audit.ChainReport:

@@ -281,19 +281,6 @@ class MeasuresPanel(PlanPanel):
 # --- follow-up ------------------------------------------------------------------------------
 
 
-def status_text(line: ActivityFollowUp) -> str:
-    """The activity's state in the year, in words (carried over, finished, not reported)."""
-    followup = line.followup
-    if line.finished_in is not None:
-        return _("Finished in {year}").format(year=line.finished_in)
-    if not line.recorded and followup.carried_from is None:
-        return _("Not reported")
-    text = FOLLOWUP_STATUSES.label(followup.status)
-    if followup.carried_from is not None:
-        text += " " + _("(carried over from {year})").format(year=followup.carried_from)
-    return text
-
-
 class FollowUpModel(RecordTableModel):
     """The year's follow-up sheet; the status and comment of the rows ``editable(row)``
     allows can be changed, each change saved at once with ``save(row, status, comment)``."""
@@ -356,7 +343,7 @@ class FollowUpPanel(PlanPanel):
             Column(N_("Code"), lambda r: r.activity.code),
             Column(N_("Activity"), lambda r: _(r.activity.title)),
             Column(N_("Lead committee"), lambda r: r.activity.lead, self._committee),
-            Column(N_("Status"), status_text),
+            Column(N_("Status"), lambda line: line.status_text),
             Column(N_("Comment"), lambda r: r.followup.comment),
             Column(N_("Updated by"), lambda r: r.followup.updated_by if r.recorded else None),
             Column(N_("Updated"), lambda r: r.followup.updated_at if r.recorded else None,
