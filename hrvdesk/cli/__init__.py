@@ -366,6 +366,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(_("Interrupted; nothing was changed."), file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as exc:  # a bug: the trace has code locations, never record contents
         from hrvdesk.store.connection import DatabaseError, classify
 
