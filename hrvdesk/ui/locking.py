@@ -23,6 +23,13 @@ _ACTIVITY = frozenset({
 
 MINUTE_MS = 60_000
 CONCEALED_HINT = "x-kde-passwordManagerHint"
+# What Windows clipboard managers and clipboard history look for (as KeePassXC sets them):
+# skip this content, keep it out of the history and out of the cloud clipboard.
+WINDOWS_HINTS = {
+    "ExcludeClipboardContentFromMonitorProcessing": b"1",
+    "CanIncludeInClipboardHistory": b"\x00\x00\x00\x00",
+    "CanUploadToCloudClipboard": b"\x00\x00\x00\x00",
+}
 
 
 class IdleWatcher(QObject):
@@ -135,6 +142,8 @@ class ClipboardGuard(QObject):
         mime = QMimeData()
         mime.setText(text)
         mime.setData(CONCEALED_HINT, b"secret")
+        for name, value in WINDOWS_HINTS.items():
+            mime.setData(name, value)
         QGuiApplication.clipboard().setMimeData(mime)
         self._ours = _digest(text)
 

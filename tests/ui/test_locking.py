@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from hrvdesk.store import audit
 from hrvdesk.store.database import Database
 from hrvdesk.ui.app import App
-from hrvdesk.ui.locking import CONCEALED_HINT
+from hrvdesk.ui.locking import CONCEALED_HINT, WINDOWS_HINTS
 from hrvdesk.ui.dialogs import SAVE_FILE
 from hrvdesk.ui.sections.administration import BackupPanel, UsersPanel
 from hrvdesk.ui.tasks import TaskRunner
@@ -95,6 +95,8 @@ def test_clipboard_is_cleared_when_it_holds_our_copy(app, admin_window, qtbot):
     clipboard = QApplication.clipboard()
     assert clipboard.text().startswith(ADMIN + "\t")
     assert bytes(clipboard.mimeData().data(CONCEALED_HINT)) == b"secret"
+    for name, value in WINDOWS_HINTS.items():
+        assert bytes(clipboard.mimeData().data(name)) == value
     app.lock()
     assert clipboard.text() == ""
 
