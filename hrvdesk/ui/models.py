@@ -6,12 +6,13 @@ header is translated when it is drawn, and sorting sorts the list in place, so l
 tens of thousands of rows load and scroll without delay. :class:`RecordTableView` has
 fixed row heights (no per-row measuring), copies selected cells through the
 :class:`~hrvdesk.ui.locking.ClipboardGuard`, and is keyboard operable.
+:class:`EditableTableModel` lets chosen cells be changed in place, each change saved at once.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Generic, Sequence, TypeVar
+from typing import Any, Callable, ClassVar, Generic, Sequence, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QKeySequence
@@ -137,6 +138,54 @@ class RecordTableModel(QAbstractTableModel, Generic[Row]):
         self.layoutChanged.emit()
 
 
+class EditableTableModel(RecordTableModel[Row]):
+    """A record table whose cells in the :attr:`EDITABLE` columns can be changed in the rows
+    ``editable(row)`` allows; each change is saved at once with ``save(row, column, value)``,
+    which returns the row as saved (None: not saved, and the table stays as it was)."""
+
+    EDITABLE: ClassVar[tuple[int, ...]] = ()
+
+    def __init__(self, columns: Sequence[Column[Row]], editable: Callable[[Row], bool],
+                 save: Callable[[Row, int, Any], Row | None], parent=None):
+        super().__init__(columns, parent=parent)
+        self._editable = editable
+        self._save = save
+
+    def edit_value(self, row: Row, column: int) -> Any:
+        """What an editor of the cell starts with."""
+        raise NotImplementedError
+
+    def _may_edit(self, index: Index) -> Row | None:
+        """The row of ``index`` when its cell may be changed."""
+        row = self.row_at(index)
+        return row if row is not None and index.column() in self.EDITABLE and self._editable(row) else None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if self._may_edit(index) is not None:
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.EditRole:
+            row = self.row_at(index)
+            if row is None or index.column() not in self.EDITABLE:
+                return None
+            return self.edit_value(row, index.column())
+        return super().data(index, role)
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+        row = self._may_edit(index) if role == Qt.ItemDataRole.EditRole else None
+        if row is None:
+            return False
+        saved = self._save(row, index.column(), value)
+        if saved is None:
+            return False
+        self._rows[index.row()] = saved
+        self.dataChanged.emit(self.index(index.row(), 0), self.index(index.row(), self.columnCount() - 1))
+        return True
+
+
 class RecordTableView(QTableView):
     """A table for record lists: whole-row selection, fixed row height, Ctrl+C copies."""
 
@@ -169,6 +218,14 @@ class RecordTableView(QTableView):
     def current_row(self) -> Any:
         index = self.currentIndex()
         return index.siblingAtColumn(0).data(ROW_ROLE) if index.isValid() else None
+
+    def select_row(self, wanted: Callable[[Any], bool], or_first: bool = False) -> None:
+        """Select the first row for which ``wanted(row)`` holds; when none does, the first
+        row if ``or_first``."""
+        rows = self.model().rows
+        index = next((i for i, row in enumerate(rows) if wanted(row)), 0 if or_first and rows else -1)
+        if index >= 0:
+            self.selectRow(index)
 
     def copy_selection(self) -> str:
         """Selected rows as tab-separated text, put on the clipboard as a concealed value."""

@@ -1,29 +1,35 @@
-"""Building blocks shared by the Routines and Action plan sections.
+"""Building blocks shared by the sections' pages and tabs.
 
+- :class:`Panel`: a page or tab of a section, with its Retranslator and helpers for buttons,
+  tables, notes, forms and confirmed changes.
 - :class:`IconTableModel`: a record table whose one column also shows an icon (the cell's
   text always says the same in words, so nothing is told by the icon or colour alone).
 - :class:`CodeComboDelegate`: edits a code column of a table with a combo box.
 - :func:`fill_combo` / :func:`fill_codes`: (re)fill a combo box keeping the chosen value.
 - :func:`writing`: an operating-system error while writing a file, said as a sentence.
-- :func:`make_button`, :func:`button_row`, :func:`format_share`, :func:`years_text`.
+- :func:`make_button`, :func:`button_row`, :func:`add_labelled`, :func:`add_tab`,
+  :func:`format_share`, :func:`years_text`, :func:`yes_no`, :func:`labels_text`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import (QApplication, QComboBox, QHBoxLayout, QPushButton, QStyle,
-                               QStyledItemDelegate, QWidget)
+from PySide6.QtWidgets import (QApplication, QBoxLayout, QComboBox, QHBoxLayout, QLabel, QPushButton,
+                               QStyle, QStyledItemDelegate, QTabWidget, QWidget)
 
 from hrvdesk.domain.codes import CodeList
 from hrvdesk.domain.errors import HrvError
 from hrvdesk.i18n import _, format_number, format_percent
-from hrvdesk.ui.models import Column, RecordTableModel
-from hrvdesk.ui.widgets import Retranslator, plain
+from hrvdesk.ui.models import Column, RecordTableModel, RecordTableView
+from hrvdesk.ui.widgets import FormDialog, Retranslator, message_label, plain
+
+if TYPE_CHECKING:
+    from hrvdesk.ui.sections import Section, SectionContext
 
 Index = QModelIndex | QPersistentModelIndex
 NO_VALUE = "–"
@@ -123,6 +129,80 @@ def button_row(*buttons: QPushButton) -> QHBoxLayout:
     return row
 
 
+def add_labelled(layout: QBoxLayout, tr: Retranslator, msgid: str, widget: QWidget) -> None:
+    """``widget`` after a label (with mnemonic) whose text, without the colon, also names it."""
+    label = QLabel()
+    label.setBuddy(widget)
+    tr.bind(label.setText, msgid)
+    tr.bind(lambda text: widget.setAccessibleName(plain(text).rstrip(":")), msgid)
+    layout.addWidget(label)
+    layout.addWidget(widget)
+
+
+def add_tab(tabs: QTabWidget, tr: Retranslator, title: str, page: QWidget) -> int:
+    """Add ``page`` to ``tabs`` under the message ``title`` (shown again after a language switch)."""
+    index = tabs.addTab(page, "")
+    tr.bind(lambda text: tabs.setTabText(index, text), title)
+    return index
+
+
+class Panel(QWidget):
+    """A page or tab of a section: a Retranslator, the context, and refresh/retranslate."""
+
+    def __init__(self, section: "Section"):
+        super().__init__()
+        self.section = section
+        self.ctx: "SectionContext" = section.ctx
+        self.tr_ = Retranslator()
+
+    def button(self, msgid: str, slot: Callable[[], object], description: str = "") -> QPushButton:
+        return make_button(self.tr_, msgid, slot, description)
+
+    def table(self, name: str, model: RecordTableModel) -> RecordTableView:
+        view = RecordTableView("", self.ctx.clipboard)
+        self.tr_.bind(view.setAccessibleName, name)
+        view.setModel(model)
+        model.modelReset.connect(view.resizeColumnsToContents)  # measures at most 200 rows
+        return view
+
+    def explanation(self, msgid: str) -> QLabel:
+        """A wrapped label showing the message ``msgid``."""
+        label = message_label()
+        self.tr_.bind(label.setText, msgid)
+        return label
+
+    def open_form(self, dialog: FormDialog, done: Callable[[Any], object] | None = None) -> FormDialog:
+        """Open ``dialog``; when its work is done, ``done(result)`` (default: :meth:`changed`)."""
+        dialog.completed.connect(done or (lambda _result: self.changed()))
+        dialog.open()
+        return dialog
+
+    def confirmed_change(self, title: str, question: str, change: Callable[[], object]) -> bool:
+        """Ask ``question``; when the user agrees, ``change()``. An error is shown under
+        ``title``; True when the change was made."""
+        if not self.ctx.dialogs.question(self.ctx.window, title, question):
+            return False
+        try:
+            change()
+        except Exception as exc:
+            self.ctx.show_error(exc, title)
+            return False
+        return True
+
+    def changed(self) -> None:
+        """Something was saved here: read it again, and tell the other sections."""
+        self.refresh()
+        self.ctx.changed(self.section)
+
+    def refresh(self) -> None:
+        raise NotImplementedError
+
+    def retranslate(self) -> None:
+        self.tr_.retranslate()
+        for model in self.findChildren(RecordTableModel):
+            model.retranslate()
+
+
 def format_share(value: float | None, unit: str = "share") -> str:
     """A measure's value: a share as a percentage, a count as a whole number."""
     if value is None:
@@ -140,6 +220,15 @@ def years_text(first: int, last: int | None) -> str:
 def list_text(items: Iterable[str]) -> str:
     """Items joined with commas, or a dash when there are none."""
     return ", ".join(items) or NO_VALUE
+
+
+def labels_text(codes: CodeList) -> Callable[[Iterable[str]], str]:
+    """A display function: the translated labels of several codes of ``codes``."""
+    return lambda values: list_text(codes.label(c) for c in values)
+
+
+def yes_no(value: bool) -> str:
+    return _("Yes") if value else _("No")
 
 
 def writing(path: Path, write: Callable[[], Any]) -> Any:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QWidget
 
-from hrvdesk.ui.sections.administration import PANELS
+from hrvdesk.ui.sections.administration import AdministrationSection
 
 
 def assert_drawn(widget: QWidget, path) -> None:
@@ -26,7 +26,7 @@ def test_every_section_draws(app, tmp_path):
         section = window.show_section(key)
         assert_drawn(window, tmp_path / f"{key}.png")
         if key == "administration":
-            for _permission, panel_class, _title in PANELS:
+            for _permission, panel_class, _title in AdministrationSection.PANELS:
                 section.show_panel(panel_class)
                 assert_drawn(window, tmp_path / f"{key}-{panel_class.__name__}.png")
     app.lock()

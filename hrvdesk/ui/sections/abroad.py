@@ -2,11 +2,11 @@
 team and the import of files.
 
 The section exists for every role that may see the statistics; its tabs follow the
-permissions (:data:`PANELS`), like the Administration section: the list of cases
-(``VIEW_CASES``: administrators all cases, editors those of their own administration) is
-absent for viewers, who see only the statistics. Opening a case reads it with
-:func:`hrvdesk.store.abroad_repo.get_case`, which records the view in the audit log; the
-list itself shows no notes and is not audited. The form checks a case with the register's
+permissions (:attr:`ChildrenAbroadSection.PANELS`), like the Administration section: the
+list of cases (``VIEW_CASES``: administrators all cases, editors those of their own
+administration) is absent for viewers, who see only the statistics. Opening a case reads
+it with :func:`hrvdesk.store.abroad_repo.get_case`, which records the view in the audit
+log; the list itself shows no notes and is not audited. The form checks a case with the register's
 own rules (:func:`hrvdesk.domain.abroad.validate_case`) and shows each problem under its
 field; the store checks everything again when saving.
 """
@@ -31,11 +31,13 @@ from hrvdesk.store import abroad_repo, organisation
 from hrvdesk.store.abroad_repo import CaseChange, StoredCase
 from hrvdesk.ui.actions import Act
 from hrvdesk.ui.models import Column, RecordTableModel, RecordTableView
-from hrvdesk.ui.sections import Figure, Section, SectionContext, register
-from hrvdesk.ui.sections.abroad_panels import (AbroadPanel, ExportPanel, ImportPanel, StatisticsPanel,
-                                               current_period, fill_years, labelled, period_text)
-from hrvdesk.ui.widgets import FormDialog, Page, Retranslator, form_row, message_label
-from hrvdesk.ui.work_widgets import button_row, fill_codes, fill_combo, list_text, select_data
+from hrvdesk.ui.sections import Figure, SectionContext, register
+from hrvdesk.ui.sections.abroad_panels import (ExportPanel, ImportPanel, StatisticsPanel, current_period,
+                                               fill_years, labelled, period_text)
+from hrvdesk.ui.sections.tabbed import TabbedSection, TabPanel
+from hrvdesk.ui.widgets import FormDialog, form_row, message_label
+from hrvdesk.ui.work_widgets import (add_tab, button_row, fill_codes, fill_combo, labels_text, list_text,
+                                     select_data)
 
 #: The fields of a case as the user knows them (history, problems); one per CASE_FIELDS.
 FIELD_TITLES: dict[str, str] = {
@@ -62,16 +64,6 @@ def field_title(name: str) -> str:
 
 def change_kind(kind: str) -> str:
     return _(CHANGE_KINDS[kind]) if kind in CHANGE_KINDS else kind
-
-
-def code_text(codes: CodeList):
-    """A display function: the translated label of a code."""
-    return lambda code: codes.label(code)
-
-
-def codes_text(codes: CodeList):
-    """A display function: the translated labels of several codes."""
-    return lambda values: list_text(codes.label(c) for c in values)
 
 
 class CodeChecklist(QListWidget):
@@ -219,8 +211,7 @@ class CaseDialog(FormDialog):
         if tabs is None:
             layout.insertWidget(0, scroll, 1)
             return
-        tabs.addTab(scroll, "")
-        self.tr_.bind(lambda text: tabs.setTabText(0, text), N_("Case"))
+        add_tab(tabs, self.tr_, N_("Case"), scroll)
         layout.insertWidget(0, tabs, 1)
 
     def _add_history(self, stored: StoredCase, changes: Sequence[CaseChange],
@@ -233,7 +224,7 @@ class CaseDialog(FormDialog):
         ], changes, parent=self)
         self.statuses = RecordTableModel([
             Column(N_("From"), lambda s: s.date, format_date),
-            Column(N_("Status"), lambda s: s.status, code_text(CASE_STATUSES)),
+            Column(N_("Status"), lambda s: s.status, CASE_STATUSES.label),
         ], statuses, parent=self)
         self.about = message_label()
         self.form.insertRow(0, self.about)
@@ -256,8 +247,7 @@ class CaseDialog(FormDialog):
             self.tr_.bind(view.setAccessibleName, name)
             page = QWidget()
             QVBoxLayout(page).addWidget(view)
-            index = tabs.addTab(page, "")
-            self.tr_.bind(lambda text, i=index: tabs.setTabText(i, text), msgid)
+            add_tab(tabs, self.tr_, msgid, page)
 
     def _describe_record(self) -> None:
         stored = self.stored
@@ -387,7 +377,7 @@ class CaseDialog(FormDialog):
 # --- the list -------------------------------------------------------------------------------
 
 
-class CasesPanel(AbroadPanel):
+class CasesPanel(TabPanel):
     """The cases the user may see, filtered by period, status, reporter and purpose."""
 
     def __init__(self, section):
@@ -398,10 +388,10 @@ class CasesPanel(AbroadPanel):
             Column(N_("Case reference"), lambda s: s.case.case_ref),
             Column(N_("Known date"), lambda s: s.case.known_date, format_date),
             Column(N_("Reported by"), lambda s: s.case.reported_by),
-            Column(N_("Gender"), lambda s: s.case.gender, code_text(GENDERS)),
+            Column(N_("Gender"), lambda s: s.case.gender, GENDERS.label),
             Column(N_("Birth year"), lambda s: s.case.birth_year, align_right=True),
-            Column(N_("Suspected purposes"), lambda s: s.case.purposes, codes_text(PURPOSES)),
-            Column(N_("Status"), lambda s: s.case.status, code_text(CASE_STATUSES)),
+            Column(N_("Suspected purposes"), lambda s: s.case.purposes, labels_text(PURPOSES)),
+            Column(N_("Status"), lambda s: s.case.status, CASE_STATUSES.label),
             Column(N_("Destination"), lambda s: s.case.destination),
             Column(N_("Last changed"), lambda s: s.updated_at.date(), format_date),
         ], parent=self)
@@ -470,10 +460,7 @@ class CasesPanel(AbroadPanel):
         self.count.setText(_("{n} cases shown.").format(n=format_number(len(self.model.rows))))
 
     def select(self, case_id: int) -> None:
-        for row, stored in enumerate(self.model.rows):
-            if stored.case.id == case_id:
-                self.view.selectRow(row)
-                return
+        self.view.select_row(lambda stored: stored.case.id == case_id)
 
     # --- records ----------------------------------------------------------------------
 
@@ -484,9 +471,7 @@ class CasesPanel(AbroadPanel):
         return stored
 
     def _open(self, dialog: CaseDialog) -> CaseDialog:
-        dialog.completed.connect(lambda result, d=dialog: self._saved(d, result))
-        dialog.open()
-        return dialog
+        return self.open_form(dialog, lambda result: self._saved(dialog, result))
 
     def new_case(self) -> CaseDialog:
         return self._open(CaseDialog(self.ctx))
@@ -547,16 +532,9 @@ class CasesPanel(AbroadPanel):
 
 # --- the section ----------------------------------------------------------------------------
 
-PANELS: tuple[tuple[Permission, type[AbroadPanel], str], ...] = (
-    (Permission.VIEW_CASES, CasesPanel, N_("Cases")),
-    (Permission.VIEW_STATISTICS, StatisticsPanel, N_("Statistics")),
-    (Permission.EXPORT_NATIONAL, ExportPanel, N_("Export for the national team")),
-    (Permission.IMPORT, ImportPanel, N_("Import file")),
-)
-
 
 @register
-class ChildrenAbroadSection(Section):
+class ChildrenAbroadSection(TabbedSection):
     key = "abroad"
     title = N_("Children taken abroad")
     description = N_("Children and young people at risk of being taken abroad, and the statistics")
@@ -564,59 +542,21 @@ class ChildrenAbroadSection(Section):
     permission = Permission.VIEW_STATISTICS
     order = 20
     handles = frozenset({Act.NEW_RECORD})
+    PANELS = (
+        (Permission.VIEW_CASES, CasesPanel, N_("Cases")),
+        (Permission.VIEW_STATISTICS, StatisticsPanel, N_("Statistics")),
+        (Permission.EXPORT_NATIONAL, ExportPanel, N_("Export for the national team")),
+        (Permission.IMPORT, ImportPanel, N_("Import file")),
+    )
 
     def __init__(self, ctx: SectionContext):
         super().__init__(ctx)
         if not ctx.can(Permission.EDIT_CASES):
             self.handles = frozenset()
 
-    @classmethod
-    def visible_for(cls, session) -> bool:
-        return any(session.can(permission) for permission, _panel, _title in PANELS)
-
-    def create_widget(self) -> QWidget:
-        self._tr = Retranslator()
-        page = Page(self._tr, self.title)
-        self.tabs = QTabWidget()
-        self._tr.bind(self.tabs.setAccessibleName, self.title)
-        self.panels: dict[type[AbroadPanel], AbroadPanel] = {}
-        for permission, panel_class, title in PANELS:
-            if self.ctx.can(permission):
-                panel = panel_class(self)
-                index = self.tabs.addTab(panel, "")
-                self._tr.bind(lambda text, i=index: self.tabs.setTabText(i, text), title)
-                self.panels[panel_class] = panel
-        page.body.addWidget(self.tabs)
-        return page
-
-    def panel(self, panel_class: type[AbroadPanel]) -> AbroadPanel:
-        return self.panels[panel_class]
-
-    def show_panel(self, panel_class: type[AbroadPanel]) -> AbroadPanel:
-        panel = self.panels[panel_class]
-        self.tabs.setCurrentWidget(panel)
-        return panel
-
-    def refresh(self) -> None:
-        if not self.created:
-            return
-        for panel in self.panels.values():
-            panel.refresh()
-        self.stale = False
-
-    def retranslate(self) -> None:
-        if self.created:
-            self._tr.retranslate()
-            for panel in self.panels.values():
-                panel.retranslate()
-
     def trigger(self, act: Act) -> None:
         if act is Act.NEW_RECORD and CasesPanel in self.panels and self.ctx.can(Permission.EDIT_CASES):
             self.show_panel(CasesPanel).new_case()
-
-    def shutdown(self) -> None:
-        self.panels = {}
-        super().shutdown()
 
     def figures(self) -> list[Figure]:
         db, out = self.ctx.db, []

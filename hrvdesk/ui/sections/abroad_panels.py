@@ -5,8 +5,9 @@ section (:mod:`hrvdesk.ui.sections.abroad`).
   for internal use (viewer role upward).
 - :class:`ExportPanel`: the protected package for the national competence team, previewed
   with the suppression marker before it is written (administrators).
-- :class:`ImportPanel`: a CSV or XLSX file checked by a dry run (accepted rows, and every
-  rejected row with line, column and reason), then imported all at once.
+- :class:`ImportPanel`: a CSV or XLSX file of cases checked by a dry run (accepted rows, and
+  every rejected row with line, column and reason), then imported all at once
+  (:class:`hrvdesk.ui.import_panel.ImportPanel`).
 
 Every national table is shown as a cross table by :class:`StatTableModel`.
 """
@@ -14,31 +15,27 @@ Every national table is shown as a cross table by :class:`StatTableModel`.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QGroupBox, QHBoxLayout,
-                               QLabel, QProgressBar, QScrollArea, QVBoxLayout, QWidget)
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QLabel,
+                               QScrollArea, QVBoxLayout, QWidget)
 
 from hrvdesk.domain.abroad_stats import Period, Table, category_label, table_title
 from hrvdesk.domain.codes import CASE_STATUSES, GENDERS, HONOUR_LINKS, PURPOSES
 from hrvdesk.domain.disclosure import MARKER
-from hrvdesk.domain.errors import ValidationError
 from hrvdesk.i18n import N_, _, format_date, format_number
 from hrvdesk.io import export_national
 from hrvdesk.io.export_national import NationalPackage
-from hrvdesk.io.import_schema import ImportResult
-from hrvdesk.store import abroad_repo, importing, settings
-from hrvdesk.store.importing import ImportReport
+from hrvdesk.store import abroad_repo, settings
+from hrvdesk.ui import import_panel
+from hrvdesk.ui.import_panel import ImportKind, field
 from hrvdesk.ui.locking import ClipboardGuard
-from hrvdesk.ui.models import Column, Index, RecordTableModel, RecordTableView
-from hrvdesk.ui.sections.administration import Panel
+from hrvdesk.ui.models import Column, Index, RecordTableView
+from hrvdesk.ui.sections.tabbed import TabPanel
 from hrvdesk.ui.widgets import Retranslator, error_text, heading, message_label
-from hrvdesk.ui.work_widgets import button_row, fill_combo, list_text, writing
-
-IMPORT_KIND = "abroad"
+from hrvdesk.ui.work_widgets import button_row, fill_combo, labels_text, list_text, writing
 
 
 # --- reporting periods ----------------------------------------------------------------------
@@ -67,12 +64,12 @@ def fill_years(combo: QComboBox, db, first: str | None = None) -> None:
                        for year in reporting_years(db)], first)
 
 
-def labelled(tr: Retranslator, msgid: str, field: QWidget, accessible: str) -> QLabel:
-    """A label with a mnemonic for ``field`` outside a form; ``accessible`` names the field."""
+def labelled(tr: Retranslator, msgid: str, widget: QWidget, accessible: str) -> QLabel:
+    """A label with a mnemonic for ``widget`` outside a form; ``accessible`` names the widget."""
     label = QLabel()
-    label.setBuddy(field)
+    label.setBuddy(widget)
     tr.bind(label.setText, msgid)
-    tr.bind(field.setAccessibleName, accessible)
+    tr.bind(widget.setAccessibleName, accessible)
     return label
 
 
@@ -86,14 +83,6 @@ def year_row(tr: Retranslator, combo: QComboBox, *more: QWidget) -> QHBoxLayout:
         row.addWidget(widget)
     row.addStretch(1)
     return row
-
-
-class AbroadPanel(Panel):
-    """A tab of the section: a change read again by every tab, then by the other sections."""
-
-    def changed(self) -> None:
-        self.section.refresh()
-        self.ctx.changed(self.section)
 
 
 # --- the national tables --------------------------------------------------------------------
@@ -257,7 +246,25 @@ class TablesView(QScrollArea):
 # --- statistics -----------------------------------------------------------------------------
 
 
-class StatisticsPanel(AbroadPanel):
+class PeriodTablesPanel(TabPanel):
+    """A tab showing national tables (``self.tables``) of the reporting period chosen in
+    ``self.year``, described by :meth:`_describe`."""
+
+    year: QComboBox
+    tables: TablesView
+
+    def _describe(self) -> None:
+        """Say what is shown (again, in the current language)."""
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        if self.ctx.host.db is not None:
+            fill_years(self.year, self.ctx.db)
+        self._describe()
+        self.tables.retranslate()
+
+
+class StatisticsPanel(PeriodTablesPanel):
     """The exact tables of one reporting period, margins included (internal use)."""
 
     def __init__(self, section):
@@ -293,18 +300,11 @@ class StatisticsPanel(AbroadPanel):
             "use only; the package for the national team is protected against re-identification."
         ).format(period=period_text(self.stats.period), n=format_number(self.stats.total)))
 
-    def retranslate(self) -> None:
-        super().retranslate()
-        if self.ctx.host.db is not None:
-            fill_years(self.year, self.ctx.db)
-        self._describe()
-        self.tables.retranslate()
-
 
 # --- the package for the national team ------------------------------------------------------
 
 
-class ExportPanel(AbroadPanel):
+class ExportPanel(PeriodTablesPanel):
     """Preview the protected package of a reporting period, then write it (JSON, and CSV
     if wanted) through :func:`hrvdesk.io.export_national.export_national`."""
 
@@ -312,12 +312,10 @@ class ExportPanel(AbroadPanel):
         super().__init__(section)
         self.package: NationalPackage | None = None
         layout = QVBoxLayout(self)
-        intro = message_label()
-        self.tr_.bind(intro.setText, N_(
+        layout.addWidget(self.explanation(N_(
             "The package holds the national tables with every small figure suppressed (shown "
             "as “..”), so that nobody can be recognised. Check the preview, then save it and "
-            "send it to the national competence team."))
-        layout.addWidget(intro)
+            "send it to the national competence team.")))
         self.year = QComboBox()
         self.year.setObjectName("export_year")
         self.preview_button = self.button(N_("&Preview the package"), self.preview,
@@ -419,186 +417,27 @@ class ExportPanel(AbroadPanel):
     def _failed(self, exc: BaseException) -> None:
         self.result.setText(_("Nothing was written. {reason}").format(reason=error_text(exc)))
 
-    def retranslate(self) -> None:
-        super().retranslate()
-        if self.ctx.host.db is not None:
-            fill_years(self.year, self.ctx.db)
-        self._describe()
-        self.tables.retranslate()
-
 
 # --- import ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PreviewRow:
-    """An accepted row of the file: its line and checked values."""
+class ImportPanel(import_panel.ImportPanel):
+    """Cases from a file in the agreed format: all rows or none."""
 
-    line: int
-    values: dict
-
-
-def _code(codes):
-    return lambda code: codes.label(code)
-
-
-def _codes(codes):
-    return lambda values: list_text(codes.label(c) for c in values)
-
-
-class _Progress(QObject):
-    """Carries the import's progress from the worker thread to the GUI thread."""
-
-    advanced = Signal(int, int)
-
-
-class ImportPanel(AbroadPanel):
-    """Choose a file, see what a dry run would do, then import all rows or none."""
-
-    def __init__(self, section):
-        super().__init__(section)
-        self.checked: ImportResult | None = None
-        self.report: ImportReport | None = None
-        self.file: Path | None = None
-        self._progress = _Progress(self)
-        self._progress.advanced.connect(self._advance)
-        self.accepted = RecordTableModel([
-            Column(N_("Line"), lambda r: r.line, align_right=True),
-            Column(N_("Reported by"), lambda r: r.values.get("reported_by")),
-            Column(N_("Known date"), lambda r: r.values.get("known_date"), format_date),
-            Column(N_("Gender"), lambda r: r.values.get("gender"), _code(GENDERS)),
-            Column(N_("Birth year"), lambda r: r.values.get("birth_year"), align_right=True),
-            Column(N_("Suspected purposes"), lambda r: r.values.get("purposes"), _codes(PURPOSES)),
-            Column(N_("Honour link"), lambda r: r.values.get("honour_link"), _code(HONOUR_LINKS)),
-            Column(N_("Destination"), lambda r: r.values.get("destination")),
-            Column(N_("Status"), lambda r: r.values.get("status"), _code(CASE_STATUSES)),
-        ], parent=self)
-        self.rejected = RecordTableModel([
-            Column(N_("Line"), lambda p: p.line, align_right=True),
-            Column(N_("Column"), lambda p: p.field),
-            Column(N_("Reason"), lambda p: p.reason),
-        ], parent=self)
-        layout = QVBoxLayout(self)
-        intro = message_label()
-        self.tr_.bind(intro.setText, N_(
-            "Import cases from a CSV or Excel (.xlsx) file in the agreed format. The file is "
-            "checked first and nothing is changed until you press Import; if any row is "
-            "rejected, nothing is imported."))
-        layout.addWidget(intro)
-        self.choose_button = self.button(N_("&Choose file…"), self.choose,
-                                         N_("Check a file and show what would be imported"))
-        self.import_button = self.button(N_("&Import"), self.import_now,
-                                         N_("Import every row of the checked file"))
-        self.import_button.setEnabled(False)
-        layout.addLayout(button_row(self.choose_button, self.import_button))
-        self.summary = message_label()
-        self.summary.setObjectName("import_summary")
-        layout.addWidget(self.summary)
-        self.progress = QProgressBar()
-        self.progress.hide()
-        self.tr_.bind(self.progress.setAccessibleName, N_("Progress"))
-        layout.addWidget(self.progress)
-        self.accepted_view = self._group(layout, N_("Accepted rows"), self.accepted)
-        self.rejected_view = self._group(layout, N_("Rejected rows"), self.rejected)
-
-    def _group(self, layout: QVBoxLayout, title: str, model: RecordTableModel) -> RecordTableView:
-        box = QGroupBox()
-        self.tr_.bind(box.setTitle, title)
-        inner = QVBoxLayout(box)
-        view = self.table(title, model)
-        inner.addWidget(view)
-        layout.addWidget(box, 1)
-        return view
-
-    def refresh(self) -> None:
-        """Nothing to read: a checked file stays until it is imported or another is chosen."""
-
-    def _clear(self) -> None:
-        self.checked = self.report = None
-        self.accepted.set_rows([])
-        self.rejected.set_rows([])
-        self.import_button.setEnabled(False)
-        self.summary.clear()
-
-    def choose(self) -> None:
-        path = self.ctx.dialogs.open_file(self.ctx.window, _("Import cases from a file"), str(Path.home()),
-                                          _("CSV and Excel files (*.csv *.xlsx);;All files (*)"))
-        if path is None:
-            return
-        self._clear()
-        self.file = path
-        db = self.ctx.db
-
-        def check() -> tuple[ImportResult, ImportReport]:
-            result = importing.check_file(db, IMPORT_KIND, path)
-            return result, importing.apply_import(db, IMPORT_KIND, result, dry_run=True)
-
-        self.ctx.run(check, lambda pair: self._checked(*pair), self._file_rejected)
-
-    def _checked(self, result: ImportResult, report: ImportReport) -> None:
-        rejected_lines = {p.line for p in report.problems}
-        self.accepted.set_rows([PreviewRow(line, values) for line, values
-                                in zip(result.line_numbers, result.rows) if line not in rejected_lines])
-        self.rejected.set_rows(list(report.problems))
-        self.checked, self.report = (result, report) if report.ok else (None, report)
-        self.import_button.setEnabled(report.ok)
-        self._describe()
-
-    def _describe(self) -> None:
-        report = self.report
-        if report is None or self.file is None:
-            return
-        lines = [_("{file}: {rows} rows read, {accepted} accepted, {rejected} rejected.").format(
-            file=self.file.name, rows=format_number(report.rows), accepted=format_number(report.accepted),
-            rejected=format_number(report.rejected))]
-        if report.written:
-            lines.append(_("Imported: {added} new cases, {present} already present.").format(
-                added=format_number(report.added), present=format_number(report.already_present)))
-        elif report.ok:
-            lines.append(_("Import would add {added} new cases; {present} are already present.").format(
-                added=format_number(report.added), present=format_number(report.already_present)))
-        else:
-            lines.append(_("Nothing can be imported: correct the rejected rows and choose the file again."))
-        lines += [_("Warning: {warning}").format(warning=w) for w in report.warnings]
-        self.summary.setText("\n".join(lines))
-
-    def _file_rejected(self, exc: BaseException) -> None:
-        self.summary.setText(_("The file was not accepted. {reason}").format(reason=error_text(exc)))
-        if isinstance(exc, ValidationError):
-            self.rejected.set_rows(list(exc.problems))
-
-    def import_now(self) -> None:
-        checked = self.checked
-        if checked is None:
-            return
-        db, progress = self.ctx.db, self._progress
-        self.import_button.setEnabled(False)
-        self.progress.setRange(0, 0)
-        self.progress.show()
-        self.ctx.run(lambda: importing.apply_import(db, IMPORT_KIND, checked,
-                                                    progress=progress.advanced.emit),
-                     self._imported, self._import_failed)
-
-    def _advance(self, done: int, total: int) -> None:
-        self.progress.setRange(0, total)
-        self.progress.setValue(done)
-
-    def _imported(self, report: ImportReport) -> None:
-        self.progress.hide()
-        self.checked, self.report = None, report
-        if not report.written:
-            self.rejected.set_rows(list(report.problems))
-        self._describe()
-        if report.written:
-            self.ctx.status(_("Imported: {added} new cases, {present} already present.").format(
-                added=format_number(report.added), present=format_number(report.already_present)))
-            self.changed()
-
-    def _import_failed(self, exc: BaseException) -> None:
-        self.progress.hide()
-        self.import_button.setEnabled(self.checked is not None)
-        self.summary.setText(_("Nothing was imported. {reason}").format(reason=error_text(exc)))
-
-    def retranslate(self) -> None:
-        super().retranslate()
-        self._describe()
+    KINDS = (ImportKind(
+        "abroad",
+        [Column(N_("Reported by"), field("reported_by")),
+         Column(N_("Known date"), field("known_date"), format_date),
+         Column(N_("Gender"), field("gender"), GENDERS.label),
+         Column(N_("Birth year"), field("birth_year"), align_right=True),
+         Column(N_("Suspected purposes"), field("purposes"), labels_text(PURPOSES)),
+         Column(N_("Honour link"), field("honour_link"), HONOUR_LINKS.label),
+         Column(N_("Destination"), field("destination")),
+         Column(N_("Status"), field("status"), CASE_STATUSES.label)],
+        would=N_("Import would add {added} new cases; {present} are already present."),
+        done=N_("Imported: {added} new cases, {present} already present."),
+        file_title=N_("Import cases from a file")),)
+    INTRO = N_(
+        "Import cases from a CSV or Excel (.xlsx) file in the agreed format. The file is "
+        "checked first and nothing is changed until you press Import; if any row is "
+        "rejected, nothing is imported.")

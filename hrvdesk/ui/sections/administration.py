@@ -8,28 +8,24 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Callable
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QGroupBox, QHBoxLayout, QLabel,
-                               QLineEdit, QListWidget, QProgressBar, QPushButton, QTabWidget,
-                               QVBoxLayout, QWidget)
+                               QLineEdit, QListWidget, QProgressBar, QVBoxLayout)
 
 from hrvdesk.domain.codes import ADMINISTRATION_KINDS
 from hrvdesk.domain.roles import Permission, Role
+from hrvdesk.domain.settings import backup_overdue
 from hrvdesk.i18n import N_, _, format_date, format_datetime, format_number
 from hrvdesk.store import audit, organisation, ui_queries, users
 from hrvdesk.store.maintenance import BEFORE_RESTORE, CheckReport, backup
 from hrvdesk.ui.models import Column, RecordTableModel, RecordTableView
-from hrvdesk.ui.sections import Figure, Section, SectionContext, register
-from hrvdesk.ui.widgets import (FormDialog, Page, PassphraseFields, Retranslator, error_text,
-                                form_row, message_label, plain)
+from hrvdesk.ui.sections import Figure, SectionContext, register
+from hrvdesk.ui.sections.tabbed import TabbedSection
+from hrvdesk.ui.widgets import FormDialog, PassphraseFields, error_text, form_row, message_label, plain
+from hrvdesk.ui.work_widgets import Panel, button_row, fill_combo, yes_no
 
 # --- shared -------------------------------------------------------------------------------
-
-
-def _yes_no(value: bool) -> str:
-    return _("Yes") if value else _("No")
 
 
 def _date_of(iso: str) -> str:
@@ -44,53 +40,6 @@ def _when(iso: str) -> str:
         return format_datetime(dt.datetime.fromisoformat(iso), "short")
     except ValueError:
         return iso
-
-
-class Panel(QWidget):
-    """One tab: a Retranslator, the context, and refresh/retranslate."""
-
-    def __init__(self, section: Section):
-        super().__init__()
-        self.section = section
-        self.ctx: SectionContext = section.ctx
-        self.tr_ = Retranslator()
-
-    def button(self, msgid: str, slot: Callable[[], object], description: str = "") -> QPushButton:
-        button = QPushButton()
-        self.tr_.bind(button.setText, msgid)
-        self.tr_.bind(lambda text: button.setAccessibleName(plain(text)), msgid)
-        if description:
-            self.tr_.bind(button.setAccessibleDescription, description)
-            self.tr_.bind(button.setToolTip, description)
-        button.clicked.connect(lambda _checked=False: slot())
-        return button
-
-    def table(self, name: str, model: RecordTableModel) -> RecordTableView:
-        view = RecordTableView("", self.ctx.clipboard)
-        self.tr_.bind(view.setAccessibleName, name)
-        view.setModel(model)
-        model.modelReset.connect(view.resizeColumnsToContents)  # measures at most 200 rows
-        return view
-
-    def changed(self) -> None:
-        self.refresh()
-        self.ctx.changed(self.section)
-
-    def refresh(self) -> None:
-        raise NotImplementedError
-
-    def retranslate(self) -> None:
-        self.tr_.retranslate()
-        for model in self.findChildren(RecordTableModel):
-            model.retranslate()
-
-
-def _button_row(*buttons: QPushButton) -> QHBoxLayout:
-    row = QHBoxLayout()
-    for button in buttons:
-        row.addWidget(button)
-    row.addStretch(1)
-    return row
 
 
 # --- organisation register -----------------------------------------------------------------
@@ -147,20 +96,20 @@ class PartnerDialog(FormDialog):
 
 
 class OrganisationPanel(Panel):
-    def __init__(self, section: Section):
+    def __init__(self, section: TabbedSection):
         super().__init__(section)
         self.administrations = RecordTableModel([
             Column(N_("Code"), lambda a: a.code),
             Column(N_("Name"), lambda a: a.name),
             Column(N_("Committee"), lambda a: a.committee),
             Column(N_("Kind"), lambda a: a.kind, ADMINISTRATION_KINDS.label),
-            Column(N_("Active"), lambda a: a.active, _yes_no),
+            Column(N_("Active"), lambda a: a.active, yes_no),
         ], parent=self)
         self.partners = RecordTableModel([
             Column(N_("Code"), lambda p: p.code),
             Column(N_("Name"), lambda p: p.name),
             Column(N_("Kind"), lambda p: p.kind),
-            Column(N_("Active"), lambda p: p.active, _yes_no),
+            Column(N_("Active"), lambda p: p.active, yes_no),
         ], parent=self)
         layout = QVBoxLayout(self)
         self.administration_view = self._group(
@@ -179,7 +128,7 @@ class OrganisationPanel(Panel):
         view = self.table(title, model)
         view.activated.connect(lambda _index: on_activate())
         inner.addWidget(view)
-        inner.addLayout(_button_row(*buttons))
+        inner.addLayout(button_row(*buttons))
         layout.addWidget(box)
         return view
 
@@ -188,24 +137,19 @@ class OrganisationPanel(Panel):
         self.administrations.set_rows(organisation.administrations(db, include_inactive=True))
         self.partners.set_rows(organisation.partners(db, include_inactive=True))
 
-    def _open(self, dialog: FormDialog) -> FormDialog:
-        dialog.completed.connect(lambda _result: self.changed())
-        dialog.open()
-        return dialog
-
     def add_administration(self) -> FormDialog:
-        return self._open(AdministrationDialog(self.ctx, None))
+        return self.open_form(AdministrationDialog(self.ctx, None))
 
     def edit_administration(self) -> FormDialog | None:
         current = self.administration_view.current_row()
-        return self._open(AdministrationDialog(self.ctx, current)) if current else None
+        return self.open_form(AdministrationDialog(self.ctx, current)) if current else None
 
     def add_partner(self) -> FormDialog:
-        return self._open(PartnerDialog(self.ctx, None))
+        return self.open_form(PartnerDialog(self.ctx, None))
 
     def edit_partner(self) -> FormDialog | None:
         current = self.partner_view.current_row()
-        return self._open(PartnerDialog(self.ctx, current)) if current else None
+        return self.open_form(PartnerDialog(self.ctx, current)) if current else None
 
 
 # --- users and roles -----------------------------------------------------------------------
@@ -279,7 +223,7 @@ class ResetPassphraseDialog(FormDialog):
 
 
 class UsersPanel(Panel):
-    def __init__(self, section: Section):
+    def __init__(self, section: TabbedSection):
         super().__init__(section)
         self.model = RecordTableModel([
             Column(N_("User"), lambda u: u.name),
@@ -290,7 +234,7 @@ class UsersPanel(Panel):
         layout = QVBoxLayout(self)
         self.view = self.table(N_("Users"), self.model)
         layout.addWidget(self.view)
-        layout.addLayout(_button_row(
+        layout.addLayout(button_row(
             self.button(N_("&Add user…"), self.add_user),
             self.button(N_("&Reset passphrase…"), self.reset_passphrase,
                         N_("Give the selected user a new passphrase (the old one stops working)")),
@@ -300,16 +244,10 @@ class UsersPanel(Panel):
         self.model.set_rows(users.list_users(self.ctx.db))
 
     def select(self, name: str) -> None:
-        for row, user in enumerate(self.model.rows):
-            if user.name == name:
-                self.view.selectRow(row)
-                return
+        self.view.select_row(lambda user: user.name == name)
 
     def add_user(self, fixed_role: Role | None = None) -> UserDialog:
-        dialog = UserDialog(self.ctx, fixed_role)
-        dialog.completed.connect(self._added)
-        dialog.open()
-        return dialog
+        return self.open_form(UserDialog(self.ctx, fixed_role), self._added)
 
     def _added(self, user: users.User) -> None:
         self.changed()
@@ -325,11 +263,8 @@ class UsersPanel(Panel):
         user = self._selected()
         if user is None:
             return None
-        dialog = ResetPassphraseDialog(self.ctx, user.name)
-        dialog.completed.connect(lambda _result: (self.changed(), self.ctx.status(
-            _("{name} has a new passphrase.").format(name=user.name))))
-        dialog.open()
-        return dialog
+        return self.open_form(ResetPassphraseDialog(self.ctx, user.name), lambda _result: (
+            self.changed(), self.ctx.status(_("{name} has a new passphrase.").format(name=user.name))))
 
     def remove_user(self) -> None:
         user = self._selected()
@@ -339,13 +274,9 @@ class UsersPanel(Panel):
             self.ctx.dialogs.info(self.ctx.window, _("Remove user"), _(
                 "You cannot remove yourself while you are signed in. Ask another administrator."))
             return
-        if not self.ctx.dialogs.question(self.ctx.window, _("Remove user"), _(
-                "Remove {name}? They will no longer be able to open the database.").format(name=user.name)):
-            return
-        try:
-            users.remove_user(self.ctx.db, user.name)
-        except Exception as exc:
-            self.ctx.show_error(exc, _("Remove user"))
+        if not self.confirmed_change(_("Remove user"), _(
+                "Remove {name}? They will no longer be able to open the database.").format(name=user.name),
+                lambda: users.remove_user(self.ctx.db, user.name)):
             return
         self.changed()
         self.ctx.status(_("User {name} removed.").format(name=user.name))
@@ -355,7 +286,7 @@ class UsersPanel(Panel):
 
 
 class AuditPanel(Panel):
-    def __init__(self, section: Section):
+    def __init__(self, section: TabbedSection):
         super().__init__(section)
         self.model = RecordTableModel([
             Column(N_("No."), lambda e: e.seq, align_right=True),
@@ -400,7 +331,7 @@ class AuditPanel(Panel):
         self.count = QLabel()
         self.verify_result = message_label()
         layout.addWidget(self.count)
-        layout.addLayout(_button_row(self.button(
+        layout.addLayout(button_row(self.button(
             N_("Ve&rify the log"), self.verify,
             N_("Check that no entry has been altered, inserted or removed"))))
         layout.addWidget(self.verify_result)
@@ -409,24 +340,11 @@ class AuditPanel(Panel):
         self._fill_actions()
 
     def _fill_actions(self) -> None:
-        current = self.action.currentData()
-        self.action.blockSignals(True)
-        self.action.clear()
-        self.action.addItem(_("All actions"), None)
-        for code in sorted(audit.ACTIONS, key=audit.action_label):
-            self.action.addItem(audit.action_label(code), code)
-        self.action.setCurrentIndex(max(0, self.action.findData(current)))
-        self.action.blockSignals(False)
+        fill_combo(self.action, [(audit.action_label(code), code)
+                                 for code in sorted(audit.ACTIONS, key=audit.action_label)], _("All actions"))
 
     def _fill_users(self) -> None:
-        current = self.user.currentData()
-        self.user.blockSignals(True)
-        self.user.clear()
-        self.user.addItem(_("All users"), None)
-        for name in ui_queries.audit_users(self.ctx.db):
-            self.user.addItem(name, name)
-        self.user.setCurrentIndex(max(0, self.user.findData(current)))
-        self.user.blockSignals(False)
+        fill_combo(self.user, [(name, name) for name in ui_queries.audit_users(self.ctx.db)], _("All users"))
 
     def filters(self) -> dict:
         return {"user": self.user.currentData(), "action": self.action.currentData(),
@@ -466,7 +384,7 @@ class AuditPanel(Panel):
 
 
 class BackupPanel(Panel):
-    def __init__(self, section: Section):
+    def __init__(self, section: TabbedSection):
         super().__init__(section)
         layout = QVBoxLayout(self)
         self.last = QLabel()
@@ -477,7 +395,7 @@ class BackupPanel(Panel):
         self.restore_button = self.button(N_("&Restore from a backup…"), self.restore,
                                           N_("Replace the database with a verified backup"))
         self.restore_button.setVisible(self.ctx.can(Permission.RESTORE))
-        layout.addLayout(_button_row(self.backup_button, self.restore_button))
+        layout.addLayout(button_row(self.backup_button, self.restore_button))
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)  # busy: the core reports no steps
         self.progress.hide()
@@ -574,60 +492,21 @@ class BackupPanel(Panel):
 
 # --- the section ---------------------------------------------------------------------------
 
-PANELS: tuple[tuple[Permission, type[Panel], str], ...] = (
-    (Permission.MANAGE_ORGANISATION, OrganisationPanel, N_("Organisation")),
-    (Permission.MANAGE_USERS, UsersPanel, N_("Users and roles")),
-    (Permission.VIEW_AUDIT, AuditPanel, N_("Audit log")),
-    (Permission.BACKUP, BackupPanel, N_("Backup and restore")),
-)
-
 
 @register
-class AdministrationSection(Section):
+class AdministrationSection(TabbedSection):
     key = "administration"
     title = N_("System administration")
     description = N_("Organisation register, users, audit log, backup")
     icon = "SP_DriveHDIcon"
     permission = None
     order = 90
-
-    @classmethod
-    def visible_for(cls, session) -> bool:
-        return any(session.can(permission) for permission, _panel, _title in PANELS)
-
-    def create_widget(self) -> QWidget:
-        self._tr = Retranslator()
-        page = Page(self._tr, self.title)
-        self.tabs = QTabWidget()
-        self._tr.bind(self.tabs.setAccessibleName, self.title)
-        self.panels: dict[type[Panel], Panel] = {}
-        for permission, panel_class, title in PANELS:
-            if self.ctx.can(permission):
-                panel = panel_class(self)
-                index = self.tabs.addTab(panel, "")
-                self._tr.bind(lambda text, i=index: self.tabs.setTabText(i, text), title)
-                self.panels[panel_class] = panel
-        page.body.addWidget(self.tabs)
-        return page
-
-    def panel(self, panel_class: type[Panel]) -> Panel:
-        return self.panels[panel_class]
-
-    def show_panel(self, panel_class: type[Panel]) -> Panel:
-        panel = self.panels[panel_class]
-        self.tabs.setCurrentWidget(panel)
-        return panel
-
-    def refresh(self) -> None:
-        for panel in self.panels.values():
-            panel.refresh()
-        self.stale = False
-
-    def retranslate(self) -> None:
-        if self.created:
-            self._tr.retranslate()
-            for panel in self.panels.values():
-                panel.retranslate()
+    PANELS = (
+        (Permission.MANAGE_ORGANISATION, OrganisationPanel, N_("Organisation")),
+        (Permission.MANAGE_USERS, UsersPanel, N_("Users and roles")),
+        (Permission.VIEW_AUDIT, AuditPanel, N_("Audit log")),
+        (Permission.BACKUP, BackupPanel, N_("Backup and restore")),
+    )
 
     def figures(self) -> list[Figure]:
         db, out = self.ctx.db, []
@@ -646,7 +525,6 @@ class AdministrationSection(Section):
         days = int(self.ctx.settings.get("backup_reminder_days"))
         if when is None:
             return Figure(_("Last backup"), _("never"), _("Make a backup under Administration."), True)
-        age = dt.datetime.now(when.tzinfo) - when
-        old = age > dt.timedelta(days=days)
+        old = backup_overdue(when, days)
         return Figure(_("Last backup"), format_datetime(when, "short"),
                       _("older than {n} days; make a backup").format(n=days) if old else "", old)

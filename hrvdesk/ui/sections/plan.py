@@ -15,13 +15,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel,
-                               QLineEdit, QListWidget, QListWidgetItem, QSpinBox, QTabWidget,
-                               QVBoxLayout, QWidget)
+                               QLineEdit, QListWidget, QListWidgetItem, QSpinBox, QVBoxLayout, QWidget)
 
 from hrvdesk.domain.errors import ValidationError
 from hrvdesk.domain.plan import (FOLLOWUP_STATUSES, MEASURE_SOURCES, TRENDS, Activity, FollowUp,
@@ -30,15 +28,16 @@ from hrvdesk.domain.plan_seed import PARTNERS
 from hrvdesk.domain.roles import Permission
 from hrvdesk.i18n import N_, _, format_datetime, format_number
 from hrvdesk.io.report_plan import build_plan_report
-from hrvdesk.store import plan_repo, safewrite
+from hrvdesk.store import plan_repo
 from hrvdesk.store.plan_repo import ActivityFollowUp, MeasureStatus
-from hrvdesk.ui.models import Column, Index, RecordTableModel
-from hrvdesk.ui.sections import Figure, Section, SectionContext, register
+from hrvdesk.ui.models import Column, EditableTableModel, RecordTableModel
+from hrvdesk.ui.sections import Figure, SectionContext, register
 from hrvdesk.ui.sections.plan_survey import PlanPanel, SurveyPanel, is_coordinator
-from hrvdesk.ui.widgets import FormDialog, Page, Retranslator, form_row, message_label, plain
-from hrvdesk.ui.work_widgets import (NO_VALUE, CodeComboDelegate, button_row, fill_combo,
-                                     format_share, list_text, make_button, select_data, writing,
-                                     years_text)
+from hrvdesk.ui.sections.tabbed import TabbedSection
+from hrvdesk.ui.widgets import FormDialog, Page, form_row, message_label
+from hrvdesk.ui.work_widgets import (NO_VALUE, CodeComboDelegate, add_labelled, button_row, fill_combo,
+                                     format_share, list_text, make_button, select_data, years_text)
+from hrvdesk.ui.yearly_report import YearlyReport, open_report_dialog, report_button
 
 YEARS_AHEAD = 1  # the year selector reaches this many years past the current one
 
@@ -114,7 +113,6 @@ class StructurePanel(PlanPanel):
 
     def __init__(self, section: "ActionPlanSection"):
         super().__init__(section)
-        self._committees: dict[str, str] = {}
         self.goals = RecordTableModel([
             Column(N_("Goal"), lambda g: g.number, align_right=True),
             Column(N_("Title"), lambda g: _(g.title)),
@@ -125,7 +123,7 @@ class StructurePanel(PlanPanel):
             Column(N_("Goal"), lambda r: r.goal, align_right=True),
             Column(N_("Code"), lambda r: r.activity.code),
             Column(N_("Activity"), lambda r: _(r.activity.title)),
-            Column(N_("Lead committee"), lambda r: r.activity.lead, self._committee),
+            Column(N_("Lead committee"), lambda r: r.activity.lead, self.committee),
             Column(N_("Responsible committees"), lambda r: self._responsible(r.activity)),
             Column(N_("Partners"), lambda r: list_text(PARTNERS.label(p) for p in r.activity.partners)),
             Column(N_("Timeframe"), lambda r: _(r.activity.timeframe) if r.activity.timeframe else ""),
@@ -141,10 +139,6 @@ class StructurePanel(PlanPanel):
                                        N_("Change the selected activity of the newest plan version"))
         self.edit_button.setVisible(is_coordinator(self.ctx))
         layout.addLayout(button_row(self.edit_button))
-
-    def _committee(self, code: str) -> str:
-        title = self._committees.get(code)
-        return _(title) if title else code
 
     @staticmethod
     def _responsible(activity: Activity) -> str:
@@ -163,10 +157,7 @@ class StructurePanel(PlanPanel):
         row = self.activities_view.current_row()
         if row is None or not (is_coordinator(self.ctx) and self.section.is_newest):
             return None
-        dialog = ActivityDialog(self.ctx, self.plan, row.activity)
-        dialog.completed.connect(lambda _plan: self.changed())
-        dialog.open()
-        return dialog
+        return self.open_form(ActivityDialog(self.ctx, self.plan, row.activity))
 
 
 # --- measures -------------------------------------------------------------------------------
@@ -237,11 +228,9 @@ class MeasuresPanel(PlanPanel):
         self.view.activated.connect(lambda _index: self.enter_value())
         self.view.selectionModel().currentRowChanged.connect(lambda *_a: self._enable())
         layout.addWidget(self.view, 1)
-        note = message_label()
-        self.tr_.bind(note.setText, N_(
+        layout.addWidget(self.explanation(N_(
             "Computed measures are calculated from the registers (routines, training). Record "
-            "them to keep the year's value; other measures are entered by hand."))
-        layout.addWidget(note)
+            "them to keep the year's value; other measures are entered by hand.")))
         self.enter_button = self.button(N_("&Enter value…"), self.enter_value,
                                         N_("Enter the year's value of the selected measure"))
         self.record_button = self.button(N_("&Record computed values"), self.record_computed,
@@ -263,10 +252,7 @@ class MeasuresPanel(PlanPanel):
         current = self.view.current_row()
         if current is None or current.measure.source != "manual" or not is_coordinator(self.ctx):
             return None
-        dialog = MeasureValueDialog(self.ctx, current, self.year)
-        dialog.completed.connect(lambda _result: self.changed())
-        dialog.open()
-        return dialog
+        return self.open_form(MeasureValueDialog(self.ctx, current, self.year))
 
     def record_computed(self) -> None:
         db, year = self.ctx.db, self.year
@@ -281,53 +267,15 @@ class MeasuresPanel(PlanPanel):
 # --- follow-up ------------------------------------------------------------------------------
 
 
-class FollowUpModel(RecordTableModel):
+class FollowUpModel(EditableTableModel):
     """The year's follow-up sheet; the status and comment of the rows ``editable(row)``
-    allows can be changed, each change saved at once with ``save(row, status, comment)``."""
+    allows can be changed, each change saved at once with ``save(row, column, value)``."""
 
     STATUS, COMMENT = 4, 5
+    EDITABLE = (STATUS, COMMENT)
 
-    def __init__(self, columns, editable: Callable[[ActivityFollowUp], bool],
-                 save: Callable[[ActivityFollowUp, str, str], ActivityFollowUp | None], parent=None):
-        super().__init__(columns, parent=parent)
-        self._editable = editable
-        self._save = save
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        flags = super().flags(index)
-        row = self.row_at(index)
-        if row is not None and index.column() in (self.STATUS, self.COMMENT) and self._editable(row):
-            flags |= Qt.ItemFlag.ItemIsEditable
-        return flags
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.EditRole:
-            row = self.row_at(index)
-            if row is None:
-                return None
-            if index.column() == self.STATUS:
-                return row.followup.status
-            if index.column() == self.COMMENT:
-                return row.followup.comment
-            return None
-        return super().data(index, role)
-
-    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
-        row = self.row_at(index)
-        if (role != Qt.ItemDataRole.EditRole or row is None or not self._editable(row)
-                or index.column() not in (self.STATUS, self.COMMENT)):
-            return False
-        status, comment = row.followup.status, row.followup.comment
-        if index.column() == self.STATUS:
-            status = str(value)
-        else:
-            comment = str(value)
-        saved = self._save(row, status, comment)
-        if saved is None:
-            return False
-        self._rows[index.row()] = saved
-        self.dataChanged.emit(self.index(index.row(), 0), self.index(index.row(), self.columnCount() - 1))
-        return True
+    def edit_value(self, row: ActivityFollowUp, column: int) -> str:
+        return row.followup.status if column == self.STATUS else row.followup.comment
 
 
 class FollowUpPanel(PlanPanel):
@@ -336,13 +284,12 @@ class FollowUpPanel(PlanPanel):
     def __init__(self, section: "ActionPlanSection"):
         super().__init__(section)
         self._administrations: dict[str, str] = {}
-        self._committees: dict[str, str] = {}
         self.may_edit = self.ctx.can(Permission.EDIT_WORK)
         self.model = FollowUpModel([
             Column(N_("Goal"), lambda r: r.goal, align_right=True),
             Column(N_("Code"), lambda r: r.activity.code),
             Column(N_("Activity"), lambda r: _(r.activity.title)),
-            Column(N_("Lead committee"), lambda r: r.activity.lead, self._committee),
+            Column(N_("Lead committee"), lambda r: r.activity.lead, self.committee),
             Column(N_("Status"), lambda line: line.status_text),
             Column(N_("Comment"), lambda r: r.followup.comment),
             Column(N_("Updated by"), lambda r: r.followup.updated_by if r.recorded else None),
@@ -361,8 +308,7 @@ class FollowUpPanel(PlanPanel):
         layout.addWidget(self.view, 1)
         self.summary = message_label()
         layout.addWidget(self.summary)
-        self.hint = message_label()
-        self.tr_.bind(self.hint.setText, N_(
+        self.hint = self.explanation(N_(
             "To change a status or comment, select the cell and press F2 (or double-click it). "
             "You can change the activities of your administration's committee.") if self.may_edit
             else N_("Read only: your role cannot change the follow-up."))
@@ -373,18 +319,20 @@ class FollowUpPanel(PlanPanel):
         self.start_button.setVisible(is_coordinator(self.ctx))
         layout.addLayout(button_row(self.start_button))
 
-    def _committee(self, code: str) -> str:
-        title = self._committees.get(code)
-        return _(title) if title else code
-
     def editable(self, line: ActivityFollowUp) -> bool:
         """Whether the session may change this activity's follow-up (a responsible
         committee's administration is the editor's own; administrators always)."""
         return self.may_edit and any(self.ctx.can(Permission.EDIT_WORK, self._administrations.get(c, ""))
                                      for c in line.activity.responsible)
 
-    def save(self, line: ActivityFollowUp, status: str, comment: str) -> ActivityFollowUp | None:
-        """Store one change; an error is shown and nothing is changed in the table."""
+    def save(self, line: ActivityFollowUp, column: int, value: Any) -> ActivityFollowUp | None:
+        """Store one changed status or comment; an error is shown and nothing is changed in
+        the table."""
+        status, comment = line.followup.status, line.followup.comment
+        if column == FollowUpModel.STATUS:
+            status = str(value)
+        else:
+            comment = str(value)
         followup = FollowUp(line.activity.code, line.followup.year, status, comment,
                             carried_from=line.followup.carried_from)
         try:
@@ -447,82 +395,59 @@ class ReviseDialog(FormDialog):
         return lambda: plan_repo.revise_plan(db, version, year)
 
 
-class ReportDialog(FormDialog):
-    """Choose the year of the action plan report."""
-
-    def __init__(self, ctx: SectionContext, years: range, year: int):
-        super().__init__(ctx.window, ctx.tasks, N_("Action plan report"), N_("&Create report…"))
-        self.year = QSpinBox()
-        self.year.setRange(years.start, years.stop - 1)
-        self.year.setValue(year)
-        form_row(self.form, self.tr_, N_("&Year:"), self.year,
-                 N_("The yearly follow-up: measures, activities, routines due for review, the pilot survey"))
-
-    def work(self):
-        year = self.year.value()
-        return lambda: year
-
-
 # --- the section ----------------------------------------------------------------------------
 
-TABS: tuple[tuple[type[PlanPanel], str], ...] = (
-    (StructurePanel, N_("Goals and activities")),
-    (MeasuresPanel, N_("Measures")),
-    (FollowUpPanel, N_("Follow-up")),
-    (SurveyPanel, N_("Pilot survey")),
-)
+REPORT = YearlyReport(
+    title=N_("Action plan report"),
+    summary=N_("The yearly follow-up of the action plan as a PDF file"),
+    contents=N_("The yearly follow-up: measures, activities, routines due for review, the pilot survey"),
+    save_title=N_("Save the action plan report"),
+    file_name=N_("action-plan-{year}.pdf"),
+    build=build_plan_report)
 
 
 @register
-class ActionPlanSection(Section):
+class ActionPlanSection(TabbedSection):
     key = "plan"
     title = N_("Action plan")
     description = N_("The action plan's measures and their follow-up")
     icon = "SP_FileDialogContentsView"
     permission = Permission.VIEW_WORK
     order = 50
+    PANELS = (
+        (Permission.VIEW_WORK, StructurePanel, N_("Goals and activities")),
+        (Permission.VIEW_WORK, MeasuresPanel, N_("Measures")),
+        (Permission.VIEW_WORK, FollowUpPanel, N_("Follow-up")),
+        (Permission.VIEW_WORK, SurveyPanel, N_("Pilot survey")),
+    )
 
     def __init__(self, ctx: SectionContext):
         super().__init__(ctx)
         self.versions: list[Plan] = []
         self._year_chosen_once = False
 
-    def create_widget(self) -> QWidget:
-        self._tr = Retranslator()
-        page = Page(self._tr, self.title)
+    def build_top(self, page: Page) -> None:
+        """The version and year chosen, the plan's buttons, and what the version is."""
         top = QHBoxLayout()
         self.version = QComboBox()
         self.version.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.year_box = QSpinBox()
         self.year_box.setKeyboardTracking(False)  # read the database once the year is typed
-        for msgid, widget in ((N_("Plan &version:"), self.version), (N_("&Year:"), self.year_box)):
-            label = QLabel()
-            label.setBuddy(widget)
-            self._tr.bind(label.setText, msgid)
-            self._tr.bind(lambda text, w=widget: w.setAccessibleName(plain(text).rstrip(":")), msgid)
-            top.addWidget(label)
-            top.addWidget(widget)
+        add_labelled(top, self._tr, N_("Plan &version:"), self.version)
+        add_labelled(top, self._tr, N_("&Year:"), self.year_box)
         self.revise_button = make_button(self._tr, N_("Re&vise plan…"), self.revise, N_(
             "Start a new version of the plan from a year; the current version stays readable"))
         self.revise_button.setVisible(is_coordinator(self.ctx))
-        self.report_button = make_button(self._tr, N_("Create &report…"), self.report_dialog, N_(
-            "The yearly follow-up of the action plan as a PDF file"))
-        self.report_button.setVisible(self.ctx.can(Permission.REPORT))
+        self.report_button = report_button(self, self._tr, REPORT, self.report_dialog)
         top.addWidget(self.revise_button)
         top.addStretch(1)
         top.addWidget(self.report_button)
         page.body.addLayout(top)
         self.version_note = message_label()
         page.body.addWidget(self.version_note)
-        self.tabs = QTabWidget()
-        self._tr.bind(self.tabs.setAccessibleName, self.title)
-        self.panels: dict[type[PlanPanel], PlanPanel] = {}
-        for panel_class, title in TABS:
-            panel = panel_class(self)
-            index = self.tabs.addTab(panel, "")
-            self._tr.bind(lambda text, i=index: self.tabs.setTabText(i, text), title)
-            self.panels[panel_class] = panel
-        page.body.addWidget(self.tabs, 1)
+
+    def create_widget(self) -> QWidget:
+        page = super().create_widget()
         self.version.currentIndexChanged.connect(lambda _i: self._version_chosen())
         self.year_box.valueChanged.connect(lambda _y: self._year_chosen())
         return page
@@ -595,11 +520,7 @@ class ActionPlanSection(Section):
             note += " " + _("It has been replaced by a newer version and is shown read only.")
         self.version_note.setText(note)
         self.revise_button.setEnabled(self.is_newest)
-        try:
-            for panel in self.panels.values():
-                panel.refresh()
-        except Exception as exc:
-            self.ctx.show_error(exc, _("Could not show {section}").format(section=_(self.title)))
+        self.refresh_shown(self.panels.values())
 
     def refresh(self) -> None:
         self.versions = plan_repo.plan_versions(self.ctx.db)
@@ -616,19 +537,11 @@ class ActionPlanSection(Section):
         self._year_chosen()
         self.stale = False
 
-    def changed(self) -> None:
-        """Something was saved: read everything again, and tell the other sections."""
-        self.refresh()
-        self.ctx.changed(self)
-
     def retranslate(self) -> None:
-        if self.created:
-            self._tr.retranslate()
-            for panel in self.panels.values():
-                panel.retranslate()
-            if self.versions:
-                self._fill_versions()
-                self._show()
+        super().retranslate()
+        if self.created and self.versions:
+            self._fill_versions()
+            self._show()
 
     # --- actions -----------------------------------------------------------------------------
 
@@ -646,25 +559,7 @@ class ActionPlanSection(Section):
         self.ctx.status(_("Version {version} of the plan was created.").format(version=plan.version))
 
     def report_dialog(self) -> FormDialog:
-        dialog = ReportDialog(self.ctx, self.years(), self.year)
-        dialog.completed.connect(self.create_report)
-        dialog.open()
-        return dialog
-
-    def create_report(self, year: int) -> None:
-        """Ask where to save the report of ``year``, then build and write it off the GUI thread."""
-        path = self.ctx.dialogs.save_file(
-            self.ctx.window, _("Save the action plan report"),
-            str(Path.home() / _("action-plan-{year}.pdf").format(year=year)), _("PDF documents (*.pdf)"))
-        if path is None:
-            return
-        db = self.ctx.db
-        self.ctx.run(lambda: writing(path, lambda: safewrite.write_bytes(path, build_plan_report(db, year))),
-                     lambda _result: self._reported(path))
-
-    def _reported(self, path: Path) -> None:
-        self.ctx.changed(self)  # the audit log grew
-        self.ctx.status(_("The report was saved as {file}.").format(file=path.name))
+        return open_report_dialog(self, REPORT, self.years(), self.year)
 
     def figures(self) -> list[Figure]:
         db, year = self.ctx.db, dt.date.today().year

@@ -25,10 +25,10 @@ from hrvdesk.i18n import N_, _, format_number
 from hrvdesk.store import organisation, plan_repo, survey_repo
 from hrvdesk.ui.models import Column, RecordTableModel
 from hrvdesk.ui.sections import SectionContext
-from hrvdesk.ui.sections.administration import Panel
+from hrvdesk.ui.sections.tabbed import TabPanel
 from hrvdesk.ui.widgets import FormDialog, error_text, form_row, message_label, plain
 from hrvdesk.ui.work_widgets import (IconTableModel, button_row, fill_codes, fill_combo, list_text,
-                                     select_data)
+                                     select_data, yes_no)
 
 if TYPE_CHECKING:
     from hrvdesk.ui.sections.plan import ActionPlanSection
@@ -42,14 +42,20 @@ def is_coordinator(ctx: SectionContext) -> bool:
     return ctx.can(Permission.EDIT_WORK, plan_repo.coordinating_administration(ctx.db) or "")
 
 
-class PlanPanel(Panel):
+class PlanPanel(TabPanel):
     """A tab of the Action plan section: it shows the section's chosen version and year;
     a change reloads every tab."""
 
     section: "ActionPlanSection"
 
-    def changed(self) -> None:
-        self.section.changed()
+    def __init__(self, section: "ActionPlanSection"):
+        super().__init__(section)
+        self._committees: dict[str, str] = {}  # code -> title (message id), read by refresh()
+
+    def committee(self, code: str) -> str:
+        """A committee's title, or its code when it is not known."""
+        title = self._committees.get(code)
+        return _(title) if title else code
 
     @property
     def plan(self) -> Plan:
@@ -65,7 +71,7 @@ def answer_text(value: AnswerValue) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return _("Yes") if value else _("No")
+        return yes_no(value)
     if isinstance(value, int):
         return format_number(value)
     return str(value)
@@ -225,7 +231,7 @@ class SurveyPanel(PlanPanel):
             Column(N_("No."), lambda q: q.number, align_right=True),
             Column(N_("Question"), lambda q: _(q.text)),
             Column(N_("Kind of answer"), lambda q: q.kind, QUESTION_KINDS.label),
-            Column(N_("Required"), lambda q: q.required, lambda v: _("Yes") if v else _("No")),
+            Column(N_("Required"), lambda q: q.required, yes_no),
         ], parent=self)
         self.questions_view = self.table(N_("Questions"), self.questions)
         self.questions_view.activated.connect(lambda _index: self.edit_question())
@@ -308,10 +314,7 @@ class SurveyPanel(PlanPanel):
         self.pilot.setText(text)
 
     def select_administration(self, code: str | None) -> None:
-        rows = self.completion.rows
-        index = next((i for i, c in enumerate(rows) if c.code == code), 0 if rows else -1)
-        if index >= 0:
-            self.completion_view.selectRow(index)
+        self.completion_view.select_row(lambda c: c.code == code, or_first=True)
         self.show_answers()
 
     def selected_administration(self) -> organisation.Administration | None:
@@ -336,11 +339,6 @@ class SurveyPanel(PlanPanel):
 
     # --- changing --------------------------------------------------------------------------
 
-    def _open(self, dialog: FormDialog) -> FormDialog:
-        dialog.completed.connect(lambda _result: self.changed())
-        dialog.open()
-        return dialog
-
     def use_defaults(self) -> None:
         if not self.coordinator:
             return
@@ -350,34 +348,28 @@ class SurveyPanel(PlanPanel):
     def add_question(self) -> FormDialog | None:
         if not self.coordinator:
             return None
-        return self._open(QuestionDialog(self.ctx, self.year, self.question_list, None))
+        return self.open_form(QuestionDialog(self.ctx, self.year, self.question_list, None))
 
     def edit_question(self) -> FormDialog | None:
         question = self.questions_view.current_row()
         if not self.coordinator or question is None:
             return None
-        return self._open(QuestionDialog(self.ctx, self.year, self.question_list, question))
+        return self.open_form(QuestionDialog(self.ctx, self.year, self.question_list, question))
 
     def remove_question(self) -> None:
         question = self.questions_view.current_row()
         if not self.coordinator or question is None:
             return
-        title = _("Remove question")
-        if not self.ctx.dialogs.question(self.ctx.window, title, _(
+        if self.confirmed_change(_("Remove question"), _(
                 "Remove question {number} from the survey for {year}?").format(
-                number=question.number, year=self.year)):
-            return
-        try:
-            survey_repo.save_questions(self.ctx.db, self.year,
-                                       [q for q in self.question_list if q.number != question.number])
-        except Exception as exc:
-            self.ctx.show_error(exc, title)
-            return
-        self.changed()
+                number=question.number, year=self.year),
+                lambda: survey_repo.save_questions(self.ctx.db, self.year, [
+                    q for q in self.question_list if q.number != question.number])):
+            self.changed()
 
     def enter_answers(self) -> FormDialog | None:
         administration = self.selected_administration()
         if not self.question_list or not self.may_answer_for(administration):
             return None
         given = {n: v for (code, n), v in self._answers.items() if code == administration.code}
-        return self._open(AnswersDialog(self.ctx, self.year, administration, self.question_list, given))
+        return self.open_form(AnswersDialog(self.ctx, self.year, administration, self.question_list, given))

@@ -31,10 +31,9 @@ from hrvdesk.store import organisation, plan_repo, routines_repo
 from hrvdesk.ui.actions import Act
 from hrvdesk.ui.models import Column, RecordTableModel
 from hrvdesk.ui.sections import Figure, Section, SectionContext, register
-from hrvdesk.ui.sections.administration import Panel
-from hrvdesk.ui.widgets import FormDialog, Page, Retranslator, form_row, message_label, plain
-from hrvdesk.ui.work_widgets import (NO_VALUE, IconTableModel, button_row, fill_codes, fill_combo,
-                                     list_text, make_button, select_data, writing)
+from hrvdesk.ui.widgets import FormDialog, Page, Retranslator, form_row, message_label
+from hrvdesk.ui.work_widgets import (NO_VALUE, IconTableModel, Panel, add_labelled, add_tab, button_row,
+                                     fill_codes, fill_combo, list_text, make_button, select_data, writing)
 
 #: Icons that go with the review states (the state is also said in words).
 REVIEW_ICONS = {"overdue": "SP_MessageBoxCritical", "due": "SP_MessageBoxWarning"}
@@ -321,12 +320,7 @@ class RoutinesPanel(Panel):
         for msgid, widget in ((N_("&Find:"), self.search), (N_("Stat&us:"), self.status_filter),
                               (N_("&Purpose:"), self.purpose_filter), (N_("&Owner:"), self.owner_filter),
                               (N_("Re&view:"), self.review_filter)):
-            label = QLabel()
-            label.setBuddy(widget)
-            self.tr_.bind(label.setText, msgid)
-            self.tr_.bind(lambda text, w=widget: w.setAccessibleName(plain(text).rstrip(":")), msgid)
-            row.addWidget(label)
-            row.addWidget(widget)
+            add_labelled(row, self.tr_, msgid, widget)
             if isinstance(widget, QComboBox):
                 widget.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
                 widget.currentIndexChanged.connect(lambda _i: self.apply_filters())
@@ -392,8 +386,7 @@ class RoutinesPanel(Panel):
         layout.addWidget(content, 1)
         if buttons:
             layout.addLayout(button_row(*buttons))
-        index = self.tabs.addTab(page, "")
-        self.tr_.bind(lambda text: self.tabs.setTabText(index, text), title)
+        add_tab(self.tabs, self.tr_, title, page)
 
     # --- reading -------------------------------------------------------------------------
 
@@ -430,10 +423,7 @@ class RoutinesPanel(Panel):
 
     def select(self, routine_id: int | None) -> None:
         """Make the routine with ``routine_id`` current (the first one when it is not shown)."""
-        rows = self.model.rows
-        index = next((i for i, r in enumerate(rows) if r.routine.id == routine_id), 0 if rows else -1)
-        if index >= 0:
-            self.view.selectRow(index)
+        self.view.select_row(lambda r: r.routine.id == routine_id, or_first=True)
         self.show_selected()
 
     def selected(self) -> Routine | None:
@@ -472,9 +462,7 @@ class RoutinesPanel(Panel):
     # --- changing --------------------------------------------------------------------------
 
     def _open(self, dialog: FormDialog) -> FormDialog:
-        dialog.completed.connect(self._saved)
-        dialog.open()
-        return dialog
+        return self.open_form(dialog, self._saved)
 
     def _saved(self, routine) -> None:
         self.changed()
@@ -542,17 +530,10 @@ class RoutinesPanel(Panel):
         document = self._selected_document()
         if document is None or not self._may_change(self.selected()):
             return
-        title = _("Remove document")
-        question = _("Remove {file} from the routine? It is deleted from the database.").format(
-            file=document.name)
-        if not self.ctx.dialogs.question(self.ctx.window, title, question):
-            return
-        try:
-            routines_repo.delete_attachment(self.ctx.db, document.id)
-        except Exception as exc:
-            self.ctx.show_error(exc, title)
-            return
-        self.changed()
+        if self.confirmed_change(_("Remove document"), _(
+                "Remove {file} from the routine? It is deleted from the database.").format(file=document.name),
+                lambda: routines_repo.delete_attachment(self.ctx.db, document.id)):
+            self.changed()
 
     def retranslate(self) -> None:
         super().retranslate()

@@ -12,31 +12,31 @@ the same again.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QComboBox, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QTabWidget,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QComboBox, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from hrvdesk.domain.codes import TRAINING_FORMATS, TRAINING_TOPICS
 from hrvdesk.domain.roles import Permission
 from hrvdesk.domain.training import VPC_RULE_TOPIC, Training, vpc_rule_broken, vpc_rule_warning
 from hrvdesk.i18n import N_, _, format_date, format_number, format_percent
 from hrvdesk.io.report_training import build_training_report
-from hrvdesk.store import organisation, safewrite, training_repo
+from hrvdesk.store import organisation, training_repo
 from hrvdesk.store.training_repo import AttendanceRow, CompletionRow
 from hrvdesk.ui.actions import Act
 from hrvdesk.ui.models import Column, RecordTableModel
-from hrvdesk.ui.sections import Figure, Section, SectionContext, register
+from hrvdesk.ui.sections import Figure, SectionContext, register
+from hrvdesk.ui.sections.tabbed import P, TabbedSection, TabPanel
 from hrvdesk.ui.sections.training_coverage import CoveragePanel
 from hrvdesk.ui.sections.training_dialogs import (WARNING_COLOURS, AttendanceDialog, CompletionDialog,
-                                                  ReportDialog, TrainingDialog, may_edit_all)
-from hrvdesk.ui.sections.training_panels import (HeadcountsPanel, ImportPanel, TrainingPanel, hours_text,
-                                                 labelled, year_range)
-from hrvdesk.ui.widgets import Banner, FormDialog, Page, Retranslator, message_label
-from hrvdesk.ui.work_widgets import (NO_VALUE, IconTableModel, button_row, fill_codes, fill_combo,
-                                     list_text, make_button, writing)
+                                                  TrainingDialog, may_edit_all)
+from hrvdesk.ui.sections.training_panels import HeadcountsPanel, ImportPanel, hours_text, year_range
+from hrvdesk.ui.widgets import Banner, FormDialog, Page, message_label
+from hrvdesk.ui.work_widgets import (NO_VALUE, IconTableModel, Panel, add_labelled, button_row, fill_codes,
+                                     fill_combo, list_text, yes_no)
+from hrvdesk.ui.yearly_report import YearlyReport, open_report_dialog, report_button
 
 RULE_ICON = "SP_MessageBoxWarning"
 
@@ -54,10 +54,6 @@ def _topics_text(training: Training) -> str:
     return list_text(TRAINING_TOPICS.label(t) for t in TRAINING_TOPICS.values if t in training.topics)
 
 
-def _yes_no(value: bool) -> str:
-    return _("Yes") if value else _("No")
-
-
 def _rule_text(training: Training) -> str:
     return _("Breaks the co-organisation rule") if vpc_rule_broken(training) else ""
 
@@ -65,7 +61,7 @@ def _rule_text(training: Training) -> str:
 # --- the training log -------------------------------------------------------------------------
 
 
-class TrainingsPanel(TrainingPanel):
+class TrainingsPanel(TabPanel):
     """Filters, the list of trainings, and the selected training's participants."""
 
     def __init__(self, section: "TrainingSection"):
@@ -84,7 +80,7 @@ class TrainingsPanel(TrainingPanel):
             Column(N_("Hours"), lambda r: r.training.hours, hours_text, align_right=True),
             Column(N_("Organiser"), lambda r: r.training.organiser),
             Column(N_("Given to"), lambda r: list_text(r.training.administrations)),
-            Column(N_("Co-organised by the centre"), lambda r: r.training.vpc_coorganised, _yes_no),
+            Column(N_("Co-organised by the centre"), lambda r: r.training.vpc_coorganised, yes_no),
             Column(N_("Co-organisation rule"), lambda r: _rule_text(r.training)),
             Column(N_("Completions"), lambda r: r.completions, align_right=True),
             Column(N_("Participants without a list"), lambda r: r.attendance, align_right=True),
@@ -115,7 +111,7 @@ class TrainingsPanel(TrainingPanel):
         for msgid, widget in ((N_("&Find:"), self.search), (N_("&Year:"), self.year_filter),
                               (N_("To&pic:"), self.topic_filter),
                               (N_("&Administration:"), self.administration_filter)):
-            labelled(self, row, msgid, widget)
+            add_labelled(row, self.tr_, msgid, widget)
             if isinstance(widget, QComboBox):
                 widget.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
                 widget.currentIndexChanged.connect(lambda _i: self.apply_filters())
@@ -155,8 +151,7 @@ class TrainingsPanel(TrainingPanel):
             N_("Add &completion…"), self.add_completion,
             N_("Record that a person completed the training; they are kept pseudonymous"))
         self.remove_completion_button = self.button(N_("Remove comp&letion…"), self.remove_completion)
-        note = message_label()
-        self.tr_.bind(note.setText, N_(
+        note = self.explanation(N_(
             "Persons are shown by a short pseudonym. Employee numbers and e-mail addresses are "
             "replaced by the pseudonym when entered or imported and are not stored."))
         lists.addWidget(self._list_box(N_("Completions (pseudonymous)"), self.completions_view, note,
@@ -172,8 +167,7 @@ class TrainingsPanel(TrainingPanel):
             N_("Add partic&ipants…"), self.add_attendance,
             N_("A number of participants from an administration, for events without a list of persons"))
         self.remove_attendance_button = self.button(N_("Remo&ve participants…"), self.remove_attendance)
-        attendance_note = message_label()
-        self.tr_.bind(attendance_note.setText, N_(
+        attendance_note = self.explanation(N_(
             "Counted in the activity figures only, never in the coverage."))
         lists.addWidget(self._list_box(N_("Participants without a list"), self.attendance_view,
                                        attendance_note, self.add_attendance_button,
@@ -216,10 +210,7 @@ class TrainingsPanel(TrainingPanel):
 
     def select(self, training_id: int | None) -> None:
         """Make the training with ``training_id`` current (the first one when it is not shown)."""
-        rows = self.model.rows
-        index = next((i for i, r in enumerate(rows) if r.training.id == training_id), 0 if rows else -1)
-        if index >= 0:
-            self.view.selectRow(index)
+        self.view.select_row(lambda r: r.training.id == training_id, or_first=True)
         self.show_selected()
 
     def selected(self) -> Training | None:
@@ -272,9 +263,7 @@ class TrainingsPanel(TrainingPanel):
     def _open(self, dialog: FormDialog, select_result: bool = False) -> FormDialog:
         current = self.selected()
         keep = current.id if current else None
-        dialog.completed.connect(lambda result: self._saved(result if select_result else keep))
-        dialog.open()
-        return dialog
+        return self.open_form(dialog, lambda result: self._saved(result if select_result else keep))
 
     def _saved(self, training_id: int | None) -> None:
         self.changed()
@@ -304,15 +293,9 @@ class TrainingsPanel(TrainingPanel):
         return self._open(AttendanceDialog(self.ctx, training))
 
     def _remove(self, title: str, question: str, remove) -> None:
-        if not self.ctx.dialogs.question(self.ctx.window, title, question):
-            return
         current = self.selected()
-        try:
-            remove()
-        except Exception as exc:
-            self.ctx.show_error(exc, title)
-            return
-        self._saved(current.id if current else None)
+        if self.confirmed_change(title, question, remove):
+            self._saved(current.id if current else None)
 
     def delete_training(self) -> None:
         training = self.selected()
@@ -348,16 +331,19 @@ class TrainingsPanel(TrainingPanel):
 
 # --- the section ------------------------------------------------------------------------------
 
-TABS: tuple[tuple[type[TrainingPanel], str, Permission], ...] = (
-    (TrainingsPanel, N_("Trainings"), Permission.VIEW_WORK),
-    (HeadcountsPanel, N_("Headcounts"), Permission.VIEW_WORK),
-    (ImportPanel, N_("Import"), Permission.IMPORT),
-    (CoveragePanel, N_("Coverage"), Permission.VIEW_WORK),
-)
+REPORT = YearlyReport(
+    title=N_("Training coverage report"),
+    summary=N_("Training coverage for a year as a PDF file"),
+    contents=N_("Coverage per administration and topic, the trend, the action plan's measure and the method"),
+    save_title=N_("Save the training coverage report"),
+    file_name=N_("training-coverage-{year}.pdf"),
+    build=build_training_report)
 
 
 @register
-class TrainingSection(Section):
+class TrainingSection(TabbedSection):
+    """The tabs are read lazily: the current one at once, the others when they are shown."""
+
     key = "training"
     title = N_("Training")
     description = N_("Training of staff and the coverage it gives")
@@ -365,82 +351,62 @@ class TrainingSection(Section):
     permission = Permission.VIEW_WORK
     order = 30
     handles = frozenset({Act.NEW_RECORD, Act.FIND})
+    intro = N_("Trainings given to the administrations' staff, who completed them (pseudonymous), "
+               "headcounts, and the share of staff with a valid training.")
+    PANELS = (
+        (Permission.VIEW_WORK, TrainingsPanel, N_("Trainings")),
+        (Permission.VIEW_WORK, HeadcountsPanel, N_("Headcounts")),
+        (Permission.IMPORT, ImportPanel, N_("Import")),
+        (Permission.VIEW_WORK, CoveragePanel, N_("Coverage")),
+    )
 
     def __init__(self, ctx: SectionContext):
         super().__init__(ctx)
-        self.panels: dict[type[TrainingPanel], TrainingPanel] = {}
-        self._stale_panels: set[TrainingPanel] = set()
+        self._stale_panels: set[Panel] = set()
 
-    def create_widget(self) -> QWidget:
-        self._tr = Retranslator()
-        page = Page(self._tr, self.title, N_(
-            "Trainings given to the administrations' staff, who completed them (pseudonymous), "
-            "headcounts, and the share of staff with a valid training."))
+    def build_top(self, page: Page) -> None:
         top = QHBoxLayout()
         top.addStretch(1)
-        self.report_button = make_button(self._tr, N_("Create &report…"), self.report_dialog, N_(
-            "Training coverage for a year as a PDF file"))
-        self.report_button.setVisible(self.ctx.can(Permission.REPORT))
+        self.report_button = report_button(self, self._tr, REPORT, self.report_dialog)
         top.addWidget(self.report_button)
         page.body.addLayout(top)
-        self.tabs = QTabWidget()
-        self._tr.bind(self.tabs.setAccessibleName, self.title)
-        for panel_class, title, permission in TABS:
-            if not self.ctx.can(permission):
-                continue
-            panel = panel_class(self)
-            index = self.tabs.addTab(panel, "")
-            self._tr.bind(lambda text, i=index: self.tabs.setTabText(i, text), title)
-            self.panels[panel_class] = panel
-        page.body.addWidget(self.tabs, 1)
+
+    def create_widget(self) -> QWidget:
+        page = super().create_widget()
         self.tabs.currentChanged.connect(lambda _i: self._show_current())
         return page
 
-    def panel(self, panel_class: type[TrainingPanel]) -> TrainingPanel:
-        return self.panels[panel_class]
-
-    def show_panel(self, panel_class: type[TrainingPanel]) -> TrainingPanel:
+    def show_panel(self, panel_class: type[P]) -> P:
         """Make the tab of ``panel_class`` current (read again when stale)."""
-        panel = self.panels[panel_class]
-        self.tabs.setCurrentWidget(panel)
+        panel = super().show_panel(panel_class)
         self._show_current()
         return panel
 
     def _show_current(self) -> None:
         panel = self.tabs.currentWidget()
         if panel in self._stale_panels:
-            self._refresh_panel(panel)
-
-    def _refresh_panel(self, panel: TrainingPanel) -> None:
-        self._stale_panels.discard(panel)
-        try:
-            panel.refresh()
-        except Exception as exc:
-            self.ctx.show_error(exc, _("Could not show {section}").format(section=_(self.title)))
+            self._stale_panels.discard(panel)
+            self.refresh_shown([panel])
 
     def refresh(self) -> None:
         """Read the current tab again now, the others when they are shown."""
-        self._stale_panels = set(self.panels.values())
-        self._show_current()
-        self.stale = False
+        self._mark_stale(self.panels.values())
 
-    def changed(self, source: TrainingPanel | None = None) -> None:
+    def changed(self, source: Panel | None = None) -> None:
         """Something was saved: the tabs read again (all but ``source``, which shows the
         change already), and the other sections are told."""
-        self._stale_panels = set(self.panels.values()) - {source}
-        self._show_current()
-        self.stale = False
+        self._mark_stale(set(self.panels.values()) - {source})
         self.ctx.changed(self)
 
-    def retranslate(self) -> None:
-        if self.created:
-            self._tr.retranslate()
-            for panel in self.panels.values():
-                panel.retranslate()
+    def _mark_stale(self, panels: Iterable[Panel]) -> None:
+        """``panels`` are read again: the current one now, the others when they are shown."""
+        self._stale_panels = set(panels)
+        self._show_current()
+        self.stale = False
 
     def shutdown(self) -> None:
         """The window closes: drop the tabs (and a checked import file's rows with them)."""
-        self.panels, self._stale_panels = {}, set()
+        self._stale_panels = set()
         super().shutdown()
 
     def trigger(self, act: Act) -> None:
@@ -460,25 +426,7 @@ class TrainingSection(Section):
         return coverage.year if coverage is not None else dt.date.today().year
 
     def report_dialog(self) -> FormDialog:
-        dialog = ReportDialog(self.ctx, year_range(self.ctx.db), self.report_year())
-        dialog.completed.connect(self.create_report)
-        dialog.open()
-        return dialog
-
-    def create_report(self, year: int) -> None:
-        """Ask where to save the report of ``year``, then build and write it off the GUI thread."""
-        path = self.ctx.dialogs.save_file(
-            self.ctx.window, _("Save the training coverage report"),
-            str(Path.home() / _("training-coverage-{year}.pdf").format(year=year)), _("PDF documents (*.pdf)"))
-        if path is None:
-            return
-        db = self.ctx.db
-        self.ctx.run(lambda: writing(path, lambda: safewrite.write_bytes(path, build_training_report(db, year))),
-                     lambda _result: self._reported(path))
-
-    def _reported(self, path: Path) -> None:
-        self.ctx.changed(self)  # the audit log grew
-        self.ctx.status(_("The report was saved as {file}.").format(file=path.name))
+        return open_report_dialog(self, REPORT, year_range(self.ctx.db), self.report_year())
 
     # --- overview ----------------------------------------------------------------------------
 

@@ -29,10 +29,11 @@ from hrvdesk.io.report_training import TREND_YEARS, WHOLE_MUNICIPALITY
 from hrvdesk.store import training_repo
 from hrvdesk.ui.models import Column, RecordTableModel
 from hrvdesk.ui.sections.training_dialogs import WARNING_COLOURS
-from hrvdesk.ui.sections.training_panels import (TrainingPanel, count_text, labelled, set_years, year_box,
-                                                 year_range)
+from hrvdesk.ui.sections.tabbed import TabPanel
+from hrvdesk.ui.sections.training_panels import count_text, set_years, year_box, year_range
 from hrvdesk.ui.widgets import Banner, message_label
-from hrvdesk.ui.work_widgets import IconTableModel, fill_codes, format_share, years_text
+from hrvdesk.ui.work_widgets import (IconTableModel, add_labelled, add_tab, fill_codes, format_share,
+                                     years_text)
 
 if TYPE_CHECKING:
     from hrvdesk.ui.sections.training import TrainingSection
@@ -203,7 +204,7 @@ def describe(view: QChartView, title: str, pairs: list[tuple[str, float | None]]
 # --- the tab --------------------------------------------------------------------------------------
 
 
-class CoveragePanel(TrainingPanel):
+class CoveragePanel(TabPanel):
     """Coverage for a chosen year and topic."""
 
     def __init__(self, section: "TrainingSection"):
@@ -219,8 +220,8 @@ class CoveragePanel(TrainingPanel):
         self.topic.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         fill_codes(self.topic, TRAINING_TOPICS)
         self.topic.setCurrentIndex(max(0, self.topic.findData(VPC_RULE_TOPIC)))
-        labelled(self, top, N_("&Year:"), self.year_box)
-        labelled(self, top, N_("To&pic:"), self.topic)
+        add_labelled(top, self.tr_, N_("&Year:"), self.year_box)
+        add_labelled(top, self.tr_, N_("To&pic:"), self.topic)
         top.addStretch(1)
         layout.addLayout(top)
         self.measure = message_label()
@@ -262,11 +263,9 @@ class CoveragePanel(TrainingPanel):
         self.table_view = self.table(N_("Coverage per administration"), self.model)
         self._add_tab(N_("Per administration"), self.chart_view, self.table_view)
         self.units_view = self.table(N_("Trained persons per unit"), self.units)
-        units_note = message_label()
-        self.tr_.bind(units_note.setText, N_(
+        self._add_tab(N_("Per unit"), self.units_view, self.explanation(N_(
             "Units as named in the completions; persons without a unit are counted only for "
-            "their administration."))
-        self._add_tab(N_("Per unit"), self.units_view, units_note)
+            "their administration.")))
         self.trend_view = self.table(N_("Trend"), self.trend_model)
         self._add_tab(N_("Trend"), self.trend_chart_view, self.trend_view)
         layout.addWidget(self.tabs, 1)
@@ -278,8 +277,7 @@ class CoveragePanel(TrainingPanel):
         page_layout = QVBoxLayout(page)
         for widget in widgets:
             page_layout.addWidget(widget, 1)
-        index = self.tabs.addTab(page, "")
-        self.tr_.bind(lambda text: self.tabs.setTabText(index, text), title)
+        add_tab(self.tabs, self.tr_, title, page)
 
     @property
     def year(self) -> int:

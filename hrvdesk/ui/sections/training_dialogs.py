@@ -1,5 +1,4 @@
-"""The forms of the Training section: a training, a completion, an attendance figure and
-the report's year.
+"""The forms of the Training section: a training, a completion and an attendance figure.
 
 A completion is entered with the person's employee number or e-mail; the field masks it
 once it loses focus, the store turns it into a pseudonym before anything is written, and
@@ -290,19 +289,3 @@ class AttendanceDialog(FormDialog):
         db = self.ctx.db
         return lambda: training_repo.add_attendance(db, record)
 
-
-class ReportDialog(FormDialog):
-    """Choose the year of the training coverage report."""
-
-    def __init__(self, ctx: SectionContext, years: range, year: int):
-        super().__init__(ctx.window, ctx.tasks, N_("Training coverage report"), N_("&Create report…"))
-        self.year = QSpinBox()
-        self.year.setRange(years.start, years.stop - 1)
-        self.year.setValue(year)
-        form_row(self.form, self.tr_, N_("&Year:"), self.year, N_(
-            "Coverage per administration and topic, the trend, the action plan's measure and "
-            "the method"))
-
-    def work(self):
-        year = self.year.value()
-        return lambda: year
