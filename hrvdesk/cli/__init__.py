@@ -298,9 +298,12 @@ def build_gui_parser() -> Parser:
     return parser
 
 
-def _wants_gui(argv: list[str], parser: Parser) -> bool:
-    """No sub-command among the arguments (options and their values skipped)."""
-    commands = set(parser._subparsers._group_actions[0].choices)  # noqa: SLF001 - argparse has no API
+HELP = object()  # what _first_argument returns for --help and --version
+
+
+def _first_argument(argv: list[str]):
+    """The first positional argument (options and their values skipped), None when there is
+    none, or :data:`HELP`."""
     skip = False
     for arg in argv:
         if skip:
@@ -310,10 +313,25 @@ def _wants_gui(argv: list[str], parser: Parser) -> bool:
             skip = True
             continue
         if arg in ("-h", "--help", "--version"):
-            return False
+            return HELP
         if not arg.startswith("-"):
-            return arg not in commands
-    return True
+            return arg
+    return None
+
+
+def _surely_gui(argv: list[str]) -> bool:
+    """The app is meant, whatever the commands are: no positional argument, or a first one
+    that is a path (no command name has a dot or a path separator). Saves building every
+    command's parser (and importing what they need) when the app starts."""
+    first = _first_argument(argv)
+    return first is None or (first is not HELP and any(c in first for c in (".", "/", os.sep)))
+
+
+def _wants_gui(argv: list[str], parser: Parser) -> bool:
+    """No sub-command among the arguments (options and their values skipped)."""
+    commands = set(parser._subparsers._group_actions[0].choices)  # noqa: SLF001 - argparse has no API
+    first = _first_argument(argv)
+    return first is None or (first is not HELP and first not in commands)
 
 
 # Further commands (plug-ins, tests): each entry takes the sub-parser collection.
@@ -342,11 +360,12 @@ def main(argv: list[str] | None = None) -> int:
     i18n.set_language(_language_from_argv(argv) or i18n.language_from_environment())
     args = None
     try:
-        parser = build_parser()
-        if _wants_gui(argv, parser):
-            gui_args = build_gui_parser().parse_args(argv)
+        parser = None if _surely_gui(argv) else build_parser()
+        if parser is None or _wants_gui(argv, parser):
+            gui_parser = build_gui_parser()
+            gui_args = gui_parser.parse_args(argv)
             if gui_args.database and not Path(gui_args.database).is_file():
-                parser.error(_("unknown command or file '{name}'").format(name=gui_args.database))
+                gui_parser.error(_("unknown command or file '{name}'").format(name=gui_args.database))
             return cmd_gui(gui_args)
         args = parser.parse_args(argv)
         if getattr(args, "func", None) is None:

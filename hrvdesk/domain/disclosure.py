@@ -33,10 +33,11 @@ import os
 import sys
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp
-from scipy.sparse import coo_matrix
+if TYPE_CHECKING:  # NumPy and SciPy are imported where they are used: they take a second
+    import numpy as np  # to load, and the app needs neither to start
+    from scipy.optimize import LinearConstraint
 
 from hrvdesk.domain.abroad_stats import TOTAL, Period, StatTables, Table
 from hrvdesk.domain.errors import ValidationError
@@ -172,6 +173,8 @@ def _equations(table: Table) -> list[dict[tuple[str, ...], int]]:
 def _attacker_bounds(published: Sequence[Table], total: int,
                      targets: Iterable[CellRef]) -> dict[CellRef, tuple[float, float]]:
     """Min and max of each target over everything an attacker knows from ``published``."""
+    import numpy as np
+
     grand = _grand_refs(published)
     known: dict[CellRef, float] = {ref: total for ref in grand}
     hidden: list[CellRef] = []
@@ -210,6 +213,8 @@ def _attacker_bounds(published: Sequence[Table], total: int,
         if index[ref] not in constrained:  # in no equation: the LP optimum is its bounds
             result[ref] = (0.0, float(total))
             continue
+        from scipy.optimize import linprog
+
         bounds = []
         for sign in (1.0, -1.0):
             objective = np.zeros(len(hidden))
@@ -245,6 +250,8 @@ def _secondary(table: Table, primaries: Collection[CellRef], total: int,
     As the tables are flows, a movement of p needs no cell to move further than p, so
     |g_i| ≤ 1 as well (this keeps the programme small-numbered and tight).
     """
+    import numpy as np
+
     keys = [c.key for c in table.cells]
     values = np.array([c.count for c in table.cells], dtype=float)
     n = len(keys)
@@ -278,6 +285,8 @@ def _secondary(table: Table, primaries: Collection[CellRef], total: int,
     integrality[:n] = 1
     cost = np.zeros(size)
     cost[:n] = _costs(table, values)
+    from scipy.optimize import Bounds, milp
+
     with _native_stdout_silenced():
         result = milp(cost, constraints=_linear_constraints(constraint_rows, size),
                       integrality=integrality, bounds=Bounds(lower, upper),
@@ -289,6 +298,9 @@ def _secondary(table: Table, primaries: Collection[CellRef], total: int,
 
 def _linear_constraints(constraint_rows: list[tuple[dict[int, float], float, float]],
                         size: int) -> list[LinearConstraint]:
+    from scipy.optimize import LinearConstraint
+    from scipy.sparse import coo_matrix
+
     if not constraint_rows:
         return []
     rows, cols, data = [], [], []
@@ -345,6 +357,8 @@ def _flush_c_stdio() -> None:
 def _costs(table: Table, values: np.ndarray) -> np.ndarray:
     """Suppression cost: any margin costs more than all inner cells together; among cells of
     one kind, each costs 1 plus its share of the table (fewer cells first, then smaller)."""
+    import numpy as np
+
     unit = 1 + values / (values.sum() + 1)
     margin_weight = 2 * len(values)
     return np.array([unit[i] * (margin_weight if table.is_margin(c.key) else 1)

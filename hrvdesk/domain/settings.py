@@ -7,6 +7,7 @@ one person's computer and live in a small settings file; secrets are never setti
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from hrvdesk.domain.errors import ValidationError
@@ -54,3 +55,10 @@ WORKSTATION: dict[str, Setting] = {s.key: s for s in (
     Setting("backup_reminder_days", int, 7, N_("Remind me when the last backup is older than (days)"), 1, 365),
     Setting("last_database", str, "", N_("Last database opened")),
 )}
+
+
+def backup_overdue(last: dt.datetime | None, reminder_days: int, now: dt.datetime | None = None) -> bool:
+    """True when no backup has been made, or the last one is older than ``reminder_days``."""
+    if last is None:
+        return True
+    return (now or dt.datetime.now(last.tzinfo)) - last > dt.timedelta(days=reminder_days)

@@ -237,6 +237,28 @@ def _table_style(body_rows: int, span_empty: bool) -> TableStyle:
     return TableStyle(commands)
 
 
+def _cell(text: str, style: ParagraphStyle, width: float) -> str | Paragraph:
+    """A table cell: plain text when every line fits the column (the table draws it exactly
+    where the paragraph would be, many times faster), else a paragraph that wraps."""
+    lines = [" ".join(line.split()) for line in pdf_text(text).split("\n")]
+    if all(stringWidth(line, style.fontName, style.fontSize) <= width - 2 * CELL_PADDING for line in lines):
+        return "\n".join(lines)
+    return Paragraph(_markup(text), style)
+
+
+def _text_cell_style(aligns: list[str]) -> list[tuple]:
+    """How the table draws plain-text cells: as the cell paragraph styles would."""
+    cell, bold = _styles()["cell"], _styles()["cell_bold"]
+    commands: list[tuple] = [
+        ("FONTNAME", (0, 0), (-1, 0), bold.fontName),
+        ("FONTNAME", (0, 1), (-1, -1), cell.fontName),
+        ("FONTSIZE", (0, 0), (-1, -1), cell.fontSize),
+        ("LEADING", (0, 0), (-1, -1), cell.leading),
+    ]
+    commands += [("ALIGN", (i, 0), (i, -1), align.upper()) for i, align in enumerate(aligns)]
+    return commands
+
+
 def _table_flowables(header: list[str], rows: list[list[Any]], col_align: list[str] | None,
                      note: str | None, width: float) -> list[Flowable]:
     styles = _styles()
@@ -246,14 +268,15 @@ def _table_flowables(header: list[str], rows: list[list[Any]], col_align: list[s
     aligns = col_align or ["right" if num else "left" for num in numeric]
     cell_styles = [_aligned(styles["cell"], a) for a in aligns]
     header_styles = [_aligned(styles["cell_bold"], a) for a in aligns]
-    data = [[Paragraph(_markup(h), s) for h, s in zip(header, header_styles)]]
-    data += [[Paragraph(_markup(t), s) for t, s in zip(row, cell_styles)] for row in texts]
+    widths = _column_widths(header, texts, numeric, width)
+    data = [[_cell(h, s, w) for h, s, w in zip(header, header_styles, widths)]]
+    data += [[_cell(t, s, w) for t, s, w in zip(row, cell_styles, widths)] for row in texts]
     if not rows:
         data.append([Paragraph(_markup(_("No data")), styles["note"])]
                     + [""] * (len(header) - 1))
-    table = Table(data, colWidths=_column_widths(header, texts, numeric, width), repeatRows=1,
-                  hAlign="LEFT")
+    table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
     table.setStyle(_table_style(len(rows), not rows))
+    table.setStyle(TableStyle(_text_cell_style(aligns)))
     out: list[Flowable] = [table]
     if note:
         out.append(Paragraph(_markup(note), styles["note"]))

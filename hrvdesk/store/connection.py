@@ -85,3 +85,13 @@ def transaction(conn: dbapi2.Connection):
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
+
+
+def engine_versions() -> dict[str, str]:
+    """The versions of the bundled database engine: ``{"SQLite": …, "SQLCipher": …}``."""
+    conn = sqlcipher3.connect(":memory:")
+    try:
+        row = conn.execute("PRAGMA cipher_version").fetchone()
+    finally:
+        conn.close()
+    return {"SQLite": sqlcipher3.sqlite_version, "SQLCipher": row[0] if row else ""}

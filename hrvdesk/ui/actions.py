@@ -36,6 +36,8 @@ class Act(enum.Enum):
     FOCUS_NAVIGATION = "focus_navigation"
     LANGUAGE_SV = "language_sv"
     LANGUAGE_EN = "language_en"
+    SETTINGS = "settings"
+    GUIDE = "guide"
     SHORTCUTS = "shortcuts"
     ABOUT = "about"
 
@@ -76,6 +78,9 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec(Act.NEW_RECORD, N_("&New record"), Menu.EDIT, Key.New, separator_before=True,
                tip=N_("Add a record in the current section")),
     ActionSpec(Act.FIND, N_("&Find"), Menu.EDIT, Key.Find, tip=N_("Search in the current section")),
+    ActionSpec(Act.SETTINGS, N_("&Settings…"), Menu.EDIT, Key.Preferences, fallback="Ctrl+,",
+               separator_before=True,
+               tip=N_("Language, automatic lock, reporting period, backup reminder and where the data is")),
     ActionSpec(Act.REFRESH, N_("&Refresh"), Menu.VIEW, Key.Refresh, fallback="F5",
                tip=N_("Read the current section again from the database")),
     ActionSpec(Act.NEXT_SECTION, N_("Ne&xt section"), Menu.VIEW, "Ctrl+PgDown", separator_before=True),
@@ -83,7 +88,9 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec(Act.FOCUS_NAVIGATION, N_("&Go to the section list"), Menu.VIEW, "F6"),
     ActionSpec(Act.LANGUAGE_SV, N_("Svenska"), Menu.LANGUAGE, checkable=True),
     ActionSpec(Act.LANGUAGE_EN, N_("English"), Menu.LANGUAGE, checkable=True),
-    ActionSpec(Act.SHORTCUTS, N_("&Keyboard shortcuts"), Menu.HELP, Key.HelpContents, fallback="F1"),
+    ActionSpec(Act.GUIDE, N_("&Guide to this section"), Menu.HELP, Key.HelpContents, fallback="F1",
+               tip=N_("What the current section is for and how to use it")),
+    ActionSpec(Act.SHORTCUTS, N_("&Keyboard shortcuts"), Menu.HELP),
     ActionSpec(Act.ABOUT, N_("&About hrvdesk"), Menu.HELP),
 )
 

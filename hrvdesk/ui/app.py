@@ -16,7 +16,9 @@ import argparse
 import atexit
 import contextlib
 import gc
+import importlib
 import os
+import pkgutil
 import secrets
 import shutil
 import sys
@@ -24,7 +26,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, Qt, QThread, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QThread, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 
 from hrvdesk import APP_NAME, i18n
@@ -34,6 +36,7 @@ from hrvdesk.i18n import _
 from hrvdesk.store.database import Database
 from hrvdesk.store.keyslots import wipe
 from hrvdesk.store.maintenance import restore
+from hrvdesk.ui import sections
 from hrvdesk.ui.dialogs import Dialogs
 from hrvdesk.ui.locking import MINUTE_MS, ClipboardGuard, IdleWatcher, ScreenLockWatcher
 from hrvdesk.ui.mainwindow import MainWindow
@@ -80,6 +83,7 @@ class App(QObject):
         self.demo_dir: Path | None = None
         self._locking: str | None = None  # the reason, while a lock is being finished
         self._shut_down = False
+        self._preload: list[str] | None = None  # modules still to import before the window
         self.unlock = UnlockDialog(self.tasks, self.dialogs)
         self.unlock.unlocked.connect(self._unlocked)
         self.unlock.create_requested.connect(self.show_create)
@@ -101,6 +105,24 @@ class App(QObject):
         self.unlock.show()
         self.unlock.raise_()
         (self.unlock.passphrase if self.unlock.user.text() else self.unlock.user).setFocus()
+        if self._preload is None:
+            self._preload = preload_modules()
+            self.unlock.installEventFilter(self)  # starts at the dialog's first paint
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        if watched is self.unlock and event.type() == QEvent.Type.Paint:
+            self.unlock.removeEventFilter(self)
+            QTimer.singleShot(0, self._preload_step)
+        return False
+
+    def _preload_step(self) -> None:
+        """Import one more module the main window needs (about a second in all), one per turn
+        of the event loop, while the passphrase is typed and the key is derived. On the GUI
+        thread: importing Qt modules on another thread crashes PySide6."""
+        if self._preload and self.window is None and not self._shut_down:
+            with contextlib.suppress(Exception):  # a broken module says so when the window is built
+                importlib.import_module(self._preload.pop(0))
+            QTimer.singleShot(0, self._preload_step)
 
     def start_demo(self, seed: int = 1) -> None:
         """A fresh demo database in a private temporary folder, opened at once."""
@@ -293,6 +315,13 @@ class App(QObject):
         self.unlock.deleteLater()
         if self.demo_dir is not None:
             shutil.rmtree(self.demo_dir, ignore_errors=True)
+
+
+def preload_modules() -> list[str]:
+    """What the first main window imports: the case retention run at unlock, then every
+    section module."""
+    return ["hrvdesk.store.abroad_repo",
+            *(f"{sections.__name__}.{m.name}" for m in pkgutil.iter_modules(sections.__path__))]
 
 
 def binding_keeps_references(calls: int = 200) -> bool:

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox,
 
 from hrvdesk.i18n import _
 
-INFO, WARNING, ERROR, QUESTION, OPEN_FILE, SAVE_FILE, PASSPHRASE = (
-    "info", "warning", "error", "question", "open_file", "save_file", "passphrase")
+INFO, WARNING, ERROR, QUESTION, OPEN_FILE, SAVE_FILE, FOLDER, PASSPHRASE = (
+    "info", "warning", "error", "question", "open_file", "save_file", "folder", "passphrase")
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,11 @@ class Dialogs:
         self._record(SAVE_FILE, title, suggested)
         return self._answer(SAVE_FILE, lambda: _path(QFileDialog.getSaveFileName(
             parent, title, suggested, filters or _database_filter())[0]))
+
+    def folder(self, parent: QWidget | None, title: str, folder: str = "") -> Path | None:
+        """An existing folder; None when cancelled."""
+        self._record(FOLDER, title, folder)
+        return self._answer(FOLDER, lambda: _path(QFileDialog.getExistingDirectory(parent, title, folder)))
 
     def passphrase(self, parent: QWidget | None, title: str, label: str) -> str | None:
         """A passphrase typed once (for an existing slot); None when cancelled."""

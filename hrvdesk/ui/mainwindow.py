@@ -10,11 +10,16 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QApplication, QLabel, QLineEdit, QListWidget, QListWidgetItem,
                                QMainWindow, QSplitter, QStackedWidget, QVBoxLayout, QWidget)
 
-from hrvdesk import __version__
-from hrvdesk.i18n import _, current_language
+from hrvdesk.domain.roles import Permission
+from hrvdesk.domain.settings import backup_overdue
+from hrvdesk.i18n import N_, _, current_language, ngettext
+from hrvdesk.store import ui_queries
 from hrvdesk.ui.actions import LANGUAGE_ACTIONS, SECTION_ACTIONS, Act, ActionRegistry, Menu
+from hrvdesk.ui.help import (SHORTCUTS_TOPIC, AboutDialog, HelpDialog, Topic, guide_text, paragraph_html,
+                             shortcuts_html)
 from hrvdesk.ui.models import RecordTableView
 from hrvdesk.ui.sections import Section, SectionContext, section_classes
+from hrvdesk.ui.settings_dialog import SettingsDialog
 from hrvdesk.ui.unlock import ChangePassphraseDialog
 from hrvdesk.ui.widgets import DEMO_COLOURS, Banner, error_text, standard_icon
 
@@ -70,6 +75,7 @@ class MainWindow(QMainWindow):
         self.retranslate()
         self.resize(1100, 720)
         self.show_section(self._sections[0].key)
+        self.remind_backup()
 
     # --- sections ----------------------------------------------------------------------
 
@@ -165,6 +171,8 @@ class MainWindow(QMainWindow):
             reg.connect(act, lambda a=act: self.current_section.trigger(a))
         for lang, act in LANGUAGE_ACTIONS.items():
             reg.connect(act, lambda code=lang: app.set_language(code))
+        reg.connect(Act.SETTINGS, self.show_settings)
+        reg.connect(Act.GUIDE, self.show_guide)
         reg.connect(Act.SHORTCUTS, self.show_shortcuts)
         reg.connect(Act.ABOUT, self.show_about)
 
@@ -182,16 +190,61 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
-    def show_shortcuts(self) -> None:
-        lines = [f"{keys}\t{text}" for text, keys in self.registry.shortcut_list()]
-        lines += [f"{a.shortcut().toString(QKeySequence.SequenceFormat.NativeText)}\t{a.text()}" for a in self._goto]
-        self.app.dialogs.info(self, _("Keyboard shortcuts"), "\n".join(lines))
+    def shortcut_lines(self) -> list[tuple[str, str]]:
+        """(keys in native notation, action) for every shortcut of the window."""
+        lines = [(keys, text) for text, keys in self.registry.shortcut_list()]
+        lines += [(a.shortcut().toString(QKeySequence.SequenceFormat.NativeText), a.text()) for a in self._goto]
+        return lines
 
-    def show_about(self) -> None:
-        self.app.dialogs.info(self, _("About hrvdesk"), _(
-            "hrvdesk {version}: coordination of the municipality's work against honour-related "
-            "violence and oppression. The data is kept encrypted on this computer only.").format(
-            version=__version__))
+    def show_shortcuts(self) -> None:
+        self.app.dialogs.info(self, _("Keyboard shortcuts"),
+                              "\n".join(f"{keys}\t{text}" for keys, text in self.shortcut_lines()))
+
+    def show_settings(self) -> SettingsDialog:
+        dialog = SettingsDialog(self, self.app)
+        dialog.completed.connect(lambda _keys: self.mark_changed(None))  # periods, thresholds …
+        dialog.open()
+        return dialog
+
+    def _help_topics(self) -> list[Topic]:
+        topics = [Topic(s.key, s.title, lambda s=s: paragraph_html(guide_text(s.key, s.description)))
+                  for s in self._sections]
+        topics.append(Topic(SHORTCUTS_TOPIC, N_("Keyboard shortcuts"), lambda: paragraph_html(_(
+            "Every action can be reached from the keyboard. Alt with the underlined letter opens a "
+            "menu; Tab moves between the fields of a window.")) + shortcuts_html(self.shortcut_lines())))
+        return topics
+
+    def show_guide(self, key: str | None = None) -> HelpDialog:
+        """The guide, at ``key`` (default: the current section); one window, reused."""
+        dialog = next((d for d in self.findChildren(HelpDialog) if d.isVisible()), None)
+        if dialog is None:
+            dialog = HelpDialog(self, self._help_topics())
+        dialog.show_topic(key or self.current_section.key)
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        return dialog
+
+    def show_about(self) -> AboutDialog:
+        dialog = AboutDialog(self, self.app.clipboard)
+        dialog.open()
+        return dialog
+
+    def remind_backup(self) -> str | None:
+        """At unlock, a reminder in the status bar when a backup is due (the Overview's
+        "Last backup" figure says it too); the sentence, or None."""
+        if not self.ctx.can(Permission.BACKUP):
+            return None
+        days = int(self.app.settings.get("backup_reminder_days"))
+        last = ui_queries.last_backup(self.app.db)
+        if not backup_overdue(last, days):
+            return None
+        text = _("No backup has been made of this database. Make one under System administration.") \
+            if last is None else ngettext(
+                "The last backup is older than {n} day. Make one under System administration.",
+                "The last backup is older than {n} days. Make one under System administration.", days).format(n=days)
+        self.status(text)
+        return text
 
     # --- window services ---------------------------------------------------------------
 
@@ -245,6 +298,8 @@ class MainWindow(QMainWindow):
         self._show_title()
         for section in self._sections:
             section.retranslate()
+        for dialog in (*self.findChildren(HelpDialog), *self.findChildren(AboutDialog)):
+            dialog.retranslate()
 
     # --- closing -----------------------------------------------------------------------
 

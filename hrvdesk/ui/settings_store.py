@@ -24,6 +24,11 @@ def default_path() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / FILE_NAME
 
 
+def data_dir() -> Path:
+    """Where databases go by default: the platform's folder for the user's application data."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
 class WorkstationSettings:
     """Read at construction; every change is validated and written at once."""
 

@@ -6,6 +6,7 @@ dialog stays responsive; each kind of failure has its own sentence.
 
 from __future__ import annotations
 
+import contextlib
 import math
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +21,7 @@ from hrvdesk.i18n import LANGUAGES, N_, _, current_language, ngettext
 from hrvdesk.store import keystore, ui_queries
 from hrvdesk.store.database import Database, check_user_name
 from hrvdesk.store.keyslots import KeyHeader, wipe
+from hrvdesk.ui.settings_store import data_dir
 from hrvdesk.ui.widgets import (DEMO_COLOURS, Banner, FormDialog, PassphraseFields, Retranslator,
                                 error_text, form_row, heading, message_label, plain)
 
@@ -365,7 +367,10 @@ class CreateDatabaseDialog(FormDialog):
         self.form.addRow(self.understood)
 
     def choose_file(self) -> None:
-        chosen = self._dialogs.save_file(self, _("Create a new database"), "hrvdesk.db")
+        folder = data_dir()  # the platform's place for the user's application data
+        with contextlib.suppress(OSError):
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        chosen = self._dialogs.save_file(self, _("Create a new database"), str(folder / "hrvdesk.db"))
         if chosen is not None:
             self.path = chosen
             self.file.setText(str(chosen))

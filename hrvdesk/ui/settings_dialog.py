@@ -1,0 +1,299 @@
+"""The Settings dialog, generated from the declarations in :mod:`hrvdesk.domain.settings`.
+
+Every declared setting gets an editor from its type: a spin box within its limits for
+numbers, a list for a fixed set of choices, a line for text. A few settings are shown in a
+friendlier way (:data:`PRESENTATIONS`): the reporting period as "Calendar year" or
+"October–September", languages by their own names, the backup folder with a folder chooser.
+
+Workstation settings are saved in this computer's settings file; database settings are
+saved in the encrypted database (administrators only; for others they are read-only), in
+one audited transaction. The data location is shown, not edited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+from PySide6.QtWidgets import (QAbstractSpinBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout,
+                               QLineEdit, QPushButton, QSpinBox, QWidget)
+
+from hrvdesk.domain.errors import ValidationError
+from hrvdesk.domain.roles import Permission
+from hrvdesk.domain.settings import DATABASE, WORKSTATION, Setting
+from hrvdesk.i18n import N_, _, current_language, format_date
+from hrvdesk.store import settings as db_settings
+from hrvdesk.ui.locking import MINUTE_MS
+from hrvdesk.ui.settings_store import data_dir
+from hrvdesk.ui.unlock import LANGUAGE_NAMES
+from hrvdesk.ui.widgets import FormDialog, Retranslator, error_text, form_row, message_label
+
+if TYPE_CHECKING:
+    from hrvdesk.ui.app import App
+
+HIDDEN = frozenset({"last_database"})  # remembered by the app, not chosen
+
+
+def month_name(month: int) -> str:
+    """The month's name in the current language, as it stands alone ("oktober")."""
+    return format_date(dt.date(2001, month, 1), "LLLL")
+
+
+def period_label(start_month: int) -> str:
+    """A reporting period by its months: "Calendar year (January–December)", "October–September"."""
+    if start_month == 1:
+        return _("Calendar year (January–December)")
+    first, last = month_name(start_month), month_name((start_month + 10) % 12 + 1)
+    return _("{first}–{last}").format(first=first[:1].upper() + first[1:], last=last)
+
+
+# --- editors ----------------------------------------------------------------------------
+
+
+class Editor:
+    """One setting's editor: ``widget`` (what the form shows), ``control`` (what holds the
+    value and gets the accessible name), the value, read-only and re-translation."""
+
+    def __init__(self, setting: Setting, widget: QWidget, control: QWidget | None = None):
+        self.setting = setting
+        self.widget = widget
+        self.control = control or widget
+        self.control.setObjectName(f"setting_{setting.key}")
+
+    def value(self):
+        raise NotImplementedError
+
+    def set_value(self, value) -> None:
+        raise NotImplementedError
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.control.setEnabled(not read_only)
+
+    def retranslate(self) -> None:
+        """Texts the editor shows besides its label."""
+
+
+class NumberEditor(Editor):
+    def __init__(self, setting: Setting):
+        spin = QSpinBox()
+        spin.setRange(setting.minimum if setting.minimum is not None else -2**31,
+                      setting.maximum if setting.maximum is not None else 2**31 - 1)
+        super().__init__(setting, spin)
+
+    def value(self) -> int:
+        return self.control.value()
+
+    def set_value(self, value) -> None:
+        self.control.setValue(int(value))
+
+    def set_read_only(self, read_only: bool) -> None:  # focusable and readable, not changeable
+        self.control.setReadOnly(read_only)
+        self.control.setButtonSymbols(QAbstractSpinBox.ButtonSymbols.NoButtons if read_only
+                                      else QAbstractSpinBox.ButtonSymbols.UpDownArrows)
+
+
+class TextEditor(Editor):
+    def __init__(self, setting: Setting):
+        super().__init__(setting, QLineEdit())
+
+    def value(self) -> str:
+        return self.control.text().strip()
+
+    def set_value(self, value) -> None:
+        self.control.setText(str(value))
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.control.setReadOnly(read_only)
+
+
+class ChoiceEditor(Editor):
+    """A fixed list; each choice is shown by ``label(value)`` in the current language."""
+
+    def __init__(self, setting: Setting, values, label: Callable[[object], str]):
+        super().__init__(setting, QComboBox())
+        self._label = label
+        for value in values:
+            self.control.addItem(label(value), value)
+
+    def value(self):
+        return self.control.currentData()
+
+    def set_value(self, value) -> None:
+        index = self.control.findData(value)
+        self.control.setCurrentIndex(max(index, 0))
+
+    def retranslate(self) -> None:
+        for i in range(self.control.count()):
+            self.control.setItemText(i, self._label(self.control.itemData(i)))
+
+
+class FolderEditor(Editor):
+    """A folder shown as text, chosen with the platform's folder dialog."""
+
+    def __init__(self, setting: Setting, choose: Callable[[str], Path | None]):
+        box = QWidget()
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.path = QLineEdit()
+        self.path.setReadOnly(True)
+        self.path.setMinimumWidth(260)
+        self.button = QPushButton()
+        self.button.setObjectName(f"choose_{setting.key}")
+        self.button.setAutoDefault(False)
+        row.addWidget(self.path, 1)
+        row.addWidget(self.button)
+        super().__init__(setting, box, self.path)
+        self._choose = choose
+        self.button.clicked.connect(self.choose)
+        self.tr_ = Retranslator()
+        self.tr_.bind(self.button.setText, N_("C&hoose…"))
+        self.tr_.bind(self.button.setAccessibleName, N_("Choose the backup folder"))
+        self.tr_.bind(self.path.setPlaceholderText, N_("Not chosen: the home folder is suggested"))
+
+    def choose(self) -> None:
+        chosen = self._choose(self.path.text())
+        if chosen is not None:
+            self.path.setText(str(chosen))
+
+    def value(self) -> str:
+        return self.path.text()
+
+    def set_value(self, value) -> None:
+        self.path.setText(str(value))
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.button.setEnabled(not read_only)
+
+    def retranslate(self) -> None:
+        self.tr_.retranslate()
+
+
+Factory = Callable[[Setting, "SettingsDialog"], Editor]
+
+#: Settings shown in a way their type alone does not give.
+PRESENTATIONS: dict[str, Factory] = {
+    "period_start_month": lambda s, _d: ChoiceEditor(s, range(1, 13), period_label),
+    "language": lambda s, _d: ChoiceEditor(s, s.choices, LANGUAGE_NAMES.__getitem__),
+    "backup_folder": lambda s, d: FolderEditor(s, d.choose_folder),
+}
+
+
+def editor_for(setting: Setting, dialog: "SettingsDialog") -> Editor:
+    """The editor a setting's declaration calls for."""
+    if setting.key in PRESENTATIONS:
+        return PRESENTATIONS[setting.key](setting, dialog)
+    if setting.choices:
+        return ChoiceEditor(setting, setting.choices, str)
+    if setting.type is int:
+        return NumberEditor(setting)
+    return TextEditor(setting)
+
+
+# --- the dialog -------------------------------------------------------------------------
+
+
+def _form(box: QGroupBox) -> QFormLayout:
+    form = QFormLayout(box)
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    return form
+
+
+class SettingsDialog(FormDialog):
+    """Workstation and database settings, and where the data is."""
+
+    def __init__(self, parent: QWidget | None, host: "App"):
+        super().__init__(parent, host.tasks, N_("Settings"), N_("&Save"))
+        self.setObjectName("settings_dialog")
+        self.host = host
+        db = host.db
+        self.may_change_database = db.session.can(Permission.CHANGE_SETTINGS)
+        self.workstation, _form = self._group(N_("This workstation"), WORKSTATION, self._workstation_value)
+        self.database, form = self._group(N_("This database (the same for every user)"), DATABASE,
+                                          db_settings.get_all(db).__getitem__)
+        if not self.may_change_database:
+            note = message_label()
+            note.setObjectName("read_only_note")
+            self.tr_.bind(note.setText, N_("Only an administrator can change the database settings."))
+            form.insertRow(0, note)
+            for editor in self.database.values():
+                editor.set_read_only(True)
+        self._location(db.path)
+        self.completed.connect(self._apply)
+
+    def _workstation_value(self, key: str):
+        """The stored value; the language is the one in use (it may come from ``--lang``)."""
+        return current_language() if key == "language" else self.host.settings.get(key)
+
+    def _group(self, title: str, declared: dict[str, Setting],
+               current: Callable[[str], object]) -> tuple[dict[str, Editor], QFormLayout]:
+        box = QGroupBox()
+        self.tr_.bind(box.setTitle, title)
+        form = _form(box)
+        editors = {}
+        for key, setting in declared.items():
+            if key in HIDDEN:
+                continue
+            editor = editors[key] = editor_for(setting, self)
+            editor.set_value(current(key))
+            form_row(form, self.tr_, setting.title, editor.widget)
+            self.tr_.bind(lambda text, c=editor.control: c.setAccessibleName(text), setting.title)
+        self.form.addRow(box)
+        return editors, form
+
+    def _location(self, db_path: Path) -> None:
+        box = QGroupBox()
+        self.tr_.bind(box.setTitle, N_("Where the data is"))
+        form = _form(box)
+        self.locations: dict[str, QLineEdit] = {}
+        for name, label, path in (("data_folder", N_("Data folder"), data_dir()),
+                                  ("settings_file", N_("Settings file"), self.host.settings.path),
+                                  ("database_file", N_("Open database"), db_path)):
+            field = self.locations[name] = QLineEdit(str(path))
+            field.setObjectName(name)
+            field.setReadOnly(True)
+            form_row(form, self.tr_, label, field)
+        note = message_label()
+        self.tr_.bind(note.setText, N_("hrvdesk remembers the last database opened on this workstation, "
+                                       "never a passphrase."))
+        form.addRow(note)
+        self.form.addRow(box)
+
+    # --- choosing and saving --------------------------------------------------------------
+
+    def choose_folder(self, current: str) -> Path | None:
+        start = current if current and Path(current).is_dir() else str(Path.home())
+        return self.host.dialogs.folder(self, _("Choose the backup folder"), start)
+
+    def values(self, editors: dict[str, Editor]) -> dict:
+        return {key: editor.value() for key, editor in editors.items()}
+
+    def work(self):
+        problems = []
+        for editor in (*self.workstation.values(), *self.database.values()):
+            try:
+                editor.setting.validate(editor.value())
+            except ValidationError as exc:
+                problems.append(error_text(exc))
+        if not self.show_problems(problems):
+            return None
+        db, changes = self.host.db, self.values(self.database)
+        if not self.may_change_database:
+            return lambda: []
+        return lambda: db_settings.put_all(db, changes)
+
+    def _apply(self, _changed_database_keys) -> None:
+        """The database part is saved: save this workstation's part and put it to use."""
+        values = self.values(self.workstation)
+        language = values.pop("language")
+        for key, value in values.items():
+            if value != self.host.settings.get(key):
+                self.host.settings.put(key, value)
+        self.host.idle.set_interval_ms(int(self.host.settings.get("autolock_minutes")) * MINUTE_MS)
+        if language != current_language() or language != self.host.settings.get("language"):
+            self.host.set_language(language)  # also remembers it
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        for editor in (*self.workstation.values(), *self.database.values()):
+            editor.retranslate()

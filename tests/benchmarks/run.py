@@ -1,0 +1,406 @@
+"""All of issue 7's benchmarks with one command (see README.md in this folder).
+
+    python tests/benchmarks/run.py [--runs N] [--starts N] [--year Y] [--seed S] [--rebuild]
+
+The large demo database is built once and kept in the user's cache folder
+(``<cache>/hrvdesk/benchmarks/large-…``, named after the code version, the schema version,
+the seed and a digest of the demo generators). It is made with the fast key derivation,
+except the administrator's slot, which gets the real default parameters so that unlocking
+costs what it costs at a workstation.
+
+Every figure is measured in child processes of this script (``--child KIND``, the
+passphrase on stdin), so their peak memory (``ru_maxrss`` from ``os.wait4``) is the
+process's own. Timed: cold start to the unlock dialog (the ``hrvdesk-gui DB`` entry point
+that the menu entries start, offscreen), unlock to the main window painted, the annual statistics with disclosure
+control, training coverage and the three PDF reports — the last four through the public
+API on the encrypted database and on a plain SQLite copy (``sqlcipher_export``), taking
+turns, to give the ratio. Medians of several runs. Exit code 1 when a target is missed.
+Unix only (``resource``/``wait4``); not collected by pytest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+sys.path.insert(0, str(HERE))
+
+USER = "bench-admin"
+PASSPHRASE = "benchmark passphrase for the large demo"
+TOPIC = "hrv"
+
+# name -> (target seconds, target ratio encrypted/plain or None)
+TIME_TARGETS = {
+    "cold start to unlock dialog": 1.0,
+    "cold start, hrvdesk DB (command line)": 1.0,
+    "unlock to main window ready": 2.5,
+    "annual statistics (disclosure control)": 0.2,
+    "training coverage": 1.0,
+    "annual report PDF": 2.0,
+    "training report PDF": 2.0,
+    "action plan report PDF": 2.0,
+}
+RATIO_TARGET = 1.5
+RSS_TARGET_MB = 300
+
+
+# --- the cached large demo ------------------------------------------------------------------
+
+
+def demo_key(seed: int) -> str:
+    """The cache folder's name: code version, schema version, seed, demo generators' digest."""
+    from hrvdesk import __version__
+    from hrvdesk.store.migrations import latest_version
+
+    digest = hashlib.sha256()
+    for source in sorted((ROOT / "hrvdesk" / "store").glob("demo*.py")):
+        digest.update(source.read_bytes())
+    return f"large-v{__version__}-schema{latest_version()}-seed{seed}-{digest.hexdigest()[:10]}"
+
+
+def cached_demo(seed: int, rebuild: bool = False) -> Path:
+    """The large demo database (built on first use, then reused)."""
+    import platformdirs
+
+    from hrvdesk import APP_NAME
+    from hrvdesk.store import keyslots, users
+    from hrvdesk.store.demo import create_demo
+
+    cache = Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)) / "benchmarks"
+    folder = cache / demo_key(seed)
+    path = folder / "large.db"
+    if rebuild and folder.exists():
+        shutil.rmtree(folder)
+    if path.is_file():
+        return path
+    cache.mkdir(parents=True, exist_ok=True, mode=0o700)
+    for old in cache.glob("large-*"):  # an older code version's demo
+        shutil.rmtree(old, ignore_errors=True)
+    building = Path(tempfile.mkdtemp(prefix=".building-", dir=cache))
+    print(f"building the large demo (seed {seed}) in {folder} …", flush=True)
+    started = time.perf_counter()
+    with create_demo(building / "large.db", USER, PASSPHRASE, seed=seed, scale="large",
+                     kdf=keyslots.FAST_KDF) as db:
+        users.change_passphrase(db, PASSPHRASE, kdf=keyslots.DEFAULT_KDF)  # realistic unlock
+    os.replace(building, folder)
+    print(f"built in {time.perf_counter() - started:.0f} s", flush=True)
+    return path
+
+
+def make_plain_copy(db_path: Path, target: Path) -> None:
+    from bench_training import plain_copy
+
+    from hrvdesk.store.database import Database
+
+    with Database.open(db_path, USER, PASSPHRASE) as db:
+        plain_copy(db, target).close()
+
+
+# --- children --------------------------------------------------------------------------------
+
+
+@dataclass
+class Child:
+    result: dict
+    max_rss_mb: float
+
+
+def run_child(kind: str, args: argparse.Namespace, env: dict | None = None) -> Child:
+    """Run ``run.py --child KIND`` and read its one JSON line; its own peak RSS from wait4."""
+    command = [sys.executable, str(Path(__file__).resolve()), "--child", kind, "--db", str(args.db),
+               "--plain", str(args.plain), "--runs", str(args.runs), "--year", str(args.year)]
+    spawned = time.time()
+    process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                               env={**os.environ, **(env or {})})
+    if not kind.startswith("cold"):  # the app itself is never given a passphrase
+        process.stdin.write(PASSPHRASE + "\n")
+    process.stdin.close()
+    output = process.stdout.read()  # the child always ends (see _fail_fast)
+    _pid, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"the {kind} child failed (exit {process.returncode})")
+    result = json.loads(output.strip().splitlines()[-1])
+    result["spawned"] = spawned
+    return Child(result, usage.ru_maxrss / 1024)  # KiB on Linux
+
+
+def _fail_fast(kind, value, tb) -> None:
+    """An exception in a Qt slot must end the child, not leave its event loop waiting."""
+    traceback.print_exception(kind, value, tb)
+    os._exit(3)
+
+
+def _read_passphrase() -> str:
+    return sys.stdin.readline().rstrip("\n")
+
+
+def _paint_watcher(class_name: str, on_painted):
+    """An application event filter calling ``on_painted()`` at the first paint of a
+    top-level widget whose class is ``class_name``."""
+    from PySide6.QtCore import QEvent, QObject
+
+    class Watcher(QObject):
+        fired = False
+
+        def eventFilter(self, watched, event):  # noqa: N802 (Qt API)
+            if (not self.fired and event.type() == QEvent.Type.Paint
+                    and type(watched).__name__ == class_name):
+                self.fired = True
+                on_painted()
+            return False
+
+    return Watcher()
+
+
+def child_cold(args: argparse.Namespace, command_line: bool = False) -> dict:
+    """The ``hrvdesk-gui DB`` entry point (or ``hrvdesk DB``) until the unlock dialog is
+    painted, then quit."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    qapp = QApplication([sys.argv[0]])
+    shown: dict[str, float] = {}
+
+    def painted() -> None:
+        shown["at"] = time.time()
+        QTimer.singleShot(0, qapp.quit)
+
+    watcher = _paint_watcher("UnlockDialog", painted)
+    qapp.installEventFilter(watcher)
+    if command_line:
+        from hrvdesk.cli import main
+    else:
+        from hrvdesk.ui.app import main  # hrvdesk-gui: what the menu entries start
+    main([str(args.db)])
+    return {"shown": shown["at"]}
+
+
+def child_ready(args: argparse.Namespace) -> dict:
+    """Unlock through the unlock dialog (real KDF, task thread) until the main window,
+    with the Overview's figures, is painted."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from hrvdesk import i18n
+    from hrvdesk.ui.app import App
+    from hrvdesk.ui.settings_store import WorkstationSettings
+
+    secret = _read_passphrase()
+    qapp = QApplication([sys.argv[0]])
+    i18n.set_language("sv")
+    with tempfile.TemporaryDirectory() as tmp:
+        app = App(settings=WorkstationSettings(Path(tmp) / "settings.json"))
+        times: dict[str, float] = {}
+
+        def painted() -> None:
+            times["ready"] = time.perf_counter()
+            QTimer.singleShot(0, qapp.quit)
+
+        def start() -> None:
+            app.unlock.user.setText(USER)
+            app.unlock.passphrase.setText(secret)
+            times["clicked"] = time.perf_counter()
+            app.unlock.unlock_button.click()
+
+        qapp.installEventFilter(watcher := _paint_watcher("MainWindow", painted))
+        app.start(args.db)
+        QTimer.singleShot(0, start)
+        qapp.exec()
+        qapp.removeEventFilter(watcher)
+        app.shutdown()
+    return {"seconds": times["ready"] - times["clicked"]}
+
+
+def _open_both(args: argparse.Namespace):
+    """The encrypted database (real unlock) and a Database object on the plain copy, with
+    the same session, so the public API runs unchanged on both."""
+    import sqlcipher3
+
+    from hrvdesk.store import connection
+    from hrvdesk.store.database import Database
+
+    db = Database.open(args.db, USER, _read_passphrase())
+    conn = sqlcipher3.connect(str(args.plain), isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA temp_store = MEMORY")
+    connection.configure(conn)
+    return db, Database(args.plain, conn, db.header, bytearray(db.key), db.session)
+
+
+def _compare(args: argparse.Namespace, job, check_equal: bool = True) -> dict:
+    """Median seconds of ``job(db)`` on the encrypted and on the plain database, in turns."""
+    from bench_training import timed
+
+    db, plain = _open_both(args)
+    with db, plain:
+        figures = timed(args.runs, encrypted=lambda: job(db), plain=lambda: job(plain))
+    encrypted, unencrypted = figures["encrypted"], figures["plain"]
+    if check_equal and encrypted.result != unencrypted.result:
+        raise SystemExit("the plain copy gave another result: the benchmark is broken")
+    return {"seconds": encrypted.median, "plain": unencrypted.median}
+
+
+def child_statistics(args: argparse.Namespace) -> dict:
+    from hrvdesk.io.export_national import protected_statistics
+
+    return _compare(args, lambda db: protected_statistics(db, args.year)[1])
+
+
+def child_coverage(args: argparse.Namespace) -> dict:
+    from hrvdesk.store.training_repo import coverage_for
+
+    return _compare(args, lambda db: coverage_for(db, args.year, TOPIC))
+
+
+def _report_child(build):
+    def child(args: argparse.Namespace) -> dict:
+        now = dt.datetime(args.year + 1, 1, 15, 9, 0)
+        return _compare(args, lambda db: len(build(db, args.year, now=now)), check_equal=False)
+    return child
+
+
+def _annual(db, year, now):
+    from hrvdesk.io.report_annual import build_annual_report
+
+    return build_annual_report(db, year, now=now)
+
+
+def _training(db, year, now):
+    from hrvdesk.io.report_training import build_training_report
+
+    return build_training_report(db, year, now=now)
+
+
+def _plan(db, year, now):
+    from hrvdesk.io.report_plan import build_plan_report
+
+    return build_plan_report(db, year, now=now)
+
+
+CHILDREN = {
+    "cold": child_cold,
+    "cold_cli": lambda args: child_cold(args, command_line=True),
+    "ready": child_ready,
+    "statistics": child_statistics,
+    "coverage": child_coverage,
+    "report_annual": _report_child(_annual),
+    "report_training": _report_child(_training),
+    "report_plan": _report_child(_plan),
+}
+COLD = {  # child kind -> figure name (process start until the unlock dialog is painted)
+    "cold": "cold start to unlock dialog",
+    "cold_cli": "cold start, hrvdesk DB (command line)",
+}
+IN_PROCESS = {  # child kind -> figure name (timed inside the child, with the plain ratio)
+    "statistics": "annual statistics (disclosure control)",
+    "coverage": "training coverage",
+    "report_annual": "annual report PDF",
+    "report_training": "training report PDF",
+    "report_plan": "action plan report PDF",
+}
+
+
+# --- the parent ------------------------------------------------------------------------------
+
+
+@dataclass
+class Figure:
+    name: str
+    seconds: float
+    plain: float | None = None
+
+    @property
+    def ratio(self) -> float | None:
+        return self.seconds / self.plain if self.plain else None
+
+    def met(self) -> bool:
+        return self.seconds <= TIME_TARGETS[self.name] and (self.ratio is None or self.ratio <= RATIO_TARGET)
+
+    def line(self) -> str:
+        ratio = f"{self.ratio:5.2f}x plain" if self.ratio is not None else " " * 11
+        target = f"≤ {TIME_TARGETS[self.name]:.1f} s" + (f", ≤ {RATIO_TARGET}x" if self.ratio is not None else "")
+        return (f"{self.name:<40} {self.seconds:8.3f} s  {ratio}   target {target:<16} "
+                f"{'met' if self.met() else 'MISSED'}")
+
+
+def wanted(kind: str, args: argparse.Namespace) -> bool:
+    return not args.only or kind in args.only.split(",")
+
+
+def measure(args: argparse.Namespace) -> tuple[list[Figure], dict[str, float]]:
+    figures: list[Figure] = []
+    rss: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="hrvdesk-bench-") as tmp:
+        env = {"QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(Path(tmp) / "config"),
+               "LANG": "sv_SE.UTF-8"}
+        for kind, name in COLD.items():
+            if wanted(kind, args):
+                starts = [run_child(kind, args, env) for _ in range(args.starts)]
+                figures.append(Figure(name, statistics.median(c.result["shown"] - c.result["spawned"]
+                                                              for c in starts)))
+                rss[name] = max(c.max_rss_mb for c in starts)
+        if wanted("ready", args):
+            unlocks = [run_child("ready", args, env) for _ in range(args.starts)]
+            figures.append(Figure("unlock to main window ready",
+                                  statistics.median(c.result["seconds"] for c in unlocks)))
+            rss["unlocked window"] = max(c.max_rss_mb for c in unlocks)
+        for kind, name in IN_PROCESS.items():
+            if not wanted(kind, args):
+                continue
+            child = run_child(kind, args, env)
+            figures.append(Figure(name, child.result["seconds"], child.result["plain"]))
+            rss[name] = child.max_rss_mb
+            print(f"  … {figures[-1].line()}", flush=True)
+    return figures, rss
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7, help="timed runs per in-process figure")
+    parser.add_argument("--starts", type=int, default=5, help="process starts for cold start and unlock")
+    parser.add_argument("--year", type=int, default=dt.date.today().year - 1)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--rebuild", action="store_true", help="build the cached demo again")
+    parser.add_argument("--only", metavar="KIND,…", help=f"measure only these: {', '.join(CHILDREN)}")
+    parser.add_argument("--child", choices=sorted(CHILDREN), help=argparse.SUPPRESS)
+    parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--plain", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        sys.excepthook = _fail_fast
+        print(json.dumps(CHILDREN[args.child](args)), flush=True)
+        return 0
+
+    args.db = cached_demo(args.seed, args.rebuild)
+    with tempfile.TemporaryDirectory(prefix="hrvdesk-bench-plain-") as tmp:
+        args.plain = Path(tmp) / "plain.db"
+        make_plain_copy(args.db, args.plain)
+        print(f"large demo: {args.db} ({args.db.stat().st_size / 2**20:.0f} MiB); year {args.year}; "
+              f"medians of {args.starts} starts / {args.runs} runs; {os.cpu_count()} CPUs", flush=True)
+        figures, rss = measure(args)
+    print()
+    for figure in figures:
+        print(figure.line())
+    peak = max(rss.values())
+    print(f"{'peak RSS':<40} {peak:8.0f} MB  ({', '.join(f'{k} {v:.0f}' for k, v in rss.items())})")
+    rss_ok = peak <= RSS_TARGET_MB
+    print(f"{'':<40} target ≤ {RSS_TARGET_MB} MB: {'met' if rss_ok else 'MISSED'}")
+    return 0 if rss_ok and all(f.met() for f in figures) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
