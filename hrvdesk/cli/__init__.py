@@ -19,7 +19,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from hrvdesk import __version__, i18n
+from hrvdesk import __version__, disable_core_dumps, i18n
 from hrvdesk.domain.errors import AuthenticationError, HrvError, UsageError, ValidationError
 from hrvdesk.i18n import _
 
@@ -347,16 +347,9 @@ def _language_from_argv(argv: list[str]) -> str | None:
     return None
 
 
-def _disable_core_dumps() -> None:
-    with contextlib.suppress(ImportError, ValueError, OSError):
-        import resource
-
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-
-
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    _disable_core_dumps()
+    disable_core_dumps()
     i18n.set_language(_language_from_argv(argv) or i18n.language_from_environment())
     args = None
     try:

@@ -21,6 +21,7 @@ import os
 import pkgutil
 import secrets
 import shutil
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -29,7 +30,7 @@ from typing import Any, Callable
 from PySide6.QtCore import QEvent, QObject, Qt, QThread, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 
-from hrvdesk import APP_NAME, i18n
+from hrvdesk import APP_NAME, DESKTOP_ID, disable_core_dumps, i18n
 from hrvdesk.domain.errors import PermissionDenied
 from hrvdesk.domain.roles import Permission, Role
 from hrvdesk.i18n import _
@@ -334,6 +335,24 @@ def binding_keeps_references(calls: int = 200) -> bool:
     return sys.getrefcount(None) - before > -calls // 2
 
 
+@contextlib.contextmanager
+def _quit_on_termination_signals(qapp: QApplication):
+    """While the app runs, SIGTERM/SIGINT end it the normal way (database closed, key wiped,
+    the demo's folder removed). Python handles signals only between bytecodes, so a timer
+    lets it run now and then while Qt's event loop waits."""
+    names = [name for name in ("SIGTERM", "SIGINT") if hasattr(signal, name)]
+    previous = {name: signal.signal(getattr(signal, name), lambda *_args: qapp.quit()) for name in names}
+    ticker = QTimer(qapp)
+    ticker.timeout.connect(lambda: None)
+    ticker.start(250)
+    try:
+        yield
+    finally:
+        ticker.stop()
+        for name, handler in previous.items():
+            signal.signal(getattr(signal, name), handler)
+
+
 def run(db_path: str | os.PathLike | None = None, demo: bool = False, *, language: str | None = None) -> int:
     """Open the desktop app (on ``db_path``, or on a fresh demo database); the exit code."""
     qapp = QApplication.instance() or QApplication(sys.argv[:1] or [APP_NAME])
@@ -342,7 +361,7 @@ def run(db_path: str | os.PathLike | None = None, demo: bool = False, *, languag
                 "Python and will make hrvdesk stop unexpectedly. Install a PySide6 release "
                 "older than 6.12 or use Python 3.12 or newer."), file=sys.stderr)
     qapp.setApplicationName(APP_NAME)
-    qapp.setDesktopFileName(APP_NAME)
+    qapp.setDesktopFileName(DESKTOP_ID)
     settings = WorkstationSettings()
     if language is None and settings.is_set("language"):
         language = settings.get("language")
@@ -354,7 +373,8 @@ def run(db_path: str | os.PathLike | None = None, demo: bool = False, *, languag
             app.start_demo()
         else:
             app.start(Path(db_path) if db_path else None)
-        return qapp.exec()
+        with _quit_on_termination_signals(qapp):
+            return qapp.exec()
     finally:
         qapp.aboutToQuit.disconnect(app.shutdown)
         app.shutdown()
@@ -362,6 +382,7 @@ def run(db_path: str | os.PathLike | None = None, demo: bool = False, *, languag
 
 def main(argv: list[str] | None = None) -> int:
     """``hrvdesk-gui [--lang sv|en] [--demo] [DB]``"""
+    disable_core_dumps()
     i18n.set_language(i18n.language_from_environment())
     parser = argparse.ArgumentParser(prog="hrvdesk-gui", description=_("Open the hrvdesk desktop app."))
     parser.add_argument("--lang", choices=i18n.LANGUAGES, help=_("language of messages (sv or en)"))
