@@ -102,7 +102,7 @@ def cached_demo(seed: int, rebuild: bool = False) -> Path:
 
 
 def make_plain_copy(db_path: Path, target: Path) -> None:
-    from bench_training import plain_copy
+    from common import plain_copy
 
     from hrvdesk.store.database import Database
 
@@ -243,7 +243,7 @@ def _open_both(args: argparse.Namespace):
 
 def _compare(args: argparse.Namespace, job, check_equal: bool = True) -> dict:
     """Median seconds of ``job(db)`` on the encrypted and on the plain database, in turns."""
-    from bench_training import timed
+    from common import timed
 
     db, plain = _open_both(args)
     with db, plain:
