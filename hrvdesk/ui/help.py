@@ -60,10 +60,13 @@ GUIDES: dict[str, str] = {
         "administrations is prepared and its answers recorded here. The follow-up report is "
         "produced as a PDF."),
     "reports": N_(
-        "Reports brings the PDF reports and the national export together. Until it is complete, "
-        "each report is produced in its own section: the annual statistics under Children taken "
-        "abroad, training coverage under Training and the follow-up under Action plan. Every "
-        "report is written in the current language and recorded in the audit log."),
+        "Reports gathers the yearly PDF reports on one page: the annual statistics on children "
+        "taken abroad as sent to the national team, training coverage and the action plan's "
+        "follow-up. Choose the year (the last completed year is suggested), press Create… next "
+        "to a report and choose where to save it. Administrators can also create an internal "
+        "version of the annual statistics with exact, unsuppressed figures; it must not leave "
+        "the municipality. Every report is written in the current language and recorded in the "
+        "audit log. The package for the national team is exported under Children taken abroad."),
     "administration": N_(
         "System administration holds the organisation register, the users and their roles, the "
         "audit log, and backup and restore. Only an administrator can add users or give someone "

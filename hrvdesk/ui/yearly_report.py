@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,6 +15,9 @@ from PySide6.QtWidgets import QPushButton, QSpinBox
 
 from hrvdesk.domain.roles import Permission
 from hrvdesk.i18n import N_, _
+from hrvdesk.io.report_annual import build_annual_report
+from hrvdesk.io.report_plan import build_plan_report
+from hrvdesk.io.report_training import build_training_report
 from hrvdesk.store import safewrite
 from hrvdesk.ui.widgets import FormDialog, Retranslator, form_row
 from hrvdesk.ui.work_widgets import make_button, writing
@@ -81,3 +85,40 @@ def create_report(section: "Section", report: YearlyReport, year: int) -> None:
         ctx.status(_("The report was saved as {file}.").format(file=path.name))
 
     ctx.run(lambda: writing(path, lambda: safewrite.write_bytes(path, report.build(db, year))), reported)
+
+
+# --- the yearly reports ---------------------------------------------------------------------
+
+PLAN_REPORT = YearlyReport(
+    title=N_("Action plan report"),
+    summary=N_("The yearly follow-up of the action plan as a PDF file"),
+    contents=N_("The yearly follow-up: measures, activities, routines due for review, the pilot survey"),
+    save_title=N_("Save the action plan report"),
+    file_name=N_("action-plan-{year}.pdf"),
+    build=build_plan_report)
+
+TRAINING_REPORT = YearlyReport(
+    title=N_("Training coverage report"),
+    summary=N_("Training coverage for a year as a PDF file"),
+    contents=N_("Coverage per administration and topic, the trend, the action plan's measure and the method"),
+    save_title=N_("Save the training coverage report"),
+    file_name=N_("training-coverage-{year}.pdf"),
+    build=build_training_report)
+
+ANNUAL_REPORT = YearlyReport(
+    title=N_("Annual statistics on children taken abroad"),
+    summary=N_("The annual statistics as sent to the national team, as a PDF file"),
+    contents=N_("The tables of the reporting period with small counts suppressed exactly as in the "
+                "package for the national team, with charts, the method and the trend over the years."),
+    save_title=N_("Save the annual statistics report"),
+    file_name=N_("children-taken-abroad-{year}.pdf"),
+    build=build_annual_report)
+
+INTERNAL_ANNUAL_REPORT = YearlyReport(
+    title=N_("Annual statistics on children taken abroad, internal"),
+    summary=N_("The exact annual statistics without suppression, as a PDF file"),
+    contents=N_("The exact figures of the reporting period without suppression, for use within the "
+                "municipality only; only administrators may produce it."),
+    save_title=N_("Save the internal annual statistics report"),
+    file_name=N_("children-taken-abroad-{year}-internal.pdf"),
+    build=partial(build_annual_report, internal=True))

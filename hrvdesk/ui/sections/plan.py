@@ -27,7 +27,6 @@ from hrvdesk.domain.plan import (FOLLOWUP_STATUSES, MEASURE_SOURCES, TRENDS, Act
 from hrvdesk.domain.plan_seed import PARTNERS
 from hrvdesk.domain.roles import Permission
 from hrvdesk.i18n import N_, _, format_datetime, format_number
-from hrvdesk.io.report_plan import build_plan_report
 from hrvdesk.store import plan_repo
 from hrvdesk.store.plan_repo import ActivityFollowUp, MeasureStatus
 from hrvdesk.ui.models import Column, EditableTableModel, RecordTableModel
@@ -37,7 +36,7 @@ from hrvdesk.ui.sections.tabbed import TabbedSection
 from hrvdesk.ui.widgets import FormDialog, Page, form_row, message_label
 from hrvdesk.ui.work_widgets import (NO_VALUE, CodeComboDelegate, add_labelled, button_row, fill_combo,
                                      format_share, list_text, make_button, select_data, years_text)
-from hrvdesk.ui.yearly_report import YearlyReport, open_report_dialog, report_button
+from hrvdesk.ui.yearly_report import PLAN_REPORT, open_report_dialog, report_button
 
 YEARS_AHEAD = 1  # the year selector reaches this many years past the current one
 
@@ -397,15 +396,6 @@ class ReviseDialog(FormDialog):
 
 # --- the section ----------------------------------------------------------------------------
 
-REPORT = YearlyReport(
-    title=N_("Action plan report"),
-    summary=N_("The yearly follow-up of the action plan as a PDF file"),
-    contents=N_("The yearly follow-up: measures, activities, routines due for review, the pilot survey"),
-    save_title=N_("Save the action plan report"),
-    file_name=N_("action-plan-{year}.pdf"),
-    build=build_plan_report)
-
-
 @register
 class ActionPlanSection(TabbedSection):
     key = "plan"
@@ -438,7 +428,7 @@ class ActionPlanSection(TabbedSection):
         self.revise_button = make_button(self._tr, N_("Re&vise plan…"), self.revise, N_(
             "Start a new version of the plan from a year; the current version stays readable"))
         self.revise_button.setVisible(is_coordinator(self.ctx))
-        self.report_button = report_button(self, self._tr, REPORT, self.report_dialog)
+        self.report_button = report_button(self, self._tr, PLAN_REPORT, self.report_dialog)
         top.addWidget(self.revise_button)
         top.addStretch(1)
         top.addWidget(self.report_button)
@@ -559,7 +549,7 @@ class ActionPlanSection(TabbedSection):
         self.ctx.status(_("Version {version} of the plan was created.").format(version=plan.version))
 
     def report_dialog(self) -> FormDialog:
-        return open_report_dialog(self, REPORT, self.years(), self.year)
+        return open_report_dialog(self, PLAN_REPORT, self.years(), self.year)
 
     def figures(self) -> list[Figure]:
         db, year = self.ctx.db, dt.date.today().year

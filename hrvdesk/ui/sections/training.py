@@ -22,7 +22,6 @@ from hrvdesk.domain.codes import TRAINING_FORMATS, TRAINING_TOPICS
 from hrvdesk.domain.roles import Permission
 from hrvdesk.domain.training import VPC_RULE_TOPIC, Training, vpc_rule_broken, vpc_rule_warning
 from hrvdesk.i18n import N_, _, format_date, format_number, format_percent
-from hrvdesk.io.report_training import build_training_report
 from hrvdesk.store import organisation, training_repo
 from hrvdesk.store.training_repo import AttendanceRow, CompletionRow
 from hrvdesk.ui.actions import Act
@@ -36,7 +35,7 @@ from hrvdesk.ui.sections.training_panels import HeadcountsPanel, ImportPanel, ho
 from hrvdesk.ui.widgets import Banner, FormDialog, Page, message_label
 from hrvdesk.ui.work_widgets import (NO_VALUE, IconTableModel, Panel, add_labelled, button_row, fill_codes,
                                      fill_combo, list_text, yes_no)
-from hrvdesk.ui.yearly_report import YearlyReport, open_report_dialog, report_button
+from hrvdesk.ui.yearly_report import TRAINING_REPORT, open_report_dialog, report_button
 
 RULE_ICON = "SP_MessageBoxWarning"
 
@@ -331,15 +330,6 @@ class TrainingsPanel(TabPanel):
 
 # --- the section ------------------------------------------------------------------------------
 
-REPORT = YearlyReport(
-    title=N_("Training coverage report"),
-    summary=N_("Training coverage for a year as a PDF file"),
-    contents=N_("Coverage per administration and topic, the trend, the action plan's measure and the method"),
-    save_title=N_("Save the training coverage report"),
-    file_name=N_("training-coverage-{year}.pdf"),
-    build=build_training_report)
-
-
 @register
 class TrainingSection(TabbedSection):
     """The tabs are read lazily: the current one at once, the others when they are shown."""
@@ -367,7 +357,7 @@ class TrainingSection(TabbedSection):
     def build_top(self, page: Page) -> None:
         top = QHBoxLayout()
         top.addStretch(1)
-        self.report_button = report_button(self, self._tr, REPORT, self.report_dialog)
+        self.report_button = report_button(self, self._tr, TRAINING_REPORT, self.report_dialog)
         top.addWidget(self.report_button)
         page.body.addLayout(top)
 
@@ -426,7 +416,7 @@ class TrainingSection(TabbedSection):
         return coverage.year if coverage is not None else dt.date.today().year
 
     def report_dialog(self) -> FormDialog:
-        return open_report_dialog(self, REPORT, year_range(self.ctx.db), self.report_year())
+        return open_report_dialog(self, TRAINING_REPORT, year_range(self.ctx.db), self.report_year())
 
     # --- overview ----------------------------------------------------------------------------
 
