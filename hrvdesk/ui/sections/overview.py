@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from hrvdesk.i18n import N_, _, format_number
 from hrvdesk.store import organisation
@@ -60,9 +60,15 @@ class OverviewSection(Section):
         self._who = QLabel()
         self._who.setWordWrap(True)
         self._page.body.addWidget(self._who)
-        self._grid = QGridLayout()
-        self._page.body.addLayout(self._grid)
-        self._page.body.addStretch(1)
+        cards = QWidget()
+        self._grid = QGridLayout(cards)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._grid.setAlignment(Qt.AlignmentFlag.AlignTop)
+        scroll = QScrollArea()  # the cards keep their natural height; the page scrolls
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(cards)
+        self._page.body.addWidget(scroll, 1)
         self.cards: list[FigureCard] = []
         return self._page
 
