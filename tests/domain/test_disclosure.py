@@ -251,3 +251,64 @@ def test_inner_cells_are_preferred_even_where_margins_would_need_fewer_cells():
     hidden = suppressed_in(package, "by_gender_age")
     assert package.audit_passed
     assert not [key for key in hidden if "total" in key]
+
+
+# --- an independent brute force agrees with the LP ----------------------------------------
+
+
+def brute_force_bounds(exact_table, published_table, total):
+    """Min and max of every cell of a partitioning table over all non-negative integer
+    tables that match the published cells and add up (margins included), by enumeration."""
+    from itertools import product
+
+    from hrvdesk.domain.abroad_stats import TOTAL
+
+    inner = [c.key for c in exact_table.cells if TOTAL not in c.key]
+    shown = {c.key: c.count for c in published_table.cells}
+    hidden = [key for key in inner if shown[key] == MARKER]
+    lows = {c.key: None for c in exact_table.cells}
+    highs = dict(lows)
+    for values in product(range(total + 1), repeat=len(hidden)):
+        cells = {key: shown[key] for key in inner if key not in hidden}
+        cells.update(zip(hidden, values))
+        if sum(cells.values()) != total:
+            continue
+        for dim in range(len(exact_table.dimensions)):  # margins: sums over the other dimension
+            for category in exact_table.categories(dim):
+                key = tuple(category if d == dim else TOTAL for d in range(len(exact_table.dimensions)))
+                cells[key] = sum(v for k, v in cells.items() if TOTAL not in k and k[dim] == category)
+        cells[exact_table.grand_key] = total
+        if any(shown[key] != MARKER and cells[key] != shown[key] for key in cells):
+            continue
+        for key, value in cells.items():
+            lows[key] = value if lows[key] is None else min(lows[key], value)
+            highs[key] = value if highs[key] is None else max(highs[key], value)
+    return lows, highs
+
+
+@settings(max_examples=40, deadline=None)
+@given(cases=cases_strategy.map(lambda cs: cs[:9]), k=st.integers(3, 5), data=st.data())
+def test_brute_force_on_small_tables_agrees_with_the_lp_audit(cases, k, data):
+    from hypothesis import assume
+
+    stats = stats_for(cases)
+    total = stats.total
+    assume(total > 0)
+    primaries = primary_cells(stats.tables, k)
+    # any suppression pattern that hides the primary cells: the audit must bound exactly
+    extra = data.draw(st.sets(st.sampled_from([(t.id, c.key) for t in stats.tables for c in t.cells
+                                               if c.key != t.grand_key or not t.partitions]),
+                              max_size=4))
+    published = apply_suppression(stats.tables, primaries | extra)
+    result = audit(published, stats.tables, k)
+    checked = 0
+    for exact, shown in zip(stats.tables, published):
+        hidden_inner = [c for c in shown.cells if c.count == MARKER and "total" not in c.key]
+        if not exact.partitions or len(hidden_inner) > 4:
+            continue  # keep the enumeration small
+        lows, highs = brute_force_bounds(exact, shown, total)
+        for (table_id, key), bounds in result.bounds.items():
+            if table_id == exact.id:
+                assert (round(bounds.low), round(bounds.high)) == (lows[key], highs[key]), (table_id, key)
+                checked += 1
+    assume(checked)
