@@ -69,7 +69,8 @@ def _digest(prev: str, seq: int, at: str, user: str, action: str, target: str,
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
-def _now() -> str:
+def now_iso() -> str:
+    """Now, in local time with its offset, to the second (how every timestamp is stored)."""
     return dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds")
 
 
@@ -88,7 +89,7 @@ def append(conn, user: str, action: str, target: str = "", fields=(), detail: di
         raise ValueError(f"unknown audit action {action!r}")
     seq, prev = _head(conn)
     seq += 1
-    at = at or _now()
+    at = at or now_iso()
     fields_json = json.dumps(sorted(set(fields)), ensure_ascii=False)
     detail_json = json.dumps(detail or {}, sort_keys=True, ensure_ascii=False)
     digest = _digest(prev, seq, at, user, action, target, fields_json, detail_json)

@@ -21,6 +21,7 @@ from hrvdesk.domain.errors import (AuthenticationError, DamagedDatabaseError, Ne
 from hrvdesk.domain.roles import Permission, Role, Session
 from hrvdesk.i18n import _
 from hrvdesk.store import audit, connection
+from hrvdesk.store.audit import now_iso
 from hrvdesk.store.keyslots import KeyHeader, KEY_BYTES, header_path, wipe
 from hrvdesk.store.migrations import all_migrations, latest_version
 
@@ -80,7 +81,7 @@ class Database:
                 conn.execute("INSERT INTO meta(key, value) VALUES ('db_id', ?)", (header.db_id,))
                 conn.execute("INSERT INTO meta(key, value) VALUES ('slots_mac', ?)", (header.mac,))
                 conn.execute("INSERT INTO users(name, role, administration, created_at, created_by)"
-                             " VALUES (?, 'admin', NULL, ?, ?)", (user, _today_iso(), user))
+                             " VALUES (?, 'admin', NULL, ?, ?)", (user, now_iso(), user))
                 audit.append(conn, user, "create_database", detail={"schema": latest_version()})
             header.save()
         except BaseException:
@@ -253,6 +254,3 @@ def session_for(conn, user: str) -> Session:
         raise DamagedDatabaseError(_("The key file has a slot for a user the database does not know."))
     return Session(user, Role(row[0]), row[1])
 
-
-def _today_iso() -> str:
-    return dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds")

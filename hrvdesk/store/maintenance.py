@@ -26,7 +26,7 @@ from hrvdesk.store import audit, connection
 from hrvdesk.store.database import Database, session_for
 from hrvdesk.store.keyslots import KeyHeader, header_path, wipe
 from hrvdesk.store.migrations import latest_version
-from hrvdesk.store.safewrite import FILE_MODE, _fsync_dir
+from hrvdesk.store.safewrite import FILE_MODE, fsync_dir
 
 BEFORE_RESTORE = ".before-restore"
 
@@ -141,7 +141,7 @@ def backup(db: Database, out: str | os.PathLike) -> CheckReport:
                      mac=db.header.mac)
     copy.save()
     os.replace(tmp, out)
-    _fsync_dir(out.parent)
+    fsync_dir(out.parent)
     report = inspect(out, db.key, db.header)
     db.audited("backup", detail={"verified": report.ok})
     return report
@@ -180,7 +180,7 @@ def restore(source: str | os.PathLike, target: str | os.PathLike, user: str, pas
                 os.replace(current, Path(f"{target}{BEFORE_RESTORE}{suffix}"))
         KeyHeader(path=header_path(target), db_id=header.db_id, slots=header.slots, mac=header.mac).save()
         os.replace(staged, target)
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
     except BaseException:
         wipe(key)
         raise

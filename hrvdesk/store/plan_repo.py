@@ -28,7 +28,7 @@ from hrvdesk.domain.roles import Permission
 from hrvdesk.domain.routines import committees_with_cooperation_routines_share
 from hrvdesk.i18n import _
 from hrvdesk.store import routines_repo
-from hrvdesk.store.database import Database, _today_iso
+from hrvdesk.store.database import Database, now_iso
 
 DEFAULT_PLAN = "botkyrka-hrv"
 TRAINING_TABLE = "trainings"
@@ -403,7 +403,7 @@ def revise_plan(db: Database, new_version: str, year: int, plan_id: str = DEFAUL
             "INSERT INTO plans(plan_key, version, name, owner_committee, adopted_year, valid_from,"
             " valid_to, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (new.id, new.version, new.name, owner, new.adopted_year, new.valid_from, new.valid_to,
-             _today_iso(), db.user)).lastrowid
+             now_iso(), db.user)).lastrowid
         for statement in _COPY_STRUCTURE:
             conn.execute(statement, {"new": new_row, "old": old_row})
         db.audit("update", target=f"plan:{plan_id}:{current.version}", fields=("valid_to",))
@@ -514,7 +514,7 @@ def save_followup(db: Database, followup: FollowUp, plan_id: str = DEFAULT_PLAN)
             " status = excluded.status, comment = excluded.comment,"
             " updated_by = excluded.updated_by, updated_at = excluded.updated_at",
             (row, followup.year, followup.status, followup.comment,
-             followup.carried_from if old is None else None, db.user, _today_iso()))
+             followup.carried_from if old is None else None, db.user, now_iso()))
         db.audit("create" if old is None else "update",
                  target=f"followup:{plan_id}:{followup.activity_code}:{followup.year}", fields=fields)
     return _stored_followups(db, followup.year, plan_id)[followup.activity_code]
@@ -531,7 +531,7 @@ def carry_over_to(db: Database, year: int, plan_id: str = DEFAULT_PLAN) -> list[
                if c not in stored and plan.activity(c) is not None and plan.activity(c).active_in(year)}
     if not carried:
         return []
-    now = _today_iso()
+    now = now_iso()
     with db.transaction() as conn:
         conn.executemany(
             "INSERT INTO plan_followups(activity, year, status, comment, carried_from, updated_by,"
@@ -626,7 +626,7 @@ def _upsert_value(db: Database, plan: Plan, value: MeasureValue) -> None:
         " WHERE p.plan_key = ? AND p.version = ? AND m.code = ?"
         " ON CONFLICT(measure, year) DO UPDATE SET value = excluded.value, source = excluded.source,"
         " updated_by = excluded.updated_by, updated_at = excluded.updated_at",
-        (value.year, float(value.value), value.source, db.user, _today_iso(), plan.id, plan.version,
+        (value.year, float(value.value), value.source, db.user, now_iso(), plan.id, plan.version,
          value.measure_code))
 
 

@@ -23,7 +23,7 @@ from hrvdesk.domain.routines import (
 )
 from hrvdesk.i18n import N_, _
 from hrvdesk.store import organisation, safewrite
-from hrvdesk.store.database import Database, _today_iso
+from hrvdesk.store.database import Database, now_iso
 
 #: Fields compared to tell the audit log which ones a save changed.
 AUDITED_FIELDS = ("title", "purpose", "owner", "participants", "status", "versions",
@@ -149,7 +149,7 @@ def save_routine(db: Database, routine: Routine) -> Routine:
     fields = [f for f in AUDITED_FIELDS if old is None or getattr(old, f) != getattr(routine, f)]
     if old is not None and not fields:
         return old
-    now = _today_iso()
+    now = now_iso()
     values = (routine.title, routine.purpose, routine.owner, routine.status,
               routine.review_interval_months,
               routine.planned_review.isoformat() if routine.planned_review else None, now, db.user)
@@ -221,7 +221,7 @@ def save_attachment(db: Database, routine_id: int, name: str, mime: str, data: b
             "INSERT INTO routine_attachments(routine, name, mime, size, sha256, data, added_at,"
             " added_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (routine_id, attachment.name, mime, attachment.size, attachment.sha256, data,
-             _today_iso(), db.user)).lastrowid
+             now_iso(), db.user)).lastrowid
         db.audit("create", target=f"attachment:{attachment_id}", fields=("name", "mime", "data"),
                  detail={"routine": routine_id, "size": attachment.size})
     return dataclasses.replace(attachment, id=attachment_id)

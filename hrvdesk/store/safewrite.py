@@ -15,7 +15,7 @@ from typing import IO, Iterator
 FILE_MODE = 0o600
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
     if os.name != "posix":
         return
     fd = os.open(folder, os.O_RDONLY)
@@ -40,7 +40,7 @@ def safe_open(path: str | os.PathLike, mode: str = "wb") -> Iterator[IO]:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
@@ -56,4 +56,4 @@ def replace_file(source: str | os.PathLike, target: str | os.PathLike) -> None:
     """Atomically move an already written and fsynced file over ``target``."""
     os.chmod(source, FILE_MODE)
     os.replace(source, target)
-    _fsync_dir(Path(target).parent)
+    fsync_dir(Path(target).parent)

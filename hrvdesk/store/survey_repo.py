@@ -22,7 +22,7 @@ from hrvdesk.domain.survey import (
 )
 from hrvdesk.i18n import _
 from hrvdesk.store import organisation
-from hrvdesk.store.database import Database, _today_iso
+from hrvdesk.store.database import Database, now_iso
 from hrvdesk.store.plan_repo import kept_text, require_coordinator
 
 
@@ -145,7 +145,7 @@ def save_answers(db: Database, year: int, administration: str,
                      if (stored[n].value if n in stored else None) != (a.value if a.answered else None))
     if not changed:
         return list(stored.values())
-    now = _today_iso()
+    now = now_iso()
     with db.transaction() as conn:
         for n in changed:
             answer = given[n]

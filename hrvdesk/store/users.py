@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from hrvdesk.domain.errors import ValidationError
 from hrvdesk.domain.roles import Permission, Role
 from hrvdesk.i18n import _
-from hrvdesk.store.database import Database, _today_iso, check_passphrase, check_user_name
+from hrvdesk.store.database import Database, now_iso, check_passphrase, check_user_name
 from hrvdesk.store.keyslots import KeyHeader
 
 
@@ -53,11 +53,11 @@ def add_user(db: Database, name: str, role: Role | str, passphrase: str,
     header.set_slot(name, passphrase, db.key, kdf)
     with db.transaction() as conn:
         conn.execute("INSERT INTO users(name, role, administration, created_at, created_by) VALUES (?, ?, ?, ?, ?)",
-                     (name, role.value, administration, _today_iso(), db.user))
+                     (name, role.value, administration, now_iso(), db.user))
         db.audit("user_add", target=name, fields=("role", "administration"),
                  detail={"role": role.value})
         db.store_header(header)
-    return User(name, role, administration, _today_iso())
+    return User(name, role, administration, now_iso())
 
 
 def remove_user(db: Database, name: str) -> None:
