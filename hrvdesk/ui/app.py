@@ -338,10 +338,14 @@ def binding_keeps_references(calls: int = 200) -> bool:
 @contextlib.contextmanager
 def _quit_on_termination_signals(qapp: QApplication):
     """While the app runs, SIGTERM/SIGINT end it the normal way (database closed, key wiped,
-    the demo's folder removed). Python handles signals only between bytecodes, so a timer
-    lets it run now and then while Qt's event loop waits."""
+    the demo's folder removed), also when they arrive before the event loop has started.
+    Python handles signals only between bytecodes, so a timer lets it run now and then
+    while Qt's event loop waits."""
+    def quit_soon(*_args) -> None:
+        QTimer.singleShot(0, qapp.quit)  # queued: also works before exec() has begun
+
     names = [name for name in ("SIGTERM", "SIGINT") if hasattr(signal, name)]
-    previous = {name: signal.signal(getattr(signal, name), lambda *_args: qapp.quit()) for name in names}
+    previous = {name: signal.signal(getattr(signal, name), quit_soon) for name in names}
     ticker = QTimer(qapp)
     ticker.timeout.connect(lambda: None)
     ticker.start(250)
@@ -369,11 +373,11 @@ def run(db_path: str | os.PathLike | None = None, demo: bool = False, *, languag
     app = App(settings=settings)
     qapp.aboutToQuit.connect(app.shutdown)
     try:
-        if demo:
-            app.start_demo()
-        else:
-            app.start(Path(db_path) if db_path else None)
         with _quit_on_termination_signals(qapp):
+            if demo:
+                app.start_demo()
+            else:
+                app.start(Path(db_path) if db_path else None)
             return qapp.exec()
     finally:
         qapp.aboutToQuit.disconnect(app.shutdown)
