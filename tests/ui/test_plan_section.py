@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit, QStyleOptionViewItem
 
 from hrvdesk.domain.errors import PermissionDenied
-from hrvdesk.domain.plan import FollowUp, MeasureValue
+from hrvdesk.domain.plan import FollowUp, Measure, MeasureValue
 from hrvdesk.domain.roles import Role
 from hrvdesk.store import audit, plan_repo, survey_repo, users
 from hrvdesk.store.database import Database
@@ -323,3 +323,111 @@ def test_every_tab_draws(app, plan_db, tmp_path):
     for index in range(section.tabs.count()):
         section.tabs.setCurrentIndex(index)
         assert_drawn(window, tmp_path / f"plan-{index}.png")
+
+
+def test_the_coordinator_edits_the_plan_structure(app, plan_db, dialogs):
+    _window, section = open_plan(app, plan_db, COORDINATOR)
+    structure = section.panels[StructurePanel]
+    assert all(not b.isHidden() and b.isEnabled() for b in structure.plan_buttons)
+
+    structure.goals_view.selectRow(1)
+    goal = structure.edit_goal()
+    goal.title.setText("Ny rubrik för målbild 2")
+    goal.ok_button.click()
+    assert plan_repo.load_plan(app.db).goals[1].title == "Ny rubrik för målbild 2"
+    assert structure.goals.index(1, 1).data() == "Ny rubrik för målbild 2"
+
+    # a new activity in the selected goal; a code already used is refused by the store
+    structure.goals_view.selectRow(1)
+    add = structure.add_activity()
+    assert add.goal.currentData() == 2
+    add.code.setText("A1.1")
+    add.title.setText("Samråd med trossamfund")
+    add.set_responsible({"SN", "KFN"})
+    add.lead.setCurrentIndex(add.lead.findData("KFN"))
+    add.timeframe.setText("2026")
+    add.ok_button.click()
+    assert add.isVisible() and "A1.1" in add.message.text()
+    add.code.setText("A2.9")
+    add.ok_button.click()
+    assert not add.isVisible()
+    new = plan_repo.load_plan(app.db).activity("A2.9")
+    assert (new.title, new.responsible, new.lead, new.timeframe) == (
+        "Samråd med trossamfund", ("SN", "KFN"), "KFN", "2026")
+    assert plan_repo.load_plan(app.db).goals[1].activities[-1].code == "A2.9"
+    assert len(structure.activities.rows) == 19
+
+    # removing it, after the question
+    structure.activities_view.selectRow(row_of(structure.activities, "A2.9"))
+    dialogs.expect(QUESTION, True)
+    structure.remove_activity()
+    assert plan_repo.load_plan(app.db).activity("A2.9") is None and len(structure.activities.rows) == 18
+
+    # measures: added, edited, removed
+    measures = section.panels[MeasuresPanel]
+    measures.view.selectRow(0)
+    add = measures.add_measure()
+    assert add.goal.currentData() == 1 and add.source.currentData() == "manual"
+    add.code.setText("M1.2")
+    add.title.setText("Andel skolor med handlingsplan")
+    add.unit.setCurrentIndex(add.unit.findData("count"))
+    add.ok_button.click()
+    assert plan_repo.load_plan(app.db).goals[0].measures[-1] == Measure(
+        "M1.2", "Andel skolor med handlingsplan", "manual", "count")
+    measures.view.selectRow(texts(measures.model, 1).index("M1.2"))
+    edit = measures.edit_measure()
+    assert edit.title.text() == "Andel skolor med handlingsplan"
+    edit.title.setText("Antal skolor med handlingsplan")
+    edit.ok_button.click()
+    assert plan_repo.load_plan(app.db).measure("M1.2").title == "Antal skolor med handlingsplan"
+    measures.view.selectRow(texts(measures.model, 1).index("M1.2"))
+    dialogs.expect(QUESTION, True)
+    measures.remove_measure()
+    assert plan_repo.load_plan(app.db).measure("M1.2") is None
+    assert "M1.2" not in texts(measures.model, 1)
+
+
+def test_an_activity_with_follow_ups_is_not_removed(app, plan_db, dialogs):
+    with_admin(plan_db, lambda db: plan_repo.save_followup(db, FollowUp("A1.1", THIS_YEAR, "started")))
+    _window, section = open_plan(app, plan_db, COORDINATOR)
+    structure = section.panels[StructurePanel]
+    before = plan_repo.load_plan(app.db)
+    structure.activities_view.selectRow(row_of(structure.activities, "A1.1"))
+    dialogs.expect(QUESTION, True)
+    structure.remove_activity()
+    assert "The activity A1.1 has follow-ups and cannot be removed." in dialogs.texts("error")[-1]
+    assert plan_repo.load_plan(app.db) == before
+    assert len(structure.activities.rows) == 18
+
+
+def test_the_coordinator_sets_the_pilot_period(app, plan_db):
+    _window, section = open_plan(app, plan_db, COORDINATOR)
+    survey = section.panels[SurveyPanel]
+    assert not survey.pilot_button.isHidden()
+    first, length = survey_repo.pilot_period(app.db)
+    dialog = survey.set_pilot_period()
+    assert (dialog.first_year.value(), dialog.length.value()) == (first, length)
+    dialog.first_year.setValue(first + 1)
+    dialog.length.setValue(length + 2)
+    dialog.ok_button.click()
+    assert survey_repo.pilot_period(app.db) == (first + 1, length + 2)
+    assert f"Pilot period {first + 1}–{first + length + 2} ({length + 2} years)" in survey.pilot.text()
+
+
+def test_a_viewer_has_no_plan_editing(app, plan_db):
+    _window, section = open_plan(app, plan_db, VIEWER)
+    structure, measures = section.panels[StructurePanel], section.panels[MeasuresPanel]
+    survey = section.panels[SurveyPanel]
+    structure.goals_view.selectRow(0)
+    structure.activities_view.selectRow(0)
+    measures.view.selectRow(0)
+    assert all(b.isHidden() for b in (*structure.plan_buttons, *measures.plan_buttons, survey.pilot_button))
+    assert all(action() is None for action in (
+        structure.edit_goal, structure.add_activity, structure.edit_activity, measures.add_measure,
+        measures.edit_measure, survey.set_pilot_period))
+    before = plan_repo.load_plan(app.db)
+    structure.remove_activity()  # no question is asked (none is scripted), nothing changes
+    measures.remove_measure()
+    assert plan_repo.load_plan(app.db) == before
+    with pytest.raises(PermissionDenied):
+        survey_repo.set_pilot_period(app.db, 2030, 2)

@@ -16,7 +16,7 @@ from hrvdesk.domain.errors import PermissionDenied
 from hrvdesk.domain.routines import DEFAULT_DUE_WITHIN_DAYS, ContactPath, Routine, RoutineVersion
 from hrvdesk.store import audit, organisation, routines_repo
 from hrvdesk.store.database import Database
-from hrvdesk.ui.dialogs import OPEN_FILE, SAVE_FILE
+from hrvdesk.ui.dialogs import OPEN_FILE, QUESTION, SAVE_FILE
 from hrvdesk.ui.actions import Act
 from hrvdesk.ui.sections.routines import OVERDUE_ONLY, OVERDUE_OR_DUE, RoutineDialog
 from tests.conftest import ADMIN, PASSPHRASE
@@ -274,3 +274,37 @@ def test_routines_section_draws(app, db_file, tmp_path):
     assert_drawn(window, tmp_path / "routines.png")
     panel.tabs.setCurrentIndex(1)
     assert_drawn(panel, tmp_path / "routines-versions.png")
+
+
+def test_delete_only_a_routine_never_adopted(app, db_file, dialogs):
+    add_routines(db_file, routine("Utkast", status="draft", adopted=None), routine("Antagen"))
+    _window, panel = open_as(app, db_file, EDITOR)
+    assert not panel.delete_button.isHidden()
+
+    # an adopted routine: the store refuses after the question, nothing changes
+    panel.select(panel.model.rows[row_of(panel, "Antagen")].routine.id)
+    dialogs.expect(QUESTION, True)
+    panel.delete_routine()
+    assert "cannot be deleted; retire it instead" in dialogs.texts("error")[-1]
+    assert {r.title for r in routines_repo.list_routines(app.db)} == {"Utkast", "Antagen"}
+
+    # a draft: asked first; "No" keeps it, "Yes" deletes it
+    panel.select(panel.model.rows[row_of(panel, "Utkast")].routine.id)
+    dialogs.expect(QUESTION, False)
+    panel.delete_routine()
+    assert len(routines_repo.list_routines(app.db)) == 2
+    dialogs.expect(QUESTION, True)
+    panel.delete_routine()
+    assert "Utkast" in dialogs.texts("question")[-1]
+    assert [r.title for r in routines_repo.list_routines(app.db)] == ["Antagen"]
+    assert [r.routine.title for r in panel.model.rows] == ["Antagen"]
+
+
+def test_viewer_cannot_delete_routines(app, db_file):
+    add_routines(db_file, routine("Utkast", status="draft", adopted=None))
+    _window, panel = open_as(app, db_file, VIEWER)
+    assert panel.delete_button.isHidden()
+    panel.delete_routine()  # no question is asked (none is scripted), nothing changes
+    assert len(routines_repo.list_routines(app.db)) == 1
+    with pytest.raises(PermissionDenied):
+        routines_repo.delete_routine(app.db, panel.selected().id)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,8 +23,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, QHB
                                QLineEdit, QListWidget, QListWidgetItem, QSpinBox, QVBoxLayout, QWidget)
 
 from hrvdesk.domain.errors import ValidationError
-from hrvdesk.domain.plan import (FOLLOWUP_STATUSES, MEASURE_SOURCES, TRENDS, Activity, FollowUp,
-                                 MeasureValue, Plan)
+from hrvdesk.domain.plan import (FOLLOWUP_STATUSES, MEASURE_SOURCES, MEASURE_UNITS, TRENDS, Activity,
+                                 FollowUp, Goal, Measure, MeasureValue, Plan)
 from hrvdesk.domain.plan_seed import PARTNERS
 from hrvdesk.domain.roles import Permission
 from hrvdesk.i18n import N_, _, format_datetime, format_number
@@ -34,8 +35,9 @@ from hrvdesk.ui.sections import Figure, SectionContext, register
 from hrvdesk.ui.sections.plan_survey import PlanPanel, SurveyPanel, is_coordinator
 from hrvdesk.ui.sections.tabbed import TabbedSection
 from hrvdesk.ui.widgets import FormDialog, Page, form_row, message_label
-from hrvdesk.ui.work_widgets import (NO_VALUE, CodeComboDelegate, add_labelled, button_row, fill_combo,
-                                     format_share, list_text, make_button, select_data, years_text)
+from hrvdesk.ui.work_widgets import (NO_VALUE, CodeComboDelegate, add_labelled, button_row, fill_codes,
+                                     fill_combo, format_share, list_text, make_button, select_data,
+                                     years_text)
 from hrvdesk.ui.yearly_report import PLAN_REPORT, open_report_dialog, report_button
 
 YEARS_AHEAD = 1  # the year selector reaches this many years past the current one
@@ -52,28 +54,146 @@ class PlanActivity:
 # --- goals and activities -------------------------------------------------------------------
 
 
-class ActivityDialog(FormDialog):
-    """Edit an activity of the newest version: title, responsible committees, lead, timeframe."""
+PlanItem = Measure | Activity
 
-    def __init__(self, ctx: SectionContext, plan: Plan, activity: Activity):
-        super().__init__(ctx.window, ctx.tasks, N_("Edit activity"), N_("&Save"))
-        self.ctx, self.plan, self.activity = ctx, plan, activity
+
+def _with_goals(plan: Plan, change: Callable[[Goal], Goal]) -> Plan:
+    return dataclasses.replace(plan, goals=tuple(change(g) for g in plan.goals))
+
+
+def _items_field(item: PlanItem) -> str:
+    return "measures" if isinstance(item, Measure) else "activities"
+
+
+def with_item(plan: Plan, item: PlanItem, goal: int | None = None) -> Plan:
+    """``plan`` with ``item`` added to goal ``goal``, or (``goal`` None) replacing the
+    measure or activity of the same code."""
+    field = _items_field(item)
+
+    def change(g: Goal) -> Goal:
+        items = getattr(g, field)
+        if goal is None:
+            items = tuple(item if x.code == item.code else x for x in items)
+        elif g.number == goal:
+            items = (*items, item)
+        return dataclasses.replace(g, **{field: items})
+
+    return _with_goals(plan, change)
+
+
+def without_item(plan: Plan, code: str) -> Plan:
+    """``plan`` without the measure or activity ``code``."""
+    return _with_goals(plan, lambda g: dataclasses.replace(
+        g, measures=tuple(m for m in g.measures if m.code != code),
+        activities=tuple(a for a in g.activities if a.code != code)))
+
+
+def saving(ctx: SectionContext, plan: Plan) -> Callable[[], Plan]:
+    """The job that stores the edited structure ``plan``."""
+    db = ctx.db
+    return lambda: plan_repo.save_plan(db, plan)
+
+
+class GoalDialog(FormDialog):
+    """Change the title of a goal of the newest version."""
+
+    def __init__(self, ctx: SectionContext, plan: Plan, goal: Goal):
+        super().__init__(ctx.window, ctx.tasks, N_("Edit goal"), N_("&Save"))
+        self.ctx, self.plan, self.goal = ctx, plan, goal
+        self.title = QLineEdit(_(goal.title))
+        form_row(self.form, self.tr_, N_("Goal:"), QLabel(str(goal.number)))
+        form_row(self.form, self.tr_, N_("&Title:"), self.title)
+
+    def work(self):
+        if not self.title.text().strip():
+            self.show_problems([_("Give a title.")])
+            return None
+        title = self.title.text()
+        return saving(self.ctx, _with_goals(self.plan, lambda g: dataclasses.replace(g, title=title)
+                                            if g.number == self.goal.number else g))
+
+
+class PlanItemDialog(FormDialog):
+    """Add a measure or activity of the newest version (a code and a goal are asked for)
+    or edit one (``existing``; its code and goal stay)."""
+
+    def __init__(self, ctx: SectionContext, plan: Plan, existing: PlanItem | None,
+                 titles: tuple[str, str], goal: int | None = None):
+        super().__init__(ctx.window, ctx.tasks, titles[0] if existing else titles[1], N_("&Save"))
+        self.ctx, self.plan, self.existing = ctx, plan, existing
+        self.code = QLineEdit()
+        self.goal = QComboBox()
+        if existing:
+            form_row(self.form, self.tr_, N_("Code:"), QLabel(existing.code))
+        else:
+            fill_combo(self.goal, [(str(g.number), g.number) for g in plan.goals])
+            select_data(self.goal, goal)
+            form_row(self.form, self.tr_, N_("&Goal:"), self.goal)
+            form_row(self.form, self.tr_, N_("&Code:"), self.code,
+                     N_("A code not used elsewhere in the plan, such as A1.7 or M1.2"))
+        self.title = QLineEdit(_(existing.title) if existing else "")
+        form_row(self.form, self.tr_, N_("&Title:"), self.title)
+
+    def item(self) -> PlanItem:
+        raise NotImplementedError
+
+    def work(self):
+        code = self.existing.code if self.existing else self.code.text().strip()
+        if not (code and self.title.text().strip()):
+            self.show_problems([_("Give a code and a title.")])
+            return None
+        item = dataclasses.replace(self.item(), code=code)
+        goal = None if self.existing else self.goal.currentData()
+        return saving(self.ctx, with_item(self.plan, item, goal))
+
+
+class MeasureDialog(PlanItemDialog):
+    """Add or edit a measure: title, where its value comes from, its unit."""
+
+    def __init__(self, ctx: SectionContext, plan: Plan, measure: Measure | None, goal: int | None = None):
+        super().__init__(ctx, plan, measure, (N_("Edit measure"), N_("Add measure")), goal)
+        self.source, self.unit = QComboBox(), QComboBox()
+        self._fill()
+        if measure:
+            select_data(self.source, measure.source)
+            select_data(self.unit, measure.unit)
+        else:
+            select_data(self.source, "manual")
+        form_row(self.form, self.tr_, N_("&Source of the value:"), self.source)
+        form_row(self.form, self.tr_, N_("&Unit:"), self.unit)
+
+    def _fill(self) -> None:
+        fill_codes(self.source, MEASURE_SOURCES)
+        fill_codes(self.unit, MEASURE_UNITS)
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self._fill()
+
+    def item(self) -> Measure:
+        return Measure("", self.title.text(), self.source.currentData(), self.unit.currentData())
+
+
+class ActivityDialog(PlanItemDialog):
+    """Add or edit an activity: title, responsible committees, lead, timeframe."""
+
+    def __init__(self, ctx: SectionContext, plan: Plan, activity: Activity | None, goal: int | None = None):
+        super().__init__(ctx, plan, activity, (N_("Edit activity"), N_("Add activity")), goal)
         self.committees = plan_repo.committees(ctx.db)
-        self.title = QLineEdit(_(activity.title))
+        responsible = activity.responsible if activity else ()
         self.responsible = QListWidget()
         for committee in self.committees:
             item = QListWidgetItem()
             item.setData(Qt.ItemDataRole.UserRole, committee.code)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if committee.code in activity.responsible
+            item.setCheckState(Qt.CheckState.Checked if committee.code in responsible
                                else Qt.CheckState.Unchecked)
             self.responsible.addItem(item)
         self.lead = QComboBox()
-        self.timeframe = QLineEdit(_(activity.timeframe) if activity.timeframe else "")
+        self.timeframe = QLineEdit(_(activity.timeframe) if activity and activity.timeframe else "")
         self._fill()
-        select_data(self.lead, activity.lead)
-        form_row(self.form, self.tr_, N_("Activity:"), QLabel(activity.code))
-        form_row(self.form, self.tr_, N_("&Title:"), self.title)
+        if activity:
+            select_data(self.lead, activity.lead)
         form_row(self.form, self.tr_, N_("&Responsible committees:"), self.responsible,
                  N_("Tick the committees responsible (Space ticks)"))
         form_row(self.form, self.tr_, N_("&Lead committee:"), self.lead,
@@ -95,16 +215,14 @@ class ActivityDialog(FormDialog):
             item.setCheckState(Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole) in codes
                                else Qt.CheckState.Unchecked)
 
-    def work(self):
+    def item(self) -> Activity:
         responsible = tuple(self.responsible.item(i).data(Qt.ItemDataRole.UserRole)
                             for i in range(self.responsible.count())
                             if self.responsible.item(i).checkState() == Qt.CheckState.Checked)
-        edited = dataclasses.replace(self.activity, title=self.title.text(), responsible=responsible,
-                                     lead=self.lead.currentData(), timeframe=self.timeframe.text())
-        goals = tuple(dataclasses.replace(g, activities=tuple(
-            edited if a.code == edited.code else a for a in g.activities)) for g in self.plan.goals)
-        db, plan = self.ctx.db, dataclasses.replace(self.plan, goals=goals)
-        return lambda: plan_repo.save_plan(db, plan)
+        values = dict(title=self.title.text(), responsible=responsible, lead=self.lead.currentData(),
+                      timeframe=self.timeframe.text())
+        return (dataclasses.replace(self.existing, **values) if self.existing
+                else Activity("", **values))
 
 
 class StructurePanel(PlanPanel):
@@ -130,14 +248,24 @@ class StructurePanel(PlanPanel):
         layout = QVBoxLayout(self)
         self.goals_view = self.table(N_("Goals"), self.goals)
         self.goals_view.setMaximumHeight(self.goals_view.verticalHeader().defaultSectionSize() * 7)
+        self.goals_view.activated.connect(lambda _index: self.edit_goal())
         layout.addWidget(self.goals_view)
+        self.goal_button = self.button(N_("Edit &goal…"), self.edit_goal,
+                                       N_("Change the title of the selected goal of the newest plan version"))
+        layout.addLayout(button_row(self.goal_button))
         self.activities_view = self.table(N_("Activities"), self.activities)
         self.activities_view.activated.connect(lambda _index: self.edit_activity())
         layout.addWidget(self.activities_view, 1)
         self.edit_button = self.button(N_("&Edit activity…"), self.edit_activity,
                                        N_("Change the selected activity of the newest plan version"))
-        self.edit_button.setVisible(is_coordinator(self.ctx))
-        layout.addLayout(button_row(self.edit_button))
+        self.add_button = self.button(N_("&Add activity…"), self.add_activity,
+                                      N_("Add an activity to the selected goal of the newest plan version"))
+        self.remove_button = self.button(N_("Re&move activity…"), self.remove_activity,
+                                         N_("Remove the selected activity; one with follow-ups stays"))
+        self.plan_buttons = (self.goal_button, self.edit_button, self.add_button, self.remove_button)
+        for button in self.plan_buttons:
+            button.setVisible(is_coordinator(self.ctx))
+        layout.addLayout(button_row(self.edit_button, self.add_button, self.remove_button))
 
     @staticmethod
     def _responsible(activity: Activity) -> str:
@@ -150,13 +278,34 @@ class StructurePanel(PlanPanel):
         plan = self.plan
         self.goals.set_rows(plan.goals)
         self.activities.set_rows([PlanActivity(g.number, a) for g in plan.goals for a in g.activities])
-        self.edit_button.setEnabled(self.section.is_newest)
+        for button in self.plan_buttons:
+            button.setEnabled(self.section.is_newest)
+
+    def edit_goal(self) -> FormDialog | None:
+        goal = self.goals_view.current_row()
+        if goal is None or not self.section.may_edit_plan():
+            return None
+        return self.open_form(GoalDialog(self.ctx, self.plan, goal))
 
     def edit_activity(self) -> FormDialog | None:
         row = self.activities_view.current_row()
-        if row is None or not (is_coordinator(self.ctx) and self.section.is_newest):
+        if row is None or not self.section.may_edit_plan():
             return None
         return self.open_form(ActivityDialog(self.ctx, self.plan, row.activity))
+
+    def add_activity(self) -> FormDialog | None:
+        if not self.section.may_edit_plan():
+            return None
+        goal = self.goals_view.current_row()
+        return self.open_form(ActivityDialog(self.ctx, self.plan, None, goal.number if goal else None))
+
+    def remove_activity(self) -> None:
+        row = self.activities_view.current_row()
+        if row is None or not self.section.may_edit_plan():
+            return
+        self.section.remove_item(self, row.activity.code, _("Remove activity"), _(
+            "Remove the activity {code} from plan version {version}?").format(
+            code=row.activity.code, version=self.plan.version))
 
 
 # --- measures -------------------------------------------------------------------------------
@@ -234,9 +383,16 @@ class MeasuresPanel(PlanPanel):
                                         N_("Enter the year's value of the selected measure"))
         self.record_button = self.button(N_("&Record computed values"), self.record_computed,
                                          N_("Store the computed measures' values for the year"))
-        for button in (self.enter_button, self.record_button):
+        self.add_button = self.button(N_("Add mea&sure…"), self.add_measure,
+                                      N_("Add a measure to the newest plan version"))
+        self.edit_button = self.button(N_("Ed&it measure…"), self.edit_measure,
+                                       N_("Change the selected measure of the newest plan version"))
+        self.remove_button = self.button(N_("Remove meas&ure…"), self.remove_measure,
+                                         N_("Remove the selected measure; one with values stays"))
+        self.plan_buttons = (self.add_button, self.edit_button, self.remove_button)
+        for button in (self.enter_button, self.record_button, *self.plan_buttons):
             button.setVisible(is_coordinator(self.ctx))
-        layout.addLayout(button_row(self.enter_button, self.record_button))
+        layout.addLayout(button_row(self.enter_button, self.record_button, *self.plan_buttons))
 
     def refresh(self) -> None:
         self.heading.setText(_("Measures in {year}").format(year=self.year))
@@ -246,6 +402,28 @@ class MeasuresPanel(PlanPanel):
     def _enable(self) -> None:
         current = self.view.current_row()
         self.enter_button.setEnabled(current is not None and current.measure.source == "manual")
+        for button in self.plan_buttons:
+            button.setEnabled(self.section.is_newest)
+
+    def add_measure(self) -> FormDialog | None:
+        if not self.section.may_edit_plan():
+            return None
+        current = self.view.current_row()
+        return self.open_form(MeasureDialog(self.ctx, self.plan, None, current.goal if current else None))
+
+    def edit_measure(self) -> FormDialog | None:
+        current = self.view.current_row()
+        if current is None or not self.section.may_edit_plan():
+            return None
+        return self.open_form(MeasureDialog(self.ctx, self.plan, current.measure))
+
+    def remove_measure(self) -> None:
+        current = self.view.current_row()
+        if current is None or not self.section.may_edit_plan():
+            return
+        self.section.remove_item(self, current.measure.code, _("Remove measure"), _(
+            "Remove the measure {code} from plan version {version}?").format(
+            code=current.measure.code, version=self.plan.version))
 
     def enter_value(self) -> FormDialog | None:
         current = self.view.current_row()
@@ -535,8 +713,18 @@ class ActionPlanSection(TabbedSection):
 
     # --- actions -----------------------------------------------------------------------------
 
+    def may_edit_plan(self) -> bool:
+        """Whether the session may change the chosen version now (the newest, coordinator)."""
+        return is_coordinator(self.ctx) and self.is_newest
+
+    def remove_item(self, panel: PlanPanel, code: str, title: str, question: str) -> None:
+        """Remove the measure or activity ``code`` from the chosen version once the user
+        agrees; the store's refusal (it has values or follow-ups) is shown."""
+        if panel.confirmed_change(title, question, saving(self.ctx, without_item(self.plan, code))):
+            panel.changed()
+
     def revise(self) -> FormDialog | None:
-        if not (is_coordinator(self.ctx) and self.is_newest):
+        if not self.may_edit_plan():
             return None
         dialog = ReviseDialog(self.ctx, self.plan, self.year)
         dialog.completed.connect(self._revised)

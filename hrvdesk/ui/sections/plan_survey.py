@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
-                               QVBoxLayout, QWidget)
+                               QSpinBox, QVBoxLayout, QWidget)
 
 from hrvdesk.domain.errors import ValidationError
 from hrvdesk.domain.plan import Plan
@@ -33,6 +33,7 @@ from hrvdesk.ui.work_widgets import (IconTableModel, button_row, fill_codes, fil
 if TYPE_CHECKING:
     from hrvdesk.ui.sections.plan import ActionPlanSection
 
+MAX_PILOT_YEARS = 20
 COMPLETION_ICONS = {"complete": "SP_DialogApplyButton", "partial": "SP_MessageBoxWarning",
                     "missing": "SP_MessageBoxCritical"}
 
@@ -138,6 +139,26 @@ class QuestionDialog(FormDialog):
         return lambda: survey_repo.save_questions(db, year, new)
 
 
+class PilotPeriodDialog(FormDialog):
+    """Set the pilot period: its first year and how many years it runs."""
+
+    def __init__(self, ctx: SectionContext):
+        super().__init__(ctx.window, ctx.tasks, N_("Set the pilot period"), N_("&Save"))
+        self.ctx = ctx
+        first, length = survey_repo.pilot_period(ctx.db)
+        self.first_year, self.length = QSpinBox(), QSpinBox()
+        self.first_year.setRange(2000, 2100)
+        self.first_year.setValue(first)
+        self.length.setRange(1, MAX_PILOT_YEARS)
+        self.length.setValue(length)
+        form_row(self.form, self.tr_, N_("&First year:"), self.first_year)
+        form_row(self.form, self.tr_, N_("&Number of years:"), self.length)
+
+    def work(self):
+        db, first, length = self.ctx.db, self.first_year.value(), self.length.value()
+        return lambda: survey_repo.set_pilot_period(db, first, length)
+
+
 class AnswersDialog(FormDialog):
     """An administration's answers to the year's questions: numbers, yes/no, texts."""
 
@@ -220,6 +241,10 @@ class SurveyPanel(PlanPanel):
         self.pilot = message_label()
         self.pilot.setObjectName("pilot_period")
         layout.addWidget(self.pilot)
+        self.pilot_button = self.button(N_("Set the pilot &period…"), self.set_pilot_period,
+                                        N_("Change the pilot period's first year and length"))
+        self.pilot_button.setVisible(self.coordinator)
+        layout.addLayout(button_row(self.pilot_button))
         layout.addWidget(self._questions_box(), 1)
         layout.addWidget(self._answers_box(), 2)
 
@@ -338,6 +363,11 @@ class SurveyPanel(PlanPanel):
         self.answer_button.setEnabled(has_questions and self.may_answer_for(self.selected_administration()))
 
     # --- changing --------------------------------------------------------------------------
+
+    def set_pilot_period(self) -> FormDialog | None:
+        if not self.coordinator:
+            return None
+        return self.open_form(PilotPeriodDialog(self.ctx))
 
     def use_defaults(self) -> None:
         if not self.coordinator:

@@ -302,9 +302,11 @@ class RoutinesPanel(Panel):
         self.may_edit = self.ctx.can(Permission.EDIT_WORK)
         self.new_button = self.button(N_("&New routine…"), self.new_routine)
         self.edit_button = self.button(N_("&Edit routine…"), self.edit_routine)
-        for button in (self.new_button, self.edit_button):
+        self.delete_button = self.button(N_("De&lete routine…"), self.delete_routine,
+                                         N_("Delete a routine that was never adopted; retire an adopted one"))
+        for button in (self.new_button, self.edit_button, self.delete_button):
             button.setVisible(self.may_edit)
-        layout.addLayout(button_row(self.new_button, self.edit_button))
+        layout.addLayout(button_row(self.new_button, self.edit_button, self.delete_button))
         layout.addWidget(self._details(), 2)
         self.view.selectionModel().currentRowChanged.connect(lambda *_a: self.show_selected())
 
@@ -439,7 +441,7 @@ class RoutinesPanel(Panel):
         self.versions.set_rows(routine.versions if routine else ())
         self.documents.set_rows(routine.attachments if routine else ())
         mine = self._may_change(routine)
-        for button in (self.edit_button, self.adopt_button, self.add_document_button,
+        for button in (self.edit_button, self.delete_button, self.adopt_button, self.add_document_button,
                        self.remove_document_button):
             button.setEnabled(mine)
         self.save_copy_button.setEnabled(bool(routine and routine.attachments))
@@ -484,6 +486,15 @@ class RoutinesPanel(Panel):
         if not self._may_change(routine):
             return None
         return self._open(RoutineDialog(self.ctx, routine))
+
+    def delete_routine(self) -> None:
+        routine = self.selected()
+        if not self._may_change(routine):
+            return
+        if self.confirmed_change(_("Delete routine"), _(
+                "Delete the routine {title}? It is removed from the register.").format(title=routine.title),
+                lambda: routines_repo.delete_routine(self.ctx.db, routine.id)):
+            self.changed()
 
     def adopt_version(self) -> FormDialog | None:
         routine = self.selected()
