@@ -21,7 +21,7 @@ from pathlib import Path
 
 from hrvdesk import __version__, disable_core_dumps, i18n
 from hrvdesk.domain.errors import AuthenticationError, HrvError, UsageError, ValidationError
-from hrvdesk.i18n import _
+from hrvdesk.i18n import N_, _
 
 ENV_USER = "HRVDESK_USER"
 ENV_PASSPHRASE = "HRVDESK_PASSPHRASE"
@@ -209,6 +209,19 @@ def cmd_gui(args) -> int:
 # --- parser -----------------------------------------------------------------------------
 
 
+# argparse's own words (headings, help of -h/--version, usage errors), in our catalogs so they
+# appear in the UI language: argparse looks its messages up through its module's ``_``.
+ARGPARSE_MESSAGES = (
+    N_("usage: "), N_("positional arguments"), N_("options"),
+    N_("show this help message and exit"), N_("show program's version number and exit"),
+    N_("argument %(argument_name)s: %(message)s"), N_("expected one argument"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"), N_("invalid %(type)s value: %(value)r"),
+    N_("the following arguments are required: %s"), N_("unrecognized arguments: %s"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+)
+argparse._ = _
+
+
 class Parser(argparse.ArgumentParser):
     """Usage errors as a translated sentence and exit code 2."""
 
@@ -225,7 +238,8 @@ def db_options(p: argparse.ArgumentParser, user: bool = True) -> None:
 def build_parser() -> Parser:
     parser = Parser(prog="hrvdesk", description=_(
         "hrvdesk: coordination of the municipality's work against honour-related violence."))
-    parser.add_argument("--version", action="version", version=f"hrvdesk {__version__}")
+    parser.add_argument("--version", action="version", version=f"hrvdesk {__version__}",
+                        help=_("show program's version number and exit"))
     parser.add_argument("--lang", choices=i18n.LANGUAGES, help=_("language of messages (sv or en)"))
     parser.add_argument("--demo", action="store_true", help=_("open the app on a fresh demo database"))
     sub = parser.add_subparsers(dest="command", parser_class=Parser, metavar=_("COMMAND"))

@@ -1,0 +1,23 @@
+"""Usage errors: exit 2 with one sentence in the UI language, argparse's own words included."""
+
+from __future__ import annotations
+
+
+def test_missing_option_in_swedish(cli, tmp_path):
+    code, _out, err = cli("backup", "--db", tmp_path / "x.db", lang="sv")
+    assert code == 2
+    assert err.strip() == "Fel i kommandot: följande argument krävs: --out. Se 'hrvdesk backup --help'."
+
+
+def test_unknown_command_in_english(cli):
+    code, _out, err = cli("frobnicate", lang="en")
+    assert code == 2
+    assert "unknown command or file 'frobnicate'" in err and "Traceback" not in err
+
+
+def test_help_headings_follow_the_language(cli):
+    code, out, _err = cli("--help", lang="sv")
+    assert code == 0
+    assert out.startswith("användning: hrvdesk") and "visa den här hjälpen och avsluta" in out
+    code, out, _err = cli("--help", lang="en")
+    assert out.startswith("usage: hrvdesk") and "show this help message and exit" in out
