@@ -127,20 +127,20 @@ def _require_responsible(db: Database, activity: Activity, what: str) -> None:
 _PLAN_COLUMNS = "id, plan_key, version, name, adopted_year, valid_from, valid_to"
 
 
+def _per_activity(conn, table: str, column: str, plan_row: int) -> dict[int, list[str]]:
+    """activity row -> the codes of ``table.column`` in their order (committees, partners)."""
+    out: dict[int, list[str]] = {}
+    for activity, code in conn.execute(
+            f"SELECT x.activity, x.{column} FROM {table} x JOIN plan_activities a ON a.id = x.activity"
+            " WHERE a.plan = ? ORDER BY x.position", (plan_row,)):
+        out.setdefault(activity, []).append(code)
+    return out
+
+
 def _load(conn, row) -> Plan:
     plan_row, key, version, name, adopted, valid_from, valid_to = row
-    committees_of: dict[int, list[str]] = {}
-    for activity, committee in conn.execute(
-            "SELECT ac.activity, ac.committee FROM plan_activity_committees ac"
-            " JOIN plan_activities a ON a.id = ac.activity WHERE a.plan = ? ORDER BY ac.position",
-            (plan_row,)):
-        committees_of.setdefault(activity, []).append(committee)
-    partners_of: dict[int, list[str]] = {}
-    for activity, partner in conn.execute(
-            "SELECT ap.activity, ap.partner FROM plan_activity_partners ap"
-            " JOIN plan_activities a ON a.id = ap.activity WHERE a.plan = ? ORDER BY ap.position",
-            (plan_row,)):
-        partners_of.setdefault(activity, []).append(partner)
+    committees_of = _per_activity(conn, "plan_activity_committees", "committee", plan_row)
+    partners_of = _per_activity(conn, "plan_activity_partners", "partner", plan_row)
     measures: dict[int, list[Measure]] = {}
     for goal, code, title, source, unit in conn.execute(
             "SELECT goal, code, title, source, unit FROM plan_measures WHERE plan = ?"
