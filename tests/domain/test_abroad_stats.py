@@ -10,10 +10,11 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from hrvdesk import i18n
+from tests.domain.strategies import abroad_cases
 from hrvdesk.domain.abroad import AbroadCase, StatusChange
 from hrvdesk.domain.abroad_stats import (TABLE_IDS, Period, build_tables, category_label,
                                          dimension_title, table_title)
-from hrvdesk.domain.codes import ACTIONS, CASE_STATUSES, GENDERS, HONOUR_LINKS, PURPOSES
+from hrvdesk.domain.codes import PURPOSES
 
 KINDS = {"SOC": "social_services", "UBF": "education", "KLF": "other"}
 YEAR = Period.for_year(2025)
@@ -182,19 +183,10 @@ def test_a_code_outside_the_categories_is_a_bug_not_a_silent_loss():
         build_tables([bad], YEAR, KINDS)
 
 
-cases_strategy = st.lists(st.builds(
-    AbroadCase,
-    reported_by=st.sampled_from(["SOC", "UBF", "KLF", "VOF"]),
-    known_date=st.dates(D(2024, 10, 1), D(2026, 3, 31)),
-    gender=st.sampled_from(GENDERS.values),
-    birth_year=st.one_of(st.none(), st.integers(1995, 2024)),
-    purposes=st.lists(st.sampled_from(PURPOSES.values), min_size=1, max_size=3).map(tuple),
-    honour_link=st.sampled_from(HONOUR_LINKS.values),
-    destination=st.sampled_from([None, "SO", "IQ", "AF", "SE", "AQ", "XK"]),
-    status=st.sampled_from(CASE_STATUSES.values),
-    reported_married=st.booleans(),
-    actions=st.lists(st.sampled_from(ACTIONS.values), max_size=3).map(tuple),
-), max_size=40)
+cases_strategy = abroad_cases(known_date=st.dates(D(2024, 10, 1), D(2026, 3, 31)),
+                              reporters=["SOC", "UBF", "KLF", "VOF"], birth_years=(1995, 2024),
+                              destinations=[None, "SO", "IQ", "AF", "SE", "AQ", "XK"],
+                              max_purposes=3, max_size=40)
 
 
 @settings(max_examples=60, deadline=None)

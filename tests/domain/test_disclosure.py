@@ -10,11 +10,12 @@ from hypothesis import given, settings, strategies as st
 
 from hrvdesk.domain.abroad import AbroadCase
 from hrvdesk.domain.abroad_stats import Period, build_tables
-from hrvdesk.domain.codes import ACTIONS, CASE_STATUSES, GENDERS, HONOUR_LINKS, PURPOSES
+from hrvdesk.domain.codes import CASE_STATUSES
 from hrvdesk.domain.disclosure import (MARKER, apply_suppression, audit, check_threshold,
                                        primary_cells, protect, suppress,
                                        suppressed_refs)
 from hrvdesk.domain.errors import ValidationError
+from tests.domain.strategies import abroad_cases
 
 KINDS = {"SOC": "social_services", "UBF": "education", "KLF": "other"}
 YEAR = Period.for_year(2025)
@@ -148,19 +149,10 @@ def test_package_json_and_csv_carry_counts_only():
 
 # --- properties ---------------------------------------------------------------------------
 
-cases_strategy = st.lists(st.builds(
-    AbroadCase,
-    reported_by=st.sampled_from(["SOC", "UBF", "KLF"]),
-    known_date=st.just(dt.date(2025, 6, 1)),
-    gender=st.sampled_from(GENDERS.values),
-    birth_year=st.one_of(st.none(), st.integers(2000, 2020)),
-    purposes=st.lists(st.sampled_from(PURPOSES.values), min_size=1, max_size=2).map(tuple),
-    honour_link=st.sampled_from(HONOUR_LINKS.values),
-    destination=st.sampled_from([None, "SO", "ER", "IQ", "SY", "AF", "TR"]),
-    status=st.sampled_from(CASE_STATUSES.values),
-    reported_married=st.booleans(),
-    actions=st.lists(st.sampled_from(ACTIONS.values), max_size=2).map(tuple),
-), max_size=30)
+cases_strategy = abroad_cases(known_date=st.just(dt.date(2025, 6, 1)), reporters=["SOC", "UBF", "KLF"],
+                              birth_years=(2000, 2020),
+                              destinations=[None, "SO", "ER", "IQ", "SY", "AF", "TR"],
+                              max_purposes=2, max_size=30)
 
 
 @settings(max_examples=60, deadline=None)

@@ -17,7 +17,7 @@ def schema(conn) -> list[tuple]:
 def _downgrade_copy(db: Database, version: int):
     """A database as version ``version`` of hrvdesk left it: rebuild it from scratch."""
     path = db.path.parent / f"v{version}.db"
-    from hrvdesk.store.keyslots import KeyHeader, header_path
+    from hrvdesk.store.keyslots import header_path
 
     conn = connection.connect(path, db.key, create=True)
     connection.configure(conn)
