@@ -2,7 +2,7 @@
 
 Opening is done in two steps so that nothing changes on a failure:
 1. the key header is read and the user's slot unwrapped (a wrong passphrase or unknown
-   user raises AuthenticationError; only the header's failure counter changes);
+   user raises AuthenticationError; only the failure counter changes), see :mod:`fileset`;
 2. the database is opened *read-only* and checked (SQLCipher page authentication, schema
    version); only when that holds is it reopened read-write and migrated.
 """
@@ -13,14 +13,14 @@ import contextlib
 import datetime as dt
 import os
 import secrets
-import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from hrvdesk.domain.errors import (AuthenticationError, DamagedDatabaseError, NewerVersionError,
                                    ValidationError)
 from hrvdesk.domain.roles import Permission, Role, Session
 from hrvdesk.i18n import _
-from hrvdesk.store import audit, connection
+from hrvdesk.store import audit, connection, faults, fileset
 from hrvdesk.store.audit import now_iso
 from hrvdesk.store.keyslots import KeyHeader, KEY_BYTES, header_path, wipe
 from hrvdesk.store.migrations import all_migrations, latest_version
@@ -98,21 +98,24 @@ class Database:
     def open(cls, path: str | os.PathLike, user: str, passphrase: str, *,
              now: float | None = None) -> "Database":
         path = Path(path)
-        header = KeyHeader.load(path)
-        key = header.unwrap(user, passphrase, now=time.time() if now is None else now)
-        return cls._open_with_key(path, header, user, key)
+        header, key, failures = fileset.unlock(path, user, passphrase, now)
+        return cls.open_unlocked(path, header, user, key, failures)
 
     @classmethod
     def open_with_key(cls, path: str | os.PathLike, user: str, key: bytearray) -> "Database":
         """Open with a key remembered on this workstation (see :mod:`keystore`)."""
         path = Path(path)
-        header = KeyHeader.load(path)
-        if not header.has_user(user):
-            raise AuthenticationError(_("Unknown user or wrong passphrase."))
-        return cls._open_with_key(path, header, user, key)
+        try:
+            header, failures = fileset.unlock_with_key(path, user, key)
+        except BaseException:
+            wipe(key)
+            raise
+        return cls.open_unlocked(path, header, user, key, failures)
 
     @classmethod
-    def _open_with_key(cls, path: Path, header: KeyHeader, user: str, key: bytearray) -> "Database":
+    def open_unlocked(cls, path: Path, header: KeyHeader, user: str, key: bytearray,
+                      failures: dict[str, list[float]] | None = None) -> "Database":
+        """Open after :func:`fileset.unlock`: check read-only, then migrate and audit."""
         try:
             header.verify_seal(key)
             cls._inspect_readonly(path, key, header)
@@ -125,18 +128,15 @@ class Database:
             migrated = cls._migrate(conn)
             session = cls._session_for(conn, user)
             db = cls(path, conn, header, key, session)
-            pending = header.take_failures(user)
             with db.transaction():
                 names = {header.uid(name): name for (name,) in conn.execute("SELECT name FROM users")}
-                for bucket, times in sorted(pending.items()):
+                for bucket, times in sorted((failures or {}).items()):
                     audit.append(conn, user, "unlock_failed", target=names.get(bucket, bucket),
                                  detail={"attempts": len(times),
                                          "last": dt.datetime.fromtimestamp(max(times)).isoformat(timespec="seconds")})
                 if migrated:
                     audit.append(conn, user, "migrate", detail={"from": migrated[0], "to": migrated[1]})
                 audit.append(conn, user, "unlock")
-            if pending:
-                header.save()
             db.on_unlock()
             return db
         except BaseException:
@@ -216,12 +216,32 @@ class Database:
         with connection.transaction(self.conn) as conn:
             yield conn
 
-    def store_header(self, header: KeyHeader) -> None:
-        """Seal and save a changed key header; call inside the transaction that records it."""
-        header.seal(self._key)
-        self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('slots_mac', ?)", (header.mac,))
-        header.save()
-        self.header = header
+    @contextlib.contextmanager
+    def key_update(self) -> Iterator[KeyHeader]:
+        """Change the key header and the database together (the protocol in :mod:`fileset`).
+
+        Yields the header as it is on disk now; the caller changes it and makes the
+        matching database changes (with their audit entries) inside the ``with`` block.
+        On leaving it, the header is sealed and written beside the current one, the
+        transaction commits with the header's MAC, and only then is the new header
+        promoted. An exception anywhere leaves both files as they were.
+        """
+        with fileset.locked(self.path):
+            header = fileset.current_header(self.path, self._key)
+            try:
+                with self.transaction() as conn:
+                    yield header
+                    header.seal(self._key)
+                    conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('slots_mac', ?)",
+                                 (header.mac,))
+                    fileset.write_pending(self.path, header)
+            except BaseException:
+                fileset.discard_pending(self.path)
+                raise
+            faults.point("key-update:committed")
+            fileset.promote(self.path)
+            faults.point("key-update:promoted")
+            self.header = header
 
     def audit(self, action: str, target: str = "", fields=(), detail: dict | None = None) -> int:
         """Record an action. Call inside the transaction that makes the change."""

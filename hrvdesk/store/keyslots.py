@@ -7,10 +7,12 @@ parameters and the salt, so an edited, relabelled or transplanted slot does not 
 After unlocking, the whole set of slots is checked against a MAC keyed by the database
 key, which detects added or removed slots and a header taken from another copy.
 
-The header also keeps failed-unlock counters (not secret; they drive the lock-out delay
-and are written to the audit log at the next successful unlock).
+Failed-unlock counters live in a file of their own (see :mod:`fileset`), so that a failed
+unlock never rewrites this file; version-1 files that still carry a ``failures`` field are
+read as before and the field is dropped at the next update.
 
 Changing a passphrase rewrites only that user's slot; the database is never re-encrypted.
+How and when this file is written is the protocol in :mod:`fileset`.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import hmac
 import json
 import os
 import secrets
-import time
+import unicodedata
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +32,7 @@ from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from hrvdesk.domain.errors import AuthenticationError, DamagedDatabaseError, LockedOutError
+from hrvdesk.domain.errors import DamagedDatabaseError
 from hrvdesk.i18n import _
 from hrvdesk.store.safewrite import write_bytes
 
@@ -65,9 +67,30 @@ def _canonical(obj) -> bytes:
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
 
 
+#: What a key file may ask of the key derivation: beyond these, a damaged or hostile file
+#: would make an unlock hang or exhaust memory, so it is refused at once.
+KDF_BOUNDS = {"time_cost": (1, 16), "memory_kib": (8, 1024 * 1024), "parallelism": (1, 8)}
+
+
+def check_kdf(kdf: dict) -> None:
+    try:
+        sane = kdf.get("name") == "argon2id" and all(
+            isinstance(kdf[name], int) and low <= kdf[name] <= high
+            for name, (low, high) in KDF_BOUNDS.items())
+    except (KeyError, TypeError, AttributeError):
+        sane = False
+    if not sane:
+        raise DamagedDatabaseError(_("The key file asks for an unknown or unreasonable key "
+                                     "derivation; it is damaged or not a hrvdesk key file."))
+
+
+def normalised(passphrase: str) -> str:
+    """Passphrases are compared in Unicode NFC, so "å" typed either way is the same."""
+    return unicodedata.normalize("NFC", passphrase)
+
+
 def derive(passphrase: str, salt: bytes, kdf: dict) -> bytearray:
-    if kdf.get("name") != "argon2id":
-        raise DamagedDatabaseError(_("The key file uses an unknown key derivation."))
+    check_kdf(kdf)
     return bytearray(hash_secret_raw(
         passphrase.encode("utf-8"), salt, time_cost=int(kdf["time_cost"]),
         memory_cost=int(kdf["memory_kib"]), parallelism=int(kdf["parallelism"]),
@@ -112,13 +135,12 @@ class Slot:
 
 @dataclass
 class KeyHeader:
-    """The header file's content: database id, slots, their MAC and failure counters."""
+    """The header file's content: database id, slots and their MAC."""
 
     path: Path
     db_id: str
     slots: dict[str, Slot] = field(default_factory=dict)
     mac: str = ""
-    failures: dict[str, dict] = field(default_factory=dict)
 
     # --- file -----------------------------------------------------------------------
 
@@ -129,12 +151,20 @@ class KeyHeader:
     @classmethod
     def load(cls, db_path) -> "KeyHeader":
         path = header_path(db_path)
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
+        if not path.exists():
             raise DamagedDatabaseError(_(
                 "{file} is not a hrvdesk database: its key file {keys} is missing."
-            ).format(file=Path(db_path).name, keys=path.name)) from None
+            ).format(file=Path(db_path).name, keys=path.name))
+        return cls.load_file(path)
+
+    @classmethod
+    def load_file(cls, path: Path) -> "KeyHeader":
+        """Read a header from ``path`` (a key file, or one written beside it)."""
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            raise DamagedDatabaseError(_(
+                "The key file {keys} cannot be read.").format(keys=path.name)) from None
         try:
             obj = json.loads(raw)
             if obj.get("format") != FORMAT:
@@ -143,8 +173,9 @@ class KeyHeader:
                 raise DamagedDatabaseError(_(
                     "The key file {keys} comes from a newer version of hrvdesk.").format(keys=path.name))
             slots = {s["uid"]: Slot.from_json(s) for s in obj["slots"]}
-            return cls(path=path, db_id=str(obj["db_id"]), slots=slots, mac=str(obj.get("mac", "")),
-                       failures={k: dict(v) for k, v in obj.get("failures", {}).items()})
+            for slot in slots.values():
+                check_kdf(slot.kdf)
+            return cls(path=path, db_id=str(obj["db_id"]), slots=slots, mac=str(obj.get("mac", "")))
         except DamagedDatabaseError:
             raise
         except (ValueError, KeyError, TypeError, AttributeError):
@@ -154,7 +185,7 @@ class KeyHeader:
     def save(self, path: Path | None = None) -> None:
         obj = {"format": FORMAT, "version": FORMAT_VERSION, "db_id": self.db_id,
                "slots": [self.slots[u].to_json() for u in sorted(self.slots)],
-               "mac": self.mac, "failures": self.failures}
+               "mac": self.mac}
         write_bytes(path or self.path, json.dumps(obj, indent=1, sort_keys=True).encode() + b"\n")
 
     # --- slots ----------------------------------------------------------------------
@@ -186,7 +217,7 @@ class KeyHeader:
         kdf = dict(kdf or DEFAULT_KDF)
         salt = secrets.token_bytes(16)
         slot = Slot(uid=self.uid(user), kdf=kdf, salt=salt, nonce=secrets.token_bytes(12), wrapped=b"")
-        wrapping = derive(passphrase, salt, kdf)
+        wrapping = derive(normalised(passphrase), salt, kdf)
         try:
             slot.wrapped = AESGCM(bytes(wrapping)).encrypt(slot.nonce, bytes(key), slot.aad(self.db_id))
         finally:
@@ -195,63 +226,23 @@ class KeyHeader:
 
     def remove_slot(self, user: str) -> None:
         self.slots.pop(self.uid(user), None)
-        self.failures.pop(self.uid(user), None)
 
-    def unwrap(self, user: str, passphrase: str, now: float | None = None) -> bytearray:
-        """The database key for ``user``; raises AuthenticationError (and counts the failure)."""
-        now = time.time() if now is None else now
-        slot = self.slots.get(self.uid(user))
-        bucket = slot.uid if slot is not None else UNKNOWN_USER
-        self.check_lockout(bucket, now)
-        if slot is None:
-            self.record_failure(bucket, now)
-            raise AuthenticationError(_("Unknown user or wrong passphrase."))
-        wrapping = derive(passphrase, slot.salt, slot.kdf)
-        try:
-            key = bytearray(AESGCM(bytes(wrapping)).decrypt(slot.nonce, slot.wrapped, slot.aad(self.db_id)))
-        except InvalidTag:
-            self.record_failure(bucket, now)
-            raise AuthenticationError(_("Unknown user or wrong passphrase.")) from None
-        finally:
-            wipe(wrapping)
-        return key
+    def try_unwrap(self, user: str, passphrase: str) -> bytearray | None:
+        """The database key for ``user``, or None when the user or passphrase is wrong.
 
-    # --- failed attempts ------------------------------------------------------------
-
-    def lockout_remaining(self, user: str, now: float | None = None) -> float:
-        """Seconds until ``user`` may try again (0 when not locked out)."""
-        bucket = self.uid(user) if self.has_user(user) else UNKNOWN_USER
-        info = self.failures.get(bucket)
-        if not info:
-            return 0.0
-        now = time.time() if now is None else now
-        return max(0.0, lockout_delay(int(info.get("count", 0))) - (now - float(info.get("last", 0))))
-
-    def check_lockout(self, bucket: str, now: float) -> None:
-        info = self.failures.get(bucket)
-        if not info:
-            return
-        wait = lockout_delay(int(info.get("count", 0))) - (now - float(info.get("last", 0)))
-        if wait > 0:
-            raise LockedOutError(_(
-                "Too many failed attempts. Try again in {seconds} seconds.").format(seconds=int(wait) + 1),
-                seconds_left=wait)
-
-    def record_failure(self, bucket: str, now: float) -> None:
-        info = self.failures.setdefault(bucket, {"count": 0, "times": []})
-        info["count"] = int(info.get("count", 0)) + 1
-        info["last"] = now
-        info["times"] = (list(info.get("times", [])) + [now])[-50:]
-        self.save()
-
-    def take_failures(self, user: str) -> dict[str, list[float]]:
-        """Failure times not yet audited, per slot id (or UNKNOWN_USER); ``user``'s count resets.
-
-        Other users' counters stay, so one person's unlock does not lift another's lock-out.
+        Counting failures and the lock-out are the caller's (:func:`fileset.unlock`).
         """
-        pending = {b: list(info.get("times", [])) for b, info in self.failures.items() if info.get("times")}
-        for info in self.failures.values():
-            info["times"] = []
-        self.failures.pop(self.uid(user), None)
-        self.failures = {b: info for b, info in self.failures.items() if int(info.get("count", 0))}
-        return pending
+        slot = self.slots.get(self.uid(user))
+        if slot is None:
+            return None
+        # NFC first; then as typed, for slots made before passphrases were normalised.
+        for variant in dict.fromkeys((normalised(passphrase), passphrase)):
+            wrapping = derive(variant, slot.salt, slot.kdf)
+            try:
+                return bytearray(AESGCM(bytes(wrapping)).decrypt(slot.nonce, slot.wrapped,
+                                                                 slot.aad(self.db_id)))
+            except InvalidTag:
+                continue
+            finally:
+                wipe(wrapping)
+        return None

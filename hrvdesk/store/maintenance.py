@@ -5,8 +5,9 @@
   Beside it goes a copy of the key header (``FILE.keys``): the backup opens with the same
   passphrases as the database had at that moment.
 - A restore verifies the backup first (key, page authentication, integrity, audit chain),
-  then moves the current files aside as ``PATH.before-restore`` and puts the backup in place
-  with an atomic rename.
+  then stages it beside the target and swaps it in with the journalled sequence of
+  :mod:`fileset` (the current files kept as ``PATH.before-restore``); an interrupted restore
+  is finished by the next unlock.
 - A check reports each property separately and changes nothing unless all hold.
 """
 
@@ -22,13 +23,13 @@ from pathlib import Path
 from hrvdesk.domain.errors import DamagedDatabaseError
 from hrvdesk.domain.roles import Permission, Session
 from hrvdesk.i18n import _
-from hrvdesk.store import audit, connection
+from hrvdesk.store import audit, connection, fileset
 from hrvdesk.store.database import Database, session_for
 from hrvdesk.store.keyslots import KeyHeader, header_path, wipe
 from hrvdesk.store.migrations import latest_version
 from hrvdesk.store.safewrite import FILE_MODE, fsync_dir
 
-BEFORE_RESTORE = ".before-restore"
+BEFORE_RESTORE = fileset.BEFORE_RESTORE
 
 
 @dataclass
@@ -84,8 +85,7 @@ def inspect(path: Path, key: bytearray, header: KeyHeader) -> CheckReport:
 def check(path: str | os.PathLike, user: str, passphrase: str) -> tuple[CheckReport, Database | None]:
     """Unlock, inspect read-only; only when everything holds, open (audited) and return it."""
     path = Path(path)
-    header = KeyHeader.load(path)
-    key = header.unwrap(user, passphrase)
+    header, key, failures = fileset.unlock(path, user, passphrase)
     try:
         header.verify_seal(key)
         report = inspect(path, key, header)
@@ -95,13 +95,13 @@ def check(path: str | os.PathLike, user: str, passphrase: str) -> tuple[CheckRep
     if not report.ok:
         wipe(key)
         return report, None
-    db = Database.open_with_key(path, user, key)
+    db = Database.open_unlocked(path, header, user, key, failures)
     db.audited("check")
     return report, db
 
 
-def _verified_copy(src_conn, target: Path, key: bytearray, header: KeyHeader) -> Path:
-    """Back up into a temp file beside ``target``, verify it, return the temp path."""
+def _verified_copy(src_conn, target: Path, key: bytearray, header: KeyHeader) -> tuple[Path, CheckReport]:
+    """Back up into a temp file beside ``target``, verify it; the temp path and the report."""
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     os.close(fd)
     tmp = Path(tmp_name)
@@ -122,7 +122,7 @@ def _verified_copy(src_conn, target: Path, key: bytearray, header: KeyHeader) ->
             bad = next(i for i in report.items if not i.ok)
             raise DamagedDatabaseError(_("The backup could not be verified: {check}: {detail}").format(
                 check=bad.name, detail=bad.detail))
-        return tmp
+        return tmp, report
     except BaseException:
         for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm"), Path(f"{tmp}-journal")):
             with contextlib.suppress(FileNotFoundError):
@@ -136,13 +136,13 @@ def backup(db: Database, out: str | os.PathLike) -> CheckReport:
     out = Path(out)
     if out.resolve() == db.path.resolve():
         raise DamagedDatabaseError(_("A backup cannot overwrite the database itself."))
-    tmp = _verified_copy(db.conn, out, db.key, db.header)
-    copy = KeyHeader(path=header_path(out), db_id=db.header.db_id, slots=dict(db.header.slots),
-                     mac=db.header.mac)
-    copy.save()
-    os.replace(tmp, out)
-    fsync_dir(out.parent)
-    report = inspect(out, db.key, db.header)
+    with fileset.locked(db.path):  # no key update may commit between the copy and its header
+        header = fileset.current_header(db.path, db.key)
+        tmp, report = _verified_copy(db.conn, out, db.key, header)
+        KeyHeader(path=header_path(out), db_id=header.db_id, slots=dict(header.slots),
+                  mac=header.mac).save()
+        os.replace(tmp, out)
+        fsync_dir(out.parent)
     db.audited("backup", detail={"verified": report.ok})
     return report
 
@@ -159,8 +159,7 @@ def _session_in(path: Path, key: bytearray, user: str) -> Session:
 def restore(source: str | os.PathLike, target: str | os.PathLike, user: str, passphrase: str) -> Database:
     """Verify ``source`` (a backup), then put it in place of ``target``; returns it opened."""
     source, target = Path(source), Path(target)
-    header = KeyHeader.load(source)
-    key = header.unwrap(user, passphrase)
+    header, key, _failures = fileset.unlock(source, user, passphrase, reset=False)
     try:
         header.verify_seal(key)
         report = inspect(source, key, header)
@@ -169,18 +168,10 @@ def restore(source: str | os.PathLike, target: str | os.PathLike, user: str, pas
             raise DamagedDatabaseError(_("The backup {file} is not usable: {check}: {detail}").format(
                 file=source.name, check=bad.name, detail=bad.detail))
         _session_in(source, key, user).require(Permission.RESTORE, what=_("restore a backup"))
-        staged = target.parent / f".{target.name}.restore.part"
-        shutil.copyfile(source, staged)
-        os.chmod(staged, FILE_MODE)
-        with open(staged, "rb+") as fh:
-            os.fsync(fh.fileno())
-        for suffix in ("", "-wal", "-shm", ".keys"):
-            current = Path(f"{target}{suffix}")
-            if current.exists():
-                os.replace(current, Path(f"{target}{BEFORE_RESTORE}{suffix}"))
-        KeyHeader(path=header_path(target), db_id=header.db_id, slots=header.slots, mac=header.mac).save()
-        os.replace(staged, target)
-        fsync_dir(target.parent)
+        staged = KeyHeader(path=header_path(target), db_id=header.db_id, slots=header.slots, mac=header.mac)
+        with fileset.locked(target):
+            fileset.stage_restore(target, lambda path: shutil.copyfile(source, path), staged)
+            fileset.recover_restore(target)
     except BaseException:
         wipe(key)
         raise

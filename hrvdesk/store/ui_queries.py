@@ -10,9 +10,9 @@ import datetime as dt
 
 from hrvdesk.domain.roles import Permission
 from hrvdesk.i18n import _
-from hrvdesk.store import audit
+from hrvdesk.store import audit, fileset
 from hrvdesk.store.database import Database
-from hrvdesk.store.keyslots import KeyHeader, wipe
+from hrvdesk.store.keyslots import wipe
 from hrvdesk.store.users import change_passphrase
 
 
@@ -56,6 +56,6 @@ def last_backup(db: Database) -> dt.datetime | None:
 def change_own_passphrase(db: Database, current: str, new: str) -> None:
     """Change the unlocked user's passphrase after checking the current one (a failure
     counts towards the lock-out like a failed unlock)."""
-    key = KeyHeader.load(db.path).unwrap(db.user, current)
+    _header, key, _failures = fileset.unlock(db.path, db.user, current, reset=False)
     wipe(key)
     change_passphrase(db, new)

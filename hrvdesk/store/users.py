@@ -1,7 +1,8 @@
 """Users and their key slots: add, remove, list, change or reset a passphrase.
 
 The users table (role, administration) lives in the database; the slot in the key header.
-Both change together; the header is written only after the database transaction commits.
+Both change together through :meth:`Database.key_update`: the new header is promoted only
+after the database transaction commits, and a crash in between is settled at the next unlock.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from hrvdesk.domain.errors import ValidationError
 from hrvdesk.domain.roles import Permission, Role
 from hrvdesk.i18n import _
 from hrvdesk.store.database import Database, now_iso, check_passphrase, check_user_name
-from hrvdesk.store.keyslots import KeyHeader
 
 
 @dataclass(frozen=True)
@@ -47,16 +47,14 @@ def add_user(db: Database, name: str, role: Role | str, passphrase: str,
                                           (administration,)).fetchone() is None:
         raise ValidationError.single(_("Unknown administration {code}.").format(code=administration),
                                      field="--administration")
-    if db.header.has_user(name) or db.conn.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
-        raise ValidationError.single(_("The user {name} already exists.").format(name=name), field=_("user"))
-    header = _reloaded(db)
-    header.set_slot(name, passphrase, db.key, kdf)
-    with db.transaction() as conn:
-        conn.execute("INSERT INTO users(name, role, administration, created_at, created_by) VALUES (?, ?, ?, ?, ?)",
-                     (name, role.value, administration, now_iso(), db.user))
+    with db.key_update() as header:
+        if header.has_user(name) or db.conn.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
+            raise ValidationError.single(_("The user {name} already exists.").format(name=name), field=_("user"))
+        header.set_slot(name, passphrase, db.key, kdf)
+        db.conn.execute("INSERT INTO users(name, role, administration, created_at, created_by)"
+                        " VALUES (?, ?, ?, ?, ?)", (name, role.value, administration, now_iso(), db.user))
         db.audit("user_add", target=name, fields=("role", "administration"),
                  detail={"role": role.value})
-        db.store_header(header)
     return User(name, role, administration, now_iso())
 
 
@@ -69,12 +67,10 @@ def remove_user(db: Database, name: str) -> None:
         admins = db.conn.execute("SELECT count(*) FROM users WHERE role = 'admin'").fetchone()[0]
         if admins <= 1:
             raise ValidationError.single(_("The last administrator cannot be removed."), field=_("user"))
-    header = _reloaded(db)
-    header.remove_slot(name)
-    with db.transaction() as conn:
-        conn.execute("DELETE FROM users WHERE name = ?", (name,))
+    with db.key_update() as header:
+        header.remove_slot(name)
+        db.conn.execute("DELETE FROM users WHERE name = ?", (name,))
         db.audit("user_remove", target=name)
-        db.store_header(header)
 
 
 def change_passphrase(db: Database, new_passphrase: str, *, kdf: dict | None = None) -> None:
@@ -85,22 +81,13 @@ def change_passphrase(db: Database, new_passphrase: str, *, kdf: dict | None = N
 def reset_passphrase(db: Database, name: str, new_passphrase: str, *, kdf: dict | None = None) -> None:
     """An administrator gives another user a new slot (e.g. a forgotten passphrase)."""
     db.require(Permission.MANAGE_USERS, what=_("reset a passphrase"))
-    if not db.header.has_user(name):
+    if db.conn.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone() is None:
         raise ValidationError.single(_("There is no user {name}.").format(name=name), field=_("user"))
     _set_passphrase(db, name, new_passphrase, kdf)
 
 
 def _set_passphrase(db: Database, name: str, new_passphrase: str, kdf: dict | None) -> None:
     check_passphrase(new_passphrase)
-    header = _reloaded(db)
-    header.set_slot(name, new_passphrase, db.key, kdf)
-    with db.transaction():
+    with db.key_update() as header:
+        header.set_slot(name, new_passphrase, db.key, kdf)
         db.audit("passphrase_change", target=name)
-        db.store_header(header)
-
-
-def _reloaded(db: Database) -> KeyHeader:
-    """The header as it is on disk now (failure counters may have changed), checked."""
-    header = KeyHeader.load(db.path)
-    header.verify_seal(db.key)
-    return header

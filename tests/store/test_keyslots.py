@@ -5,12 +5,14 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+import unicodedata
 
 import pytest
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from hrvdesk.domain.errors import AuthenticationError, DamagedDatabaseError, LockedOutError, ValidationError
 from hrvdesk.domain.roles import Role
-from hrvdesk.store import audit, keyslots, keystore
+from hrvdesk.store import audit, fileset, keyslots, keystore
 from hrvdesk.store.database import Database
 from hrvdesk.store.keyslots import FREE_ATTEMPTS, KeyHeader, header_path, lockout_delay
 from hrvdesk.store.users import add_user, change_passphrase, remove_user, reset_passphrase
@@ -160,7 +162,7 @@ def test_lockout_grows_and_failures_are_audited(two_users):
     # after the delay the right passphrase opens and resets bo's counter
     with Database.open(two_users, "bo", OTHER, now=later + lockout_delay(FREE_ATTEMPTS + 1) + 1):
         pass
-    assert KeyHeader.load(two_users).lockout_remaining("bo") == 0
+    assert fileset.lockout_remaining(two_users, "bo") == 0
 
 
 def test_failed_unknown_user_counted_without_the_typed_name(admin_db, db_path):
@@ -168,6 +170,45 @@ def test_failed_unknown_user_counted_without_the_typed_name(admin_db, db_path):
     with pytest.raises(AuthenticationError):
         Database.open(db_path, "my secret passphrase typed as user", PASSPHRASE)
     assert "typed as user" not in header_path(db_path).read_text()
+    assert "typed as user" not in fileset.sibling(db_path, fileset.ATTEMPTS_SUFFIX).read_text()
+
+
+@pytest.mark.parametrize("field,value", [("time_cost", 10**9), ("memory_kib", 2**40),
+                                         ("parallelism", 0), ("time_cost", "4"), ("name", "scrypt")])
+def test_unreasonable_kdf_parameters_are_refused_at_once(two_users, cli, field, value):
+    def edit(obj):
+        obj["slots"][0]["kdf"][field] = value
+
+    _edit_header(two_users, edit)
+    started = time.monotonic()
+    code, _out, err = cli("check", "--db", two_users)
+    assert code == 4 and "nyckelhärledning" not in err and "key derivation" in err
+    assert time.monotonic() - started < 30  # generous: the point is "no hang", not a benchmark
+
+
+def test_passphrases_are_compared_in_nfc_and_old_slots_keep_opening(admin_db, db_path):
+    decomposed = "blåbärssylt i\u0301 kylen"  # 'í' typed as i + combining acute accent
+    composed = unicodedata.normalize("NFC", decomposed)
+    assert composed != decomposed
+    add_user(admin_db, "bo", Role.VIEWER, decomposed)
+    with Database.open(db_path, "bo", composed), Database.open(db_path, "bo", decomposed):
+        pass
+    # a slot wrapped under the passphrase exactly as typed (as before normalisation) still opens
+    header = KeyHeader.load(db_path)
+    header.set_slot("cleo", composed, admin_db.key)
+    slot = header.slots[header.uid("cleo")]
+    wrapping = keyslots.derive(decomposed, slot.salt, slot.kdf)
+    slot.wrapped = AESGCM(bytes(wrapping)).encrypt(slot.nonce, bytes(admin_db.key), slot.aad(header.db_id))
+    assert header.try_unwrap("cleo", decomposed) == admin_db.key
+    assert header.try_unwrap("cleo", composed) is None
+
+
+def test_a_failed_unlock_that_cannot_be_recorded_still_says_why(two_users, cli):
+    attempts = fileset.sibling(two_users, fileset.ATTEMPTS_SUFFIX)
+    attempts.unlink(missing_ok=True)
+    attempts.mkdir()  # the counters cannot be written (as on a full or read-only disk)
+    code, _out, err = cli("check", "--db", two_users, user="bo", passphrase="wrong wrong wrong")
+    assert code == 3 and "wrong passphrase" in err and "could not be recorded" in err
 
 
 def test_remembered_key_roundtrip_in_real_keyring_backend(admin_db, db_path):
