@@ -21,7 +21,7 @@ from pathlib import Path
 
 from hrvdesk import __version__, disable_core_dumps, i18n
 from hrvdesk.domain.errors import AuthenticationError, HrvError, UsageError, ValidationError
-from hrvdesk.i18n import N_, _
+from hrvdesk.i18n import N_, _, ngettext
 
 ENV_USER = "HRVDESK_USER"
 ENV_PASSPHRASE = "HRVDESK_PASSPHRASE"
@@ -154,8 +154,24 @@ def cmd_user_remove(args) -> int:
     from hrvdesk.store.users import remove_user
 
     with open_db(args) as db:
-        remove_user(db, args.name)
+        waiting = remove_user(db, args.name, rekey=not args.no_rekey)
     print(_("User {name} removed.").format(name=args.name))
+    if waiting and not args.no_rekey:
+        print(_("The database key was not changed, so {name}'s old key still opens it: {names} must "
+                "unlock once with their passphrase, then run \"hrvdesk rekey\".").format(
+                    name=args.name, names=", ".join(waiting)), file=sys.stderr)
+    elif not args.no_rekey:
+        print(_("The database has a new key; {name}'s old key no longer opens it.").format(name=args.name))
+    return 0
+
+
+def cmd_rekey(args) -> int:
+    from hrvdesk.store.users import rekey
+
+    with open_db(args) as db:
+        users = rekey(db)
+    print(ngettext("The database has a new key, sealed to {n} user.",
+                   "The database has a new key, sealed to {n} users.", users).format(n=users))
     return 0
 
 
@@ -283,12 +299,18 @@ def build_parser() -> Parser:
     q.set_defaults(func=cmd_user_add)
     q = usub.add_parser("remove", help=_("remove a user"))
     q.add_argument("name")
+    q.add_argument("--no-rekey", action="store_true",
+                   help=_("keep the database key (the removed user's old key then still opens it)"))
     db_options(q)
     q.set_defaults(func=cmd_user_remove)
     q = usub.add_parser("list", help=_("list users and roles"))
     q.add_argument("--json", action="store_true")
     db_options(q)
     q.set_defaults(func=cmd_user_list)
+
+    p = sub.add_parser("rekey", help=_("give the database a new key, sealed to every user"))
+    db_options(p)
+    p.set_defaults(func=cmd_rekey)
 
     p = sub.add_parser("audit", help=_("list or verify the audit log"))
     db_options(p)

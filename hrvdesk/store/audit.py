@@ -37,6 +37,8 @@ ACTIONS: dict[str, str] = {
     "user_add": N_("User added"),
     "user_remove": N_("User removed"),
     "passphrase_change": N_("Passphrase changed"),
+    "key_upgrade": N_("Key slot upgraded"),
+    "rekey": N_("Database key changed"),
     "settings": N_("Settings changed"),
     "retention": N_("Retention applied"),
     "migrate": N_("Database upgraded"),

@@ -26,6 +26,11 @@ def _key_pragma(key: bytes | bytearray) -> str:
     return "PRAGMA key = \"x'" + bytes(key).hex() + "'\""
 
 
+def rekey_pragma(key: bytes | bytearray) -> str:
+    """Re-encrypt the open database under ``key`` (all pages, in the current transaction)."""
+    return "PRAGMA rekey = \"x'" + bytes(key).hex() + "'\""
+
+
 def connect(path: str | os.PathLike, key: bytes | bytearray, *, readonly: bool = False,
             create: bool = False) -> dbapi2.Connection:
     """A keyed connection. ``readonly`` opens with ``mode=ro`` so the file cannot change."""

@@ -13,6 +13,7 @@ import contextlib
 import datetime as dt
 import os
 import secrets
+from dataclasses import dataclass
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from hrvdesk.domain.roles import Permission, Role, Session
 from hrvdesk.i18n import _
 from hrvdesk.store import audit, connection, faults, fileset
 from hrvdesk.store.audit import now_iso
-from hrvdesk.store.keyslots import KeyHeader, KEY_BYTES, header_path, wipe
+from hrvdesk.store.keyslots import KeyHeader, KEY_BYTES, UserKeys, header_path, wipe
 from hrvdesk.store.migrations import all_migrations, latest_version
 
 MIN_PASSPHRASE = 10
@@ -42,15 +43,30 @@ def check_user_name(name: str) -> None:
             _("A user name is 1–64 letters, digits or . _ - @ (no spaces)."), field=_("user"))
 
 
+@dataclass
+class KeyUpdate:
+    """A key header being changed inside :meth:`Database.key_update`."""
+
+    header: KeyHeader
+    new_key: bytearray | None = None
+
+    def rekey(self) -> None:
+        """Give the database a new key, sealed to every slot (all must be of version 2)."""
+        self.new_key = bytearray(secrets.token_bytes(KEY_BYTES))
+        self.header.reseal(self.new_key)
+
+
 class Database:
     """An open, unlocked database. Use as a context manager or call :meth:`close`."""
 
-    def __init__(self, path: Path, conn, header: KeyHeader, key: bytearray, session: Session):
+    def __init__(self, path: Path, conn, header: KeyHeader, key: bytearray, session: Session,
+                 user_keys: UserKeys | None = None):
         self.path = path
         self.conn = conn
         self.header = header
         self._key = key
         self.session = session
+        self.user_keys = user_keys  # None while the user's slot is still of version 1
 
     # --- creating and opening ---------------------------------------------------------
 
@@ -69,7 +85,7 @@ class Database:
                                          field="--db")
         key = bytearray(secrets.token_bytes(KEY_BYTES))
         header = KeyHeader.new(path)
-        header.set_slot(user, passphrase, key, kdf)
+        user_keys = header.set_slot(user, passphrase, key, kdf)
         header.seal(key)
         conn = None
         try:
@@ -92,30 +108,32 @@ class Database:
                     leftover.unlink()
             wipe(key)
             raise
-        return cls(path, conn, header, key, Session(user, Role.ADMIN))
+        return cls(path, conn, header, key, Session(user, Role.ADMIN), user_keys)
 
     @classmethod
     def open(cls, path: str | os.PathLike, user: str, passphrase: str, *,
              now: float | None = None) -> "Database":
         path = Path(path)
-        header, key, failures = fileset.unlock(path, user, passphrase, now)
-        return cls.open_unlocked(path, header, user, key, failures)
+        db = cls.open_unlocked(path, user, fileset.unlock(path, user, passphrase, now))
+        if db.header.needs_upgrade(user):
+            db.upgrade_slot(passphrase)
+        return db
 
     @classmethod
-    def open_with_key(cls, path: str | os.PathLike, user: str, key: bytearray) -> "Database":
-        """Open with a key remembered on this workstation (see :mod:`keystore`)."""
+    def open_with_key(cls, path: str | os.PathLike, user: str, secret: bytes | bytearray) -> "Database":
+        """Open with a secret remembered on this workstation (see :mod:`keystore`): the
+        user's private keys, or the database key itself (version-1 slots, a restore)."""
         path = Path(path)
         try:
-            header, failures = fileset.unlock_with_key(path, user, key)
-        except BaseException:
-            wipe(key)
-            raise
-        return cls.open_unlocked(path, header, user, key, failures)
+            unlocked = fileset.unlock_with_secret(path, user, secret)
+        finally:
+            wipe(secret if isinstance(secret, bytearray) else None)
+        return cls.open_unlocked(path, user, unlocked)
 
     @classmethod
-    def open_unlocked(cls, path: Path, header: KeyHeader, user: str, key: bytearray,
-                      failures: dict[str, list[float]] | None = None) -> "Database":
+    def open_unlocked(cls, path: Path, user: str, unlocked: fileset.Unlocked) -> "Database":
         """Open after :func:`fileset.unlock`: check read-only, then migrate and audit."""
+        header, key, failures = unlocked.header, unlocked.key, unlocked.failures
         try:
             header.verify_seal(key)
             cls._inspect_readonly(path, key, header)
@@ -127,7 +145,7 @@ class Database:
             connection.configure(conn)
             migrated = cls._migrate(conn)
             session = cls._session_for(conn, user)
-            db = cls(path, conn, header, key, session)
+            db = cls(path, conn, header, key, session, unlocked.keys)
             with db.transaction():
                 names = {header.uid(name): name for (name,) in conn.execute("SELECT name FROM users")}
                 for bucket, times in sorted((failures or {}).items()):
@@ -152,7 +170,13 @@ class Database:
 
     @staticmethod
     def _inspect_readonly(path: Path, key: bytearray, header: KeyHeader) -> None:
-        """Check page authentication, version and identity without changing the file."""
+        """Check version and identity without changing the file.
+
+        SQLCipher authenticates every page it reads, so a damaged page is refused whenever
+        it is used; the full scan of every page (``cipher_integrity_check``) is ``check``'s
+        and every backup's, not every unlock's: it grew with the data and, in WAL mode,
+        cannot see pages that are still in the WAL.
+        """
         conn = connection.connect(path, key, readonly=True)
         try:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -161,10 +185,6 @@ class Database:
                     "{file} was made by a newer version of hrvdesk (schema {found}, this version "
                     "knows {known}). Update hrvdesk.").format(file=path.name, found=version,
                                                               known=latest_version()))
-            if conn.execute("PRAGMA cipher_integrity_check").fetchall():
-                raise DamagedDatabaseError(_(
-                    "{file} is damaged: some of its pages fail authentication. Restore it from a "
-                    "backup.").format(file=path.name))
             if version == 0:
                 raise DamagedDatabaseError(_("{file} is not a hrvdesk database.").format(file=path.name))
             row = conn.execute("SELECT value FROM meta WHERE key = 'db_id'").fetchone()
@@ -217,31 +237,53 @@ class Database:
             yield conn
 
     @contextlib.contextmanager
-    def key_update(self) -> Iterator[KeyHeader]:
+    def key_update(self) -> Iterator[KeyUpdate]:
         """Change the key header and the database together (the protocol in :mod:`fileset`).
 
-        Yields the header as it is on disk now; the caller changes it and makes the
-        matching database changes (with their audit entries) inside the ``with`` block.
-        On leaving it, the header is sealed and written beside the current one, the
-        transaction commits with the header's MAC, and only then is the new header
-        promoted. An exception anywhere leaves both files as they were.
+        Yields a :class:`KeyUpdate` whose header is the one on disk now; the caller changes
+        it (and may call :meth:`KeyUpdate.rekey`) and makes the matching database changes,
+        with their audit entries, inside the ``with`` block. On leaving it, the header is
+        sealed and written beside the current one, the transaction commits with the
+        header's MAC (after ``PRAGMA rekey`` when re-keying: its last statement, since
+        SQLCipher cannot roll a re-key back), and only then is the new header promoted. An
+        exception in the block leaves both files as they were.
         """
         with fileset.locked(self.path):
-            header = fileset.current_header(self.path, self._key)
+            update = KeyUpdate(fileset.current_header(self.path, self._key))
             try:
                 with self.transaction() as conn:
-                    yield header
-                    header.seal(self._key)
+                    yield update
+                    update.header.seal(update.new_key if update.new_key is not None else self._key)
                     conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('slots_mac', ?)",
-                                 (header.mac,))
-                    fileset.write_pending(self.path, header)
+                                 (update.header.mac,))
+                    fileset.write_pending(self.path, update.header)
+                    if update.new_key is not None:
+                        conn.execute(connection.rekey_pragma(update.new_key))
             except BaseException:
                 fileset.discard_pending(self.path)
+                wipe(update.new_key)
                 raise
+            if update.new_key is not None:
+                wipe(self._key)
+                self._key = update.new_key
+                with contextlib.suppress(connection.DatabaseError):  # best effort: readers may hold it
+                    self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             faults.point("key-update:committed")
             fileset.promote(self.path)
             faults.point("key-update:promoted")
-            self.header = header
+            self.header = update.header
+
+    def upgrade_slot(self, passphrase: str) -> None:
+        """Replace the user's version-1 slot by one with key pairs (needs her passphrase)."""
+        with self.key_update() as update:
+            if update.header.needs_upgrade(self.user):
+                self.user_keys = update.header.set_slot(self.user, passphrase, self._key)
+                self.audit("key_upgrade", target=self.user)
+
+    def remembered_secret(self) -> bytearray:
+        """What "remember on this workstation" keeps: the private keys, which survive a
+        re-key (a version-1 slot has none: then the database key)."""
+        return self.user_keys.secret() if self.user_keys is not None else bytearray(self._key)
 
     def audit(self, action: str, target: str = "", fields=(), detail: dict | None = None) -> int:
         """Record an action. Call inside the transaction that makes the change."""

@@ -38,6 +38,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import filelock
@@ -45,7 +46,7 @@ import filelock
 from hrvdesk.domain.errors import AuthenticationError, DamagedDatabaseError, HrvError, LockedOutError
 from hrvdesk.i18n import _
 from hrvdesk.store import connection, faults
-from hrvdesk.store.keyslots import (KeyHeader, UNKNOWN_USER, header_path, lockout_delay, wipe)
+from hrvdesk.store.keyslots import KeyHeader, UNKNOWN_USER, UserKeys, header_path, lockout_delay, wipe
 from hrvdesk.store.safewrite import FILE_MODE, fsync_dir, write_bytes
 
 PENDING_SUFFIX = ".keys.new"
@@ -254,9 +255,20 @@ def _prepare(db_path: Path) -> tuple[KeyHeader, KeyHeader | None]:
     return KeyHeader.load(db_path), _load_pending(db_path)
 
 
+@dataclass
+class Unlocked:
+    """What an unlock yields: the accepted header, the database key, the user's private keys
+    (None for a version-1 slot or a raw remembered key) and the failures not yet audited."""
+
+    header: KeyHeader
+    key: bytearray
+    keys: UserKeys | None = None
+    failures: dict[str, list[float]] = field(default_factory=dict)
+
+
 def unlock(db_path: str | os.PathLike, user: str, passphrase: str, now: float | None = None, *,
-           reset: bool = True) -> tuple[KeyHeader, bytearray, dict[str, list[float]]]:
-    """Authenticate ``user``: (the accepted header, the database key, failures to audit).
+           reset: bool = True) -> Unlocked:
+    """Authenticate ``user`` with her passphrase.
 
     A wrong passphrase or unknown user counts a failure and raises AuthenticationError; a
     passphrase that only a header the database does not accept would open is wrong too.
@@ -270,35 +282,57 @@ def unlock(db_path: str | os.PathLike, user: str, passphrase: str, now: float | 
         bucket = current.uid(user) if current.has_user(user) else UNKNOWN_USER
         attempts = Attempts(db_path)
         attempts.check(bucket, now)
-        for header in (h for h in (pending, current) if h is not None and h.has_user(user)):
-            key = header.try_unwrap(user, passphrase)
-            if key is None:
-                continue
-            try:
-                winner = settle(db_path, key, current, pending)
-            except BaseException:
-                wipe(key)
-                raise
-            if winner is header:
-                return header, key, attempts.take(bucket) if reset else {}
-            wipe(key)
-            if winner is not None:
-                break
+        unlocked = _accepted(db_path, current, pending, user, lambda h: h.open_slot(user, passphrase))
+        if unlocked is not None:
+            if reset:
+                unlocked.failures = attempts.take(bucket)
+            return unlocked
         note = attempts.record_failure(bucket, now)
     raise AuthenticationError(" ".join(filter(None, (_("Unknown user or wrong passphrase."), note))))
 
 
-def unlock_with_key(db_path: str | os.PathLike, user: str,
-                    key: bytearray) -> tuple[KeyHeader, dict[str, list[float]]]:
-    """Like :func:`unlock` for a key remembered on this workstation."""
+def unlock_with_secret(db_path: str | os.PathLike, user: str, secret: bytes | bytearray) -> Unlocked:
+    """Like :func:`unlock` with a secret remembered on this workstation: the user's private
+    keys (:meth:`UserKeys.secret`) or, from a version-1 slot, the database key itself."""
     db_path = Path(db_path)
+    keys = UserKeys.from_secret(secret) if len(secret) == UserKeys.SECRET_BYTES else None
+
+    def opener(header: KeyHeader):
+        if keys is None:
+            return (bytearray(secret), None) if header.has_user(user) else None
+        key = header.key_for(user, keys)
+        return None if key is None else (key, keys)
+
     with locked(db_path):
         current, pending = _prepare(db_path)
-        winner = settle(db_path, key, current, pending) or current
-        if not winner.has_user(user):
+        unlocked = _accepted(db_path, current, pending, user, opener)
+        if unlocked is None:
             raise AuthenticationError(_("Unknown user or wrong passphrase."))
-        bucket = winner.uid(user)
-        return winner, Attempts(db_path).take(bucket)
+        unlocked.failures = Attempts(db_path).take(unlocked.header.uid(user))
+        return unlocked
+
+
+def _accepted(db_path: Path, current: KeyHeader, pending: KeyHeader | None, user: str,
+              opener: Callable[[KeyHeader], tuple[bytearray, UserKeys | None] | None]) -> Unlocked | None:
+    """Try the pending header, then the current one; the first whose slot opens *and* that
+    the database accepts (after settling the pair) wins. None when none does."""
+    for header in (h for h in (pending, current) if h is not None and h.has_user(user)):
+        opened = opener(header)
+        if opened is None:
+            continue
+        key, keys = opened
+        try:
+            winner = settle(db_path, key, current, pending)
+        except BaseException:
+            wipe(key)
+            raise
+        if winner is header:
+            return Unlocked(header, key, keys)
+        wipe(key)
+        if winner is not None:  # settled in favour of the other header: only its slot counts
+            opened = opener(winner) if winner.has_user(user) else None
+            return None if opened is None else Unlocked(winner, *opened)
+    return None
 
 
 def current_header(db_path: Path, key: bytearray) -> KeyHeader:

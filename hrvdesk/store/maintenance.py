@@ -85,17 +85,17 @@ def inspect(path: Path, key: bytearray, header: KeyHeader) -> CheckReport:
 def check(path: str | os.PathLike, user: str, passphrase: str) -> tuple[CheckReport, Database | None]:
     """Unlock, inspect read-only; only when everything holds, open (audited) and return it."""
     path = Path(path)
-    header, key, failures = fileset.unlock(path, user, passphrase)
+    unlocked = fileset.unlock(path, user, passphrase)
     try:
-        header.verify_seal(key)
-        report = inspect(path, key, header)
+        unlocked.header.verify_seal(unlocked.key)
+        report = inspect(path, unlocked.key, unlocked.header)
     except BaseException:
-        wipe(key)
+        wipe(unlocked.key)
         raise
     if not report.ok:
-        wipe(key)
+        wipe(unlocked.key)
         return report, None
-    db = Database.open_unlocked(path, header, user, key, failures)
+    db = Database.open_unlocked(path, user, unlocked)
     db.audited("check")
     return report, db
 
@@ -159,7 +159,8 @@ def _session_in(path: Path, key: bytearray, user: str) -> Session:
 def restore(source: str | os.PathLike, target: str | os.PathLike, user: str, passphrase: str) -> Database:
     """Verify ``source`` (a backup), then put it in place of ``target``; returns it opened."""
     source, target = Path(source), Path(target)
-    header, key, _failures = fileset.unlock(source, user, passphrase, reset=False)
+    unlocked = fileset.unlock(source, user, passphrase, reset=False)
+    header, key = unlocked.header, unlocked.key
     try:
         header.verify_seal(key)
         report = inspect(source, key, header)

@@ -56,6 +56,5 @@ def last_backup(db: Database) -> dt.datetime | None:
 def change_own_passphrase(db: Database, current: str, new: str) -> None:
     """Change the unlocked user's passphrase after checking the current one (a failure
     counts towards the lock-out like a failed unlock)."""
-    _header, key, _failures = fileset.unlock(db.path, db.user, current, reset=False)
-    wipe(key)
+    wipe(fileset.unlock(db.path, db.user, current, reset=False).key)
     change_passphrase(db, new)

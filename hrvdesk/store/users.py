@@ -47,7 +47,8 @@ def add_user(db: Database, name: str, role: Role | str, passphrase: str,
                                           (administration,)).fetchone() is None:
         raise ValidationError.single(_("Unknown administration {code}.").format(code=administration),
                                      field="--administration")
-    with db.key_update() as header:
+    with db.key_update() as update:
+        header = update.header
         if header.has_user(name) or db.conn.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
             raise ValidationError.single(_("The user {name} already exists.").format(name=name), field=_("user"))
         header.set_slot(name, passphrase, db.key, kdf)
@@ -58,7 +59,13 @@ def add_user(db: Database, name: str, role: Role | str, passphrase: str,
     return User(name, role, administration, now_iso())
 
 
-def remove_user(db: Database, name: str) -> None:
+def remove_user(db: Database, name: str, *, rekey: bool = True) -> list[str]:
+    """Remove ``name`` and her slot, and (by default) give the database a new key sealed to
+    the remaining users, so that her old key opens nothing written from now on.
+
+    Returns the users whose slots are still of version 1 (they have not unlocked since the
+    upgrade); while there are any, the key cannot be changed and stays as it was.
+    """
     db.require(Permission.MANAGE_USERS, what=_("remove a user"))
     row = db.conn.execute("SELECT role FROM users WHERE name = ?", (name,)).fetchone()
     if row is None:
@@ -67,10 +74,38 @@ def remove_user(db: Database, name: str) -> None:
         admins = db.conn.execute("SELECT count(*) FROM users WHERE role = 'admin'").fetchone()[0]
         if admins <= 1:
             raise ValidationError.single(_("The last administrator cannot be removed."), field=_("user"))
-    with db.key_update() as header:
-        header.remove_slot(name)
+    with db.key_update() as update:
+        update.header.remove_slot(name)
+        waiting = _old_slot_users(db, update.header)
+        if rekey and not waiting:
+            update.rekey()
         db.conn.execute("DELETE FROM users WHERE name = ?", (name,))
-        db.audit("user_remove", target=name)
+        db.audit("user_remove", target=name, detail={"rekeyed": update.new_key is not None})
+    return waiting
+
+
+def rekey(db: Database) -> int:
+    """An admin gives the database a new key, sealed to every user; the number of users.
+
+    Refused (naming them) while some users' slots are still of version 1: their new slot
+    needs their passphrase, so they must unlock once first.
+    """
+    db.require(Permission.MANAGE_USERS, what=_("change the database key"))
+    with db.key_update() as update:
+        waiting = _old_slot_users(db, update.header)
+        if waiting:
+            raise ValidationError.single(_(
+                "The database key cannot be changed yet: {names} must unlock the database once "
+                "with their passphrase first (their key slots are of the old kind).").format(
+                    names=", ".join(waiting)), field=_("user"))
+        update.rekey()
+        db.audit("rekey", detail={"users": len(update.header.slots)})
+        return len(update.header.slots)
+
+
+def _old_slot_users(db: Database, header) -> list[str]:
+    old = set(header.old_slots())
+    return sorted(name for (name,) in db.conn.execute("SELECT name FROM users") if header.uid(name) in old)
 
 
 def change_passphrase(db: Database, new_passphrase: str, *, kdf: dict | None = None) -> None:
@@ -88,6 +123,10 @@ def reset_passphrase(db: Database, name: str, new_passphrase: str, *, kdf: dict 
 
 def _set_passphrase(db: Database, name: str, new_passphrase: str, kdf: dict | None) -> None:
     check_passphrase(new_passphrase)
-    with db.key_update() as header:
-        header.set_slot(name, new_passphrase, db.key, kdf)
+    own = name == db.user
+    with db.key_update() as update:
+        # one's own key pairs stay (a key remembered on a workstation keeps working)
+        keys = update.header.set_slot(name, new_passphrase, db.key, kdf, keys=db.user_keys if own else None)
         db.audit("passphrase_change", target=name)
+    if own:
+        db.user_keys = keys

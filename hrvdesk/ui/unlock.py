@@ -284,7 +284,9 @@ class UnlockDialog(QDialog):
             return
         if self._remember_usable:
             if remember:
-                keystore.remember(db.header.db_id, db.user, db.key)
+                secret = db.remembered_secret()
+                keystore.remember(db.header.db_id, db.user, secret)
+                wipe(secret)
             else:
                 keystore.forget(db.header.db_id, db.user)
         self.message.clear()

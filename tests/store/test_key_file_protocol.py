@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from hrvdesk.domain.errors import AuthenticationError
+from hrvdesk.domain.errors import AuthenticationError, DamagedDatabaseError
 from hrvdesk.domain.roles import Role
-from hrvdesk.store import faults, fileset
+from hrvdesk.store import connection, faults, fileset
 from hrvdesk.store.database import Database
 from hrvdesk.store.keyslots import header_path
 from hrvdesk.store.maintenance import backup, check
@@ -78,11 +78,30 @@ UPDATES = {
     "passwd": (["passwd", "--user", ADMIN], NEW),
     "user add": (["user", "add", "cleo", "--role", "viewer"], "cleo's long passphrase"),
     "user remove": (["user", "remove", "bo"], None),
+    "rekey": (["rekey"], None),
 }
 
 
-def _after(command: str, path: Path, committed: bool) -> None:
-    if command == "passwd":
+def key_of(path: Path) -> bytearray:
+    with Database.open(path, "bo", BO_PASS) as db:
+        return bytearray(db.key)
+
+
+def old_key_opens(path: Path, key: bytearray) -> bool:
+    try:
+        conn = connection.connect(path, key, readonly=True)
+    except DamagedDatabaseError:
+        return False
+    conn.close()
+    return True
+
+
+def _after(command: str, path: Path, committed: bool, old_key: bytearray) -> None:
+    if command in ("rekey", "user remove"):  # both give the database a new key
+        assert old_key_opens(path, old_key) is not committed
+    if command == "rekey":
+        assert opens(path, "bo", BO_PASS)
+    elif command == "passwd":
         assert opens(path, ADMIN, NEW) is committed
         assert opens(path, ADMIN, PASSPHRASE) is not committed
         assert opens(path, "bo", BO_PASS)
@@ -97,10 +116,12 @@ def _after(command: str, path: Path, committed: bool) -> None:
     assert_sound(path, ADMIN, admin_pass)
 
 
+@pytest.mark.parametrize("settler", ["admin", "the user concerned"])
 @pytest.mark.parametrize("point", faults.KEY_UPDATE)
 @pytest.mark.parametrize("command", sorted(UPDATES))
-def test_a_key_update_killed_at_any_step_leaves_a_database_that_opens(with_bo, command, point):
+def test_a_key_update_killed_at_any_step_leaves_a_database_that_opens(with_bo, command, point, settler):
     args, new = UPDATES[command]
+    old_key = key_of(with_bo)
     result = run_cli([*args, "--db", with_bo], new=new, kill_at=point)
     assert result.returncode == -signal.SIGKILL, result.stderr
     committed = point != "key-update:pending-written"
@@ -108,15 +129,19 @@ def test_a_key_update_killed_at_any_step_leaves_a_database_that_opens(with_bo, c
         assert not fileset.sibling(with_bo, fileset.PENDING_SUFFIX).exists()
     else:
         assert fileset.sibling(with_bo, fileset.PENDING_SUFFIX).exists()
-    _after(command, with_bo, committed)
+    if settler == "admin":  # someone not concerned by the update unlocks first
+        admin_pass = NEW if command == "passwd" and committed else PASSPHRASE
+        assert opens(with_bo, ADMIN, admin_pass)
+    _after(command, with_bo, committed, old_key)
 
 
 @pytest.mark.parametrize("command", sorted(UPDATES))
 def test_the_same_update_without_a_kill_is_the_committed_case(with_bo, command):
     args, new = UPDATES[command]
+    old_key = key_of(with_bo)
     result = run_cli([*args, "--db", with_bo], new=new)
     assert result.returncode == 0, result.stderr
-    _after(command, with_bo, committed=True)
+    _after(command, with_bo, committed=True, old_key=old_key)
 
 
 def test_a_leftover_pair_is_settled_by_a_remembered_key_too(with_bo):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 import unicodedata
 
@@ -193,14 +194,21 @@ def test_passphrases_are_compared_in_nfc_and_old_slots_keep_opening(admin_db, db
     add_user(admin_db, "bo", Role.VIEWER, decomposed)
     with Database.open(db_path, "bo", composed), Database.open(db_path, "bo", decomposed):
         pass
-    # a slot wrapped under the passphrase exactly as typed (as before normalisation) still opens
+    # a (version 1) slot wrapped under the passphrase exactly as typed, as before
+    # normalisation, still opens
     header = KeyHeader.load(db_path)
-    header.set_slot("cleo", composed, admin_db.key)
-    slot = header.slots[header.uid("cleo")]
-    wrapping = keyslots.derive(decomposed, slot.salt, slot.kdf)
-    slot.wrapped = AESGCM(bytes(wrapping)).encrypt(slot.nonce, bytes(admin_db.key), slot.aad(header.db_id))
+    header.slots[header.uid("cleo")] = v1_slot(header, "cleo", decomposed, admin_db.key)
     assert header.try_unwrap("cleo", decomposed) == admin_db.key
     assert header.try_unwrap("cleo", composed) is None
+
+
+def v1_slot(header: KeyHeader, user: str, passphrase: str, key) -> keyslots.Slot:
+    """A slot as hrvdesk 1.0 wrote it: the database key wrapped under the passphrase as typed."""
+    slot = keyslots.Slot(uid=header.uid(user), kdf=dict(keyslots.FAST_KDF), salt=os.urandom(16),
+                         nonce=os.urandom(12), wrapped=b"")
+    wrapping = keyslots.derive(passphrase, slot.salt, slot.kdf)
+    slot.wrapped = AESGCM(bytes(wrapping)).encrypt(slot.nonce, bytes(key), slot.aad(header.db_id))
+    return slot
 
 
 def test_a_failed_unlock_that_cannot_be_recorded_still_says_why(two_users, cli):
