@@ -191,10 +191,11 @@ def cmd_user_list(args) -> int:
 def cmd_audit(args) -> int:
     from hrvdesk.domain.roles import Permission
     from hrvdesk.store import audit
+    from hrvdesk.store.ui_queries import verify_audit
 
     with open_db(args) as db:
         db.require(Permission.VIEW_AUDIT, what=_("read the audit log"))
-        chain = audit.verify(db.conn) if args.verify else None
+        chain = verify_audit(db) if args.verify else None
         entries = audit.entries(db.conn)
     if args.json:
         out = {"entries": [{"seq": e.seq, "at": e.at, "user": e.user, "action": e.action,

@@ -39,6 +39,7 @@ ACTIONS: dict[str, str] = {
     "passphrase_change": N_("Passphrase changed"),
     "key_upgrade": N_("Key slot upgraded"),
     "rekey": N_("Database key changed"),
+    "checkpoint": N_("Session signed"),
     "settings": N_("Settings changed"),
     "retention": N_("Retention applied"),
     "migrate": N_("Database upgraded"),
@@ -76,7 +77,8 @@ def now_iso() -> str:
     return dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds")
 
 
-def _head(conn) -> tuple[int, str]:
+def head(conn) -> tuple[int, str]:
+    """(number, hash) of the last entry; (0, genesis) for an empty log."""
     row = conn.execute("SELECT value FROM meta WHERE key = ?", (HEAD_KEY,)).fetchone()
     if row is None:
         return 0, GENESIS
@@ -89,7 +91,7 @@ def append(conn, user: str, action: str, target: str = "", fields=(), detail: di
     """Append one entry (call inside the transaction that makes the change)."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
-    seq, prev = _head(conn)
+    seq, prev = head(conn)
     seq += 1
     at = at or now_iso()
     fields_json = json.dumps(sorted(set(fields)), ensure_ascii=False)
@@ -123,11 +125,16 @@ def verify(conn) -> ChainReport:
             return ChainReport(False, count, _(
                 "Audit log entry {seq} has been altered.").format(seq=seq))
         prev, expected_seq, count = digest, seq + 1, count + 1
-    head_seq, head_digest = _head(conn)
+    head_seq, head_digest = head(conn)
     if (head_seq, head_digest) != (count, prev if count else GENESIS):
         return ChainReport(False, count, _(
             "The audit log ends before its recorded last entry: entries have been removed."))
     return ChainReport(True, count)
+
+
+def signed_rows(conn):
+    """(seq, user, action, detail, hash) of every entry, in order (for the checkpoints)."""
+    return conn.execute("SELECT seq, user, action, detail, hash FROM audit_log ORDER BY seq")
 
 
 def _where(user: str | None, action: str | None, since: dt.date | None,

@@ -21,7 +21,7 @@ from hrvdesk.domain.errors import (AuthenticationError, DamagedDatabaseError, Ne
                                    ValidationError)
 from hrvdesk.domain.roles import Permission, Role, Session
 from hrvdesk.i18n import _
-from hrvdesk.store import audit, connection, faults, fileset
+from hrvdesk.store import audit, connection, faults, fileset, signing
 from hrvdesk.store.audit import now_iso
 from hrvdesk.store.keyslots import KeyHeader, KEY_BYTES, UserKeys, header_path, wipe
 from hrvdesk.store.migrations import all_migrations, latest_version
@@ -86,6 +86,7 @@ class Database:
         key = bytearray(secrets.token_bytes(KEY_BYTES))
         header = KeyHeader.new(path)
         user_keys = header.set_slot(user, passphrase, key, kdf)
+        signing.pin_root(header, user, user_keys, [(user, Role.ADMIN.value, None)])
         header.seal(key)
         conn = None
         try:
@@ -115,8 +116,14 @@ class Database:
              now: float | None = None) -> "Database":
         path = Path(path)
         db = cls.open_unlocked(path, user, fileset.unlock(path, user, passphrase, now))
-        if db.header.needs_upgrade(user):
-            db.upgrade_slot(passphrase)
+        try:
+            if db.header.needs_upgrade(user):
+                db.upgrade_slot(passphrase)
+            if not db.header.root and db.session.role is Role.ADMIN:
+                db.pin_root()
+        except BaseException:
+            db.close()
+            raise
         return db
 
     @classmethod
@@ -145,6 +152,7 @@ class Database:
             connection.configure(conn)
             migrated = cls._migrate(conn)
             session = cls._session_for(conn, user)
+            signing.require_signed_role(header, session)
             db = cls(path, conn, header, key, session, unlocked.keys)
             with db.transaction():
                 names = {header.uid(name): name for (name,) in conn.execute("SELECT name FROM users")}
@@ -280,6 +288,22 @@ class Database:
                 self.user_keys = update.header.set_slot(self.user, passphrase, self._key)
                 self.audit("key_upgrade", target=self.user)
 
+    def pin_root(self) -> None:
+        """Pin this administrator's signing key as the root of a database made before
+        signatures, signing every role as it is now (see :mod:`signing`)."""
+        with self.key_update() as update:
+            if update.header.root or self.user_keys is None:
+                return
+            users = list(self.conn.execute("SELECT name, role, administration FROM users ORDER BY name"))
+            signing.pin_root(update.header, self.user, self.user_keys, users)
+            self.audit("key_upgrade", target=self.user,
+                       detail={"root": signing.fingerprint(update.header.root)})
+
+    @property
+    def signer(self) -> tuple[str, "signing.SigningKey"] | None:
+        """(slot id, signing key) of the unlocked user, when her slot has a key pair."""
+        return None if self.user_keys is None else (self.header.uid(self.user), self.user_keys.sign)
+
     def remembered_secret(self) -> bytearray:
         """What "remember on this workstation" keeps: the private keys, which survive a
         re-key (a version-1 slot has none: then the database key)."""
@@ -294,8 +318,20 @@ class Database:
         with self.transaction():
             return self.audit(action, target, fields, detail)
 
+    def sign_checkpoint(self) -> None:
+        """The acting user signs the head of the audit chain (the end of her session)."""
+        if self.user_keys is None or not self.header.root:
+            return
+        with self.transaction() as conn:
+            seq, head = audit.head(conn)
+            if seq and audit.entries(conn, limit=1)[0].action != signing.CHECKPOINT:
+                audit.append(conn, self.user, signing.CHECKPOINT,
+                             detail=signing.checkpoint_detail(self.header.db_id, seq, head, self.user_keys.sign))
+
     def close(self) -> None:
         if self.conn is not None:
+            with contextlib.suppress(Exception):
+                self.sign_checkpoint()
             with contextlib.suppress(Exception):
                 self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             self.conn.close()

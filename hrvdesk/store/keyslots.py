@@ -27,6 +27,7 @@ unlock never rewrites this file. How and when this file is written is the protoc
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import hmac
 import json
@@ -47,6 +48,7 @@ from nacl.signing import SigningKey
 from hrvdesk.domain.errors import DamagedDatabaseError
 from hrvdesk.i18n import _
 from hrvdesk.store.safewrite import write_bytes
+from hrvdesk.store.signing import Grant
 
 FORMAT = "hrvdesk.keyslots"
 FORMAT_VERSION = 2
@@ -206,6 +208,8 @@ class KeyHeader:
     db_id: str
     slots: dict[str, Slot] = field(default_factory=dict)
     mac: str = ""
+    root: bytes = b""  # the first administrator's public signing key (see :mod:`signing`)
+    grants: dict[str, Grant] = field(default_factory=dict)
 
     # --- file -----------------------------------------------------------------------
 
@@ -240,7 +244,10 @@ class KeyHeader:
             slots = {s["uid"]: Slot.from_json(s) for s in obj["slots"]}
             for slot in slots.values():
                 check_kdf(slot.kdf)
-            return cls(path=path, db_id=str(obj["db_id"]), slots=slots, mac=str(obj.get("mac", "")))
+            grants = {g["uid"]: Grant.from_json(g) for g in obj.get("grants", [])}
+            root = _unb64(obj["root"]) if obj.get("root") else b""
+            return cls(path=path, db_id=str(obj["db_id"]), slots=slots, mac=str(obj.get("mac", "")),
+                       root=root, grants=grants)
         except DamagedDatabaseError:
             raise
         except (ValueError, KeyError, TypeError, AttributeError):
@@ -248,10 +255,13 @@ class KeyHeader:
                 "The key file {keys} is damaged or is not a hrvdesk key file.").format(keys=path.name)) from None
 
     def save(self, path: Path | None = None) -> None:
-        obj = {"format": FORMAT, "version": FORMAT_VERSION, "db_id": self.db_id,
-               "slots": [self.slots[u].to_json() for u in sorted(self.slots)],
-               "mac": self.mac}
+        obj = {"format": FORMAT, "version": FORMAT_VERSION, **self._authenticated(), "mac": self.mac}
         write_bytes(path or self.path, json.dumps(obj, indent=1, sort_keys=True).encode() + b"\n")
+
+    def copy_for(self, db_path) -> "KeyHeader":
+        """The same header, as the key file of ``db_path`` (a backup, a restored copy)."""
+        return dataclasses.replace(self, path=header_path(db_path), slots=dict(self.slots),
+                                   grants=dict(self.grants))
 
     # --- slots ----------------------------------------------------------------------
 
@@ -264,9 +274,14 @@ class KeyHeader:
 
     def _mac_for(self, key: bytes | bytearray) -> str:
         mac_key = hashlib.sha256(b"hrvdesk slot-set mac\x00" + bytes(key)).digest()
-        body = _canonical({"db_id": self.db_id,
-                           "slots": [self.slots[u].to_json() for u in sorted(self.slots)]})
-        return hmac.new(mac_key, body, hashlib.sha256).hexdigest()
+        return hmac.new(mac_key, _canonical(self._authenticated()), hashlib.sha256).hexdigest()
+
+    def _authenticated(self) -> dict:
+        """What the MAC covers (and the file holds besides format and MAC)."""
+        body = {"db_id": self.db_id, "slots": [self.slots[u].to_json() for u in sorted(self.slots)]}
+        if self.root:  # absent in headers made before signatures, so their MAC stays valid
+            body.update(root=_b64(self.root), grants=[self.grants[u].to_json() for u in sorted(self.grants)])
+        return body
 
     def seal(self, key: bytes | bytearray) -> None:
         """Recompute the slot-set MAC after adding, changing or removing a slot."""

@@ -23,9 +23,9 @@ from pathlib import Path
 from hrvdesk.domain.errors import DamagedDatabaseError
 from hrvdesk.domain.roles import Permission, Session
 from hrvdesk.i18n import _
-from hrvdesk.store import audit, connection, fileset
+from hrvdesk.store import audit, connection, fileset, signing
 from hrvdesk.store.database import Database, session_for
-from hrvdesk.store.keyslots import KeyHeader, header_path, wipe
+from hrvdesk.store.keyslots import KeyHeader, wipe
 from hrvdesk.store.migrations import latest_version
 from hrvdesk.store.safewrite import FILE_MODE, fsync_dir
 
@@ -75,11 +75,23 @@ def inspect(path: Path, key: bytearray, header: KeyHeader) -> CheckReport:
         chain = audit.verify(conn)
         report.add(_("Audit log"), chain.ok,
                    _("{n} entries, chain intact").format(n=chain.entries) if chain.ok else chain.problem)
+        _add_signatures(report, conn, header)
     except connection.DatabaseError as exc:
         report.add(_("SQLite integrity"), False, str(connection.classify(exc, path)))
     finally:
         conn.close()
     return report
+
+
+def _add_signatures(report: CheckReport, conn, header: KeyHeader) -> None:
+    if header.root:
+        report.add(_("Administrator's signing key"), True, signing.fingerprint(header.root))
+    problems, checkpoints = signing.verify_signatures(conn, header)
+    report.add(_("Signed roles"), not problems,
+               "; ".join(problems) if problems else _("every role is signed by an administrator"))
+    report.add(_("Signed sessions"), checkpoints.ok, checkpoints.problem if not checkpoints.ok else _(
+        "{n} signed checkpoint(s); {tail} entries since the last one").format(
+            n=checkpoints.checkpoints, tail=checkpoints.unsigned_tail))
 
 
 def check(path: str | os.PathLike, user: str, passphrase: str) -> tuple[CheckReport, Database | None]:
@@ -139,8 +151,7 @@ def backup(db: Database, out: str | os.PathLike) -> CheckReport:
     with fileset.locked(db.path):  # no key update may commit between the copy and its header
         header = fileset.current_header(db.path, db.key)
         tmp, report = _verified_copy(db.conn, out, db.key, header)
-        KeyHeader(path=header_path(out), db_id=header.db_id, slots=dict(header.slots),
-                  mac=header.mac).save()
+        header.copy_for(out).save()
         os.replace(tmp, out)
         fsync_dir(out.parent)
     db.audited("backup", detail={"verified": report.ok})
@@ -169,7 +180,7 @@ def restore(source: str | os.PathLike, target: str | os.PathLike, user: str, pas
             raise DamagedDatabaseError(_("The backup {file} is not usable: {check}: {detail}").format(
                 file=source.name, check=bad.name, detail=bad.detail))
         _session_in(source, key, user).require(Permission.RESTORE, what=_("restore a backup"))
-        staged = KeyHeader(path=header_path(target), db_id=header.db_id, slots=header.slots, mac=header.mac)
+        staged = header.copy_for(target)
         with fileset.locked(target):
             fileset.stage_restore(target, lambda path: shutil.copyfile(source, path), staged)
             fileset.recover_restore(target)

@@ -10,7 +10,7 @@ import datetime as dt
 
 from hrvdesk.domain.roles import Permission
 from hrvdesk.i18n import _
-from hrvdesk.store import audit, fileset
+from hrvdesk.store import audit, fileset, signing
 from hrvdesk.store.database import Database
 from hrvdesk.store.keyslots import wipe
 from hrvdesk.store.users import change_passphrase
@@ -42,8 +42,13 @@ def count_audit_entries(db: Database, since: dt.date | None = None, until: dt.da
 
 
 def verify_audit(db: Database) -> audit.ChainReport:
+    """The hash chain, and the signed checkpoints over it (see :mod:`signing`)."""
     db.require(Permission.VIEW_AUDIT, what=_("read the audit log"))
-    return audit.verify(db.conn)
+    chain = audit.verify(db.conn)
+    if not chain.ok:
+        return chain
+    _problems, checkpoints = signing.verify_signatures(db.conn, db.header)
+    return chain if checkpoints.ok else audit.ChainReport(False, chain.entries, checkpoints.problem)
 
 
 def last_backup(db: Database) -> dt.datetime | None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from hrvdesk.domain.errors import ValidationError
 from hrvdesk.domain.roles import Permission, Role
 from hrvdesk.i18n import _
+from hrvdesk.store import signing
 from hrvdesk.store.database import Database, now_iso, check_passphrase, check_user_name
 
 
@@ -52,6 +53,7 @@ def add_user(db: Database, name: str, role: Role | str, passphrase: str,
         if header.has_user(name) or db.conn.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
             raise ValidationError.single(_("The user {name} already exists.").format(name=name), field=_("user"))
         header.set_slot(name, passphrase, db.key, kdf)
+        _sign_role(db, header, name, role.value, administration)
         db.conn.execute("INSERT INTO users(name, role, administration, created_at, created_by)"
                         " VALUES (?, ?, ?, ?, ?)", (name, role.value, administration, now_iso(), db.user))
         db.audit("user_add", target=name, fields=("role", "administration"),
@@ -67,7 +69,7 @@ def remove_user(db: Database, name: str, *, rekey: bool = True) -> list[str]:
     upgrade); while there are any, the key cannot be changed and stays as it was.
     """
     db.require(Permission.MANAGE_USERS, what=_("remove a user"))
-    row = db.conn.execute("SELECT role FROM users WHERE name = ?", (name,)).fetchone()
+    row = db.conn.execute("SELECT role, administration FROM users WHERE name = ?", (name,)).fetchone()
     if row is None:
         raise ValidationError.single(_("There is no user {name}.").format(name=name), field=_("user"))
     if row[0] == Role.ADMIN.value:
@@ -75,6 +77,14 @@ def remove_user(db: Database, name: str, *, rekey: bool = True) -> list[str]:
         if admins <= 1:
             raise ValidationError.single(_("The last administrator cannot be removed."), field=_("user"))
     with db.key_update() as update:
+        _sign_role(db, update.header, name, row[0], row[1], revoked=True)
+        if update.header.root:  # what the removed administrator signed, her successor signs
+            for uid, grant in list(update.header.grants.items()):
+                if grant.by == update.header.uid(name) and not grant.revoked and uid != grant.by:
+                    user = next((u for (u,) in db.conn.execute("SELECT name FROM users")
+                                 if update.header.uid(u) == uid), None)
+                    if user is not None:
+                        _sign_role(db, update.header, user, grant.role, grant.administration)
         update.header.remove_slot(name)
         waiting = _old_slot_users(db, update.header)
         if rekey and not waiting:
@@ -103,6 +113,20 @@ def rekey(db: Database) -> int:
         return len(update.header.slots)
 
 
+def _sign_role(db: Database, header, name: str, role: str, administration: str | None, *,
+               revoked: bool = False) -> None:
+    """The unlocked administrator signs ``name``'s role into ``header`` (databases with a
+    pinned root; see :mod:`signing`)."""
+    if not header.root:
+        return
+    if db.signer is None:
+        raise ValidationError.single(_(
+            "Unlock with your passphrase (not a remembered key) to change users: the change must "
+            "be signed with your key."), field=_("user"))
+    uid, key = db.signer
+    signing.grant(header, uid, key, name, role, administration, revoked=revoked)
+
+
 def _old_slot_users(db: Database, header) -> list[str]:
     old = set(header.old_slots())
     return sorted(name for (name,) in db.conn.execute("SELECT name FROM users") if header.uid(name) in old)
@@ -127,6 +151,10 @@ def _set_passphrase(db: Database, name: str, new_passphrase: str, kdf: dict | No
     with db.key_update() as update:
         # one's own key pairs stay (a key remembered on a workstation keeps working)
         keys = update.header.set_slot(name, new_passphrase, db.key, kdf, keys=db.user_keys if own else None)
+        if not own:  # new key pairs: the role is signed again, bound to them
+            role, administration = db.conn.execute(
+                "SELECT role, administration FROM users WHERE name = ?", (name,)).fetchone()
+            _sign_role(db, update.header, name, role, administration)
         db.audit("passphrase_change", target=name)
     if own:
         db.user_keys = keys

@@ -96,9 +96,11 @@ def test_a_removed_users_remembered_secret_opens_nothing(three, db_path):
 
 
 def _downgrade_to_v1(db: Database, user: str, passphrase: str) -> None:
-    """Make ``user``'s slot a version-1 slot, as hrvdesk 1.0 wrote them."""
+    """Make ``user``'s slot a version-1 slot and drop the signatures, as hrvdesk 1.0 wrote
+    its key files."""
     header = KeyHeader.load(db.path)
     header.slots[header.uid(user)] = v1_slot(header, user, passphrase, db.key)
+    header.root, header.grants = b"", {}
     header.seal(db.key)
     header.save()
     with connection.transaction(db.conn):
@@ -117,8 +119,12 @@ def test_version_1_slots_open_and_are_upgraded_at_the_next_unlock(three, db_path
         assert bo.user_keys is not None
     assert not KeyHeader.load(db_path).needs_upgrade("bo")
     assert rekey(three) == 2
+    assert not KeyHeader.load(db_path).root
+    # the first administrator to unlock with her passphrase pins her key and signs the roles
+    with Database.open(db_path, ADMIN, PASSPHRASE) as anna:
+        assert anna.header.root == bytes(anna.user_keys.sign.verify_key)
     with Database.open(db_path, "bo", BO_PASS) as bo:
-        assert [e.target for e in audit.entries(bo.conn, action="key_upgrade")] == ["bo"]
+        assert [e.target for e in audit.entries(bo.conn, action="key_upgrade")] == [ADMIN, "bo"]
 
 
 def test_cli_rekey_and_user_remove(three, db_path, cli):
