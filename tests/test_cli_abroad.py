@@ -150,7 +150,7 @@ def test_dry_run_and_an_editor_of_another_administration(cli, db_file, tmp_path)
     code, out, _err = cli("import", "abroad", path, "--db", db_file, "--dry-run")
     assert code == 0 and "New records: 4" in out and "Dry run: nothing was changed." in out
     code, _out, err = cli("import", "abroad", path, "--db", db_file, user="sam")
-    assert code == 5 and "Line 3, column reported_by: You may only import rows of your own" in err
+    assert code == 6 and "own administration (SOC)" in err and "(column reported_by, line 3)" in err
     code, _out, _err = cli("import", "abroad", path, "--db", db_file, user="vera")
     assert code == 6
     assert stored_cases(db_file) == []

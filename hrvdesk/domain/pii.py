@@ -4,22 +4,30 @@ The ``abroad`` register carries no names and no Swedish personal identity number
 (personnummer, samordningsnummer). A value is treated as such a number when it contains,
 anywhere, ten or twelve digits shaped ``[CC]YYMMDD[-+]NNNC`` with a plausible month and day
 (samordningsnummer: day + 60), a century 18–20 in the twelve-digit form, and a valid Luhn
-check digit over the ten-digit form. Dates such as ``2025-01-01`` and ordinary numbers do not
-match. Messages never repeat the offending value.
+check digit over the ten-digit form; the separator may also be one space
+(``YYMMDD NNNN``). Dates such as ``2025-01-01`` and ordinary numbers do not match.
+
+The text is normalised first (:func:`normalise_digits`): NFKC (full-width digits, signs and
+spaces become ASCII), every other Unicode decimal digit (Arabic-Indic, Devanagari, …) becomes
+its ASCII digit, and dashes (‐ ‑ ‒ – — −) become ``-``, so that a number typed or pasted in
+another script is found too. Messages never repeat the offending value.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 
 from hrvdesk.domain.errors import Problem, ValidationError
 from hrvdesk.i18n import _
 
-# ASCII digits only ([0-9], not \d): the number must not be glued to further digits.
+# ASCII digits only ([0-9], not \d; the text is normalised first): the number must not be
+# glued to further digits.
 _CANDIDATE = re.compile(
-    r"(?<![0-9])(?:(?P<century>[0-9]{2})?)(?P<date>[0-9]{6})[-+]?(?P<serial>[0-9]{4})(?![0-9])"
+    r"(?<![0-9])(?:(?P<century>[0-9]{2})?)(?P<date>[0-9]{6})[-+ ]?(?P<serial>[0-9]{4})(?![0-9])"
 )
+_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2212"), "-")
 _COORDINATION_OFFSET = 60
 
 FORBIDDEN_COLUMNS: tuple[str, ...] = ("name", "namn", "personnummer", "personal_number")
@@ -49,11 +57,20 @@ def _is_personal_number(match: re.Match) -> bool:
     return _plausible_date(date_part) and luhn_valid(date_part + match.group("serial"))
 
 
+def normalise_digits(text: str) -> str:
+    """``text`` with every decimal digit as ASCII, NFKC-normalised, dashes as ``-``."""
+    text = unicodedata.normalize("NFKC", text)
+    if not text.isascii():
+        text = "".join(c if c.isascii() or (d := unicodedata.decimal(c, None)) is None else str(d)
+                       for c in text).translate(_DASHES)
+    return text
+
+
 def find_personal_number(text: str | None) -> bool:
     """True when ``text`` contains something shaped like a Swedish personal identity number."""
     if not text:
         return False
-    return any(_is_personal_number(m) for m in _CANDIDATE.finditer(text))
+    return any(_is_personal_number(m) for m in _CANDIDATE.finditer(normalise_digits(text)))
 
 
 def personal_number_reason() -> str:

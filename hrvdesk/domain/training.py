@@ -35,6 +35,7 @@ from decimal import Decimal
 
 from hrvdesk.domain.codes import TRAINING_FORMATS, TRAINING_TOPICS
 from hrvdesk.domain.errors import Problem, ValidationError
+from hrvdesk.domain.pii import personal_number_problem
 from hrvdesk.i18n import _
 
 DEFAULT_VALIDITY_YEARS = 3
@@ -115,6 +116,8 @@ def training_problems(training: Training) -> list[Problem]:
     problems = []
     if not training.title.strip():
         problems.append(Problem(_("The title is required."), field=_("title")))
+    problems += [p for text, name in ((training.title, _("title")), (training.organiser, _("organiser")))
+                 if (p := personal_number_problem(text, name))]
     if not training.topics:
         problems.append(Problem(_("Choose at least one topic."), field=_("topics")))
     elif not training.topics <= set(TRAINING_TOPICS.values):

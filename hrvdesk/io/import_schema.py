@@ -280,6 +280,18 @@ class TextValue:
 
 
 @dataclass(frozen=True)
+class FreeTextValue(TextValue):
+    """Free text that must never hold a personal identity number (:mod:`hrvdesk.domain.pii`);
+    neither is repeated in a reason."""
+
+    def __call__(self, cell: Cell, ctx: ImportContext) -> str:
+        text = super().__call__(cell, ctx)
+        if find_personal_number(text):
+            raise CellError(personal_number_reason())
+        return text
+
+
+@dataclass(frozen=True)
 class PersonIdValue(TextValue):
     """An employee number or work e-mail, normalised for pseudonymisation
     (:func:`hrvdesk.domain.training.normalise_identifier`); the store hashes it."""
@@ -632,8 +644,8 @@ TRAINING = Schema(
     columns=(
         Column("person_id", "anställningsnummer", True, PersonIdValue()),
         Column("administration", "förvaltning", True, AdministrationValue()),
-        Column("unit", "enhet", False, TextValue()),
-        Column("training", "utbildning", True, TextValue()),
+        Column("unit", "enhet", False, FreeTextValue()),
+        Column("training", "utbildning", True, FreeTextValue()),
         Column("topics", "ämnen", True, CodeListValue(TRAINING_TOPICS)),
         Column("format", "form", True, CodeValue(TRAINING_FORMATS)),
         Column("completed_date", "datum", True, DateValue()),

@@ -7,6 +7,10 @@ that says which administration a row belongs to (an editor may import only their
 a *writer* that stores the rows inside the import's transaction and tells which rows were
 new, which were already present and which conflict with stored records.
 
+An editor's file with rows of another administration is refused as a whole with
+:class:`~hrvdesk.domain.errors.PermissionDenied` (exit 6), dry run included: it is a matter
+of her role, not of the rows' content (the refusal names the column and lines).
+
 :func:`apply_import` runs the writer in one transaction and commits only when no row was
 rejected and it is not a dry run, so a dry run reports exactly what a real import would do
 and changes nothing. A committed import is audited as one ``import`` entry with counts
@@ -21,9 +25,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hrvdesk.domain.errors import Problem
+from hrvdesk.domain.errors import Problem, ValidationError
 from hrvdesk.domain.roles import Permission
-from hrvdesk.i18n import _
+from hrvdesk.i18n import _, format_number
 from hrvdesk.io.import_schema import ImportResult, Schema, read_import
 from hrvdesk.store.database import Database
 
@@ -132,21 +136,43 @@ def kind(name: str) -> ImportKind:
 
 
 def check_file(db: Database, kind_name: str, path: str | Path, today: dt.date | None = None) -> ImportResult:
-    """Read and check ``path`` against the kind's format and the registered administrations."""
+    """Read and check ``path`` against the kind's format and the registered administrations.
+
+    A file with a header but no data rows is refused (:class:`ValidationError`): there is
+    nothing to import, and an "imported, 0 rows" would hide a wrong export.
+    """
     db.require(Permission.IMPORT, what=_("import data"))
     codes = [code for (code,) in db.conn.execute("SELECT code FROM administrations")]
-    return read_import(path, kind(kind_name).schema, today or dt.date.today(), administrations=codes)
+    result = read_import(path, kind(kind_name).schema, today or dt.date.today(), administrations=codes)
+    if not result.row_count:
+        raise ValidationError(_(
+            "{file}: the file has a header but no data rows; there is nothing to import."
+        ).format(file=Path(path).name))
+    return result
 
 
-def _scope_problems(db: Database, chosen: ImportKind, result: ImportResult) -> list[Problem]:
-    """Rows of other administrations than an editor's own."""
+#: Lines named in the refusal of an editor's import of other administrations' rows.
+LISTED_LINES = 10
+
+
+def _require_own_rows(db: Database, chosen: ImportKind, result: ImportResult) -> None:
+    """Raise :class:`~hrvdesk.domain.errors.PermissionDenied` (exit 6) when the file has rows
+    of other administrations than an editor's own, naming their column and lines."""
     if chosen.scope_column is None:
-        return []
-    label = result.columns.get(chosen.scope_column, chosen.scope_column)
-    reason = _("You may only import rows of your own administration ({own}).").format(
-        own=db.session.administration)
-    return [Problem(reason, line, label) for line, row in zip(result.line_numbers, result.rows)
-            if not db.session.can(Permission.IMPORT, row.get(chosen.scope_column))]
+        return
+    foreign = [(line, row.get(chosen.scope_column))
+               for line, row in zip(result.line_numbers, result.rows)
+               if not db.session.can(Permission.IMPORT, row.get(chosen.scope_column))]
+    if not foreign:
+        return
+    lines = ", ".join(format_number(line) for line, _code in foreign[:LISTED_LINES])
+    if len(foreign) > LISTED_LINES:
+        lines = _("{lines} and {count} more").format(
+            lines=lines, count=format_number(len(foreign) - LISTED_LINES))
+    db.require(Permission.IMPORT, foreign[0][1], what=_(
+        "import rows of other administrations (column {column}, line {lines}); nothing was "
+        "imported").format(column=result.columns.get(chosen.scope_column, chosen.scope_column),
+                           lines=lines))
 
 
 class _Rollback(Exception):
@@ -158,7 +184,8 @@ def apply_import(db: Database, kind_name: str, result: ImportResult, dry_run: bo
     """Write a checked file's rows, all or none; see the module documentation."""
     chosen = kind(kind_name)
     db.require(Permission.IMPORT, what=_("import data"))
-    problems = list(result.problems) + _scope_problems(db, chosen, result)
+    _require_own_rows(db, chosen, result)
+    problems = list(result.problems)
     rows = ImportRows(list(zip(result.line_numbers, result.rows)), dict(result.columns))
     outcome = WriteOutcome()
     written = False

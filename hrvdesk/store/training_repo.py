@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from hrvdesk.domain.errors import DamagedDatabaseError, Problem, ValidationError
+from hrvdesk.domain.pii import personal_number_problem
 from hrvdesk.domain.roles import Permission
 from hrvdesk.domain.training import (
     VPC_RULE_TOPIC, Activity, AggregateAttendance, CoverageResult, Headcount, Training,
@@ -303,6 +304,8 @@ def add_completion(db: Database, training_id: int, person_id: str, administratio
         problems.append(Problem(_("The employee number or e-mail is required."), field=_("person")))
     if completed_date > dt.date.today():
         problems.append(Problem(_("The date is in the future."), field=_("date")))
+    if unit_problem := personal_number_problem(unit, _("unit")):
+        problems.append(unit_problem)
     _rejected(problems)
     _check_registered(db, [administration], _("administration"))
     with db.transaction() as conn:

@@ -74,7 +74,7 @@ def test_implausible_dates_and_centuries_are_not_flagged():
 @settings(max_examples=80, deadline=None)
 @given(day=st.dates(dt.date(1900, 1, 1), dt.date(2030, 12, 31)),
        serial=st.integers(0, 999), coordination=st.booleans(),
-       sep=st.sampled_from(["", "-", "+"]), century=st.booleans(),
+       sep=st.sampled_from(["", "-", "+", " "]), century=st.booleans(),
        prefix=st.text(alphabet="abc åäö.:,(", max_size=6),
        suffix=st.text(alphabet="abc åäö.:,)", max_size=6))
 def test_every_generated_number_is_found_and_a_wrong_digit_is_not(
@@ -127,3 +127,59 @@ def test_reject_forbidden_columns_lists_each_column():
         reject_forbidden_columns(["gender", "NAMN", "personnummer"])
     assert [(p.field, p.line) for p in caught.value.problems] == [("NAMN", 1),
                                                                   ("personnummer", 1)]
+
+
+def _full_width(text: str) -> str:
+    return "".join(chr(ord(c) - ord("0") + 0xFF10) if c.isdigit() else c for c in text)
+
+
+def _in_script(text: str, zero: int) -> str:
+    return "".join(chr(zero + int(c)) if c.isdigit() else c for c in text)
+
+
+@pytest.mark.parametrize("number", VALID)
+def test_one_space_as_separator_is_found(number):
+    spaced = number.replace("-", " ").replace("+", " ")
+    if " " not in spaced:  # written without separator: put the space before the last four
+        spaced = f"{spaced[:-4]} {spaced[-4:]}"
+    assert find_personal_number(spaced)
+    assert find_personal_number(f"flickan {spaced} reste")
+    assert find_personal_number(spaced.replace(" ", "\u00a0"))  # a no-break space (NFKC)
+
+
+@pytest.mark.parametrize("number", VALID)
+@pytest.mark.parametrize("write", [
+    _full_width,
+    lambda t: _in_script(t, 0x0660),   # Arabic-Indic
+    lambda t: _in_script(t, 0x06F0),   # Eastern Arabic-Indic (Persian)
+    lambda t: _in_script(t, 0x0966),   # Devanagari
+    lambda t: t.replace("-", "\u2013"),  # an en dash, as word processors put it
+    lambda t: _full_width(t).replace("-", "\uff0d").replace("+", "\uff0b"),
+], ids=["full-width", "arabic-indic", "persian", "devanagari", "en-dash", "full-width-signs"])
+def test_other_unicode_digits_and_signs_are_found(number, write):
+    written = write(number)
+    assert written != number or "-" not in number
+    assert find_personal_number(written)
+    assert find_personal_number(f"pnr: {written}.")
+
+
+@pytest.mark.parametrize("number", WRONG_CHECK_DIGIT)
+def test_normalisation_keeps_the_checksum(number):
+    assert not find_personal_number(_full_width(number))
+    assert not find_personal_number(_in_script(number, 0x0660))
+    assert not find_personal_number(number.replace("-", " "))
+
+
+@pytest.mark.parametrize("text", [
+    "tel 08-530 610 00", "2025-01-01 1212", "ärende 1234 5678", "１２３", "kl. ０８:３０",
+    "postnr 147 85, box 811218",  # digits, but not ten in the shape YYMMDD NNNN
+])
+def test_spaced_and_unicode_text_that_is_no_number_is_not_flagged(text):
+    assert not find_personal_number(text)
+
+
+def test_a_spaced_or_full_width_number_is_rejected_without_being_repeated():
+    with pytest.raises(ValidationError) as caught:
+        reject_personal_numbers("flickan ０７０１０１ ２３８７ reste", "notes", line=2)
+    assert [(p.field, p.line) for p in caught.value.problems] == [("notes", 2)]
+    assert "２３８７" not in str(caught.value) and "2387" not in str(caught.value)

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from hrvdesk import i18n
-from hrvdesk.domain.errors import ValidationError
+from hrvdesk.domain.errors import PermissionDenied, ValidationError
 from hrvdesk.domain.roles import Role
 from hrvdesk.domain.training import Headcount
 from hrvdesk.store import audit, importing, training_repo as tr
@@ -228,9 +228,8 @@ def test_an_editor_imports_only_rows_of_their_own_administration(admin_db, tmp_p
     add_user(admin_db, "editor-ubf", Role.EDITOR, PASSPHRASE, "UBF")
     path = write(tmp_path / "in", "t.csv", csv_bytes(SV, ROWS))
     with Database.open(admin_db.path, "editor-ubf", PASSPHRASE) as editor:
-        report = run_import(editor, "training", path)
-        assert [(p.line, p.field) for p in report.problems] == [(4, "förvaltning"), (6, "förvaltning")]
-        assert not report.written
+        with pytest.raises(PermissionDenied, match=r"\(UBF\).*förvaltning, line 4, 6\)"):
+            run_import(editor, "training", path)
         own = write(tmp_path / "in", "own.csv", csv_bytes(SV, ROWS[:2]))
         assert run_import(editor, "training", own).added == 2
 

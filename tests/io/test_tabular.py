@@ -120,11 +120,8 @@ def test_unsupported_and_missing_files(tmp_path):
         read_table(tmp_path / "missing.csv")
 
 
-def test_utf16_and_undecodable_csv_are_rejected(tmp_path):
-    utf16 = tmp_path / "unicode.csv"
-    utf16.write_bytes("a;b\r\n1;2\r\n".encode("utf-16"))
+def test_undecodable_csv_is_rejected(tmp_path):
     undecodable = tmp_path / "binary.csv"
-    undecodable.write_bytes(b"a;b\r\n\x81\x8d;2\r\n")  # invalid UTF-8 and undefined in cp1252
-    for path in (utf16, undecodable):
-        with pytest.raises(ValidationError, match=path.name.replace(".", r"\.")):
-            read_table(path)
+    undecodable.write_bytes(b"a;b\r\n\x8d\x9d;2\r\n")  # invalid UTF-8 and undefined in cp1252
+    with pytest.raises(ValidationError, match="binary\\.csv"):
+        read_table(undecodable)

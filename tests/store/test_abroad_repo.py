@@ -328,9 +328,10 @@ class TestImport:
 
     def test_an_editor_imports_only_rows_of_their_own_administration(self, db):
         with opened_as(db, "SOC") as editor:
-            report = importing.apply_import(editor, "abroad", checked(ROWS))
-            assert not report.written and report.rejected == 2
-            assert {p.line for p in report.problems} == {3, 4}
+            for dry_run in (False, True):
+                with pytest.raises(PermissionDenied, match=r"\(SOC\).*\b3, 4\)"):
+                    importing.apply_import(editor, "abroad", checked(ROWS), dry_run=dry_run)
+            assert abroad_repo.list_cases(db) == []
             assert importing.apply_import(editor, "abroad", checked(ROWS[:1])).added == 1
 
     def test_a_row_identical_to_a_reduced_case_is_already_present(self, db):
