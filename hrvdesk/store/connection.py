@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 from pathlib import Path
 
 import sqlcipher3
@@ -80,10 +81,31 @@ def classify(exc: Exception, path: Path) -> HrvError:
     return DamagedDatabaseError(_("{file} cannot be read: the file is damaged.").format(file=name))
 
 
+#: How long a write waits for another program's write to finish before giving up.
+LOCK_WAIT_S = 60.0
+
+
+def _begin(conn: dbapi2.Connection) -> None:
+    """BEGIN IMMEDIATE, waiting (beyond SQLite's busy timeout, which a busy writer can
+    starve) until the other writer lets go or :data:`LOCK_WAIT_S` has passed."""
+    deadline = time.monotonic() + LOCK_WAIT_S
+    pause = 0.01
+    while True:
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            return
+        except OperationalError as exc:
+            text = str(exc).lower()
+            if ("locked" not in text and "busy" not in text) or time.monotonic() >= deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.25)
+
+
 @contextlib.contextmanager
 def transaction(conn: dbapi2.Connection):
     """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any exception (nothing half written)."""
-    conn.execute("BEGIN IMMEDIATE")
+    _begin(conn)
     try:
         yield conn
     except BaseException:

@@ -9,12 +9,17 @@ person keys are pseudonyms of invented ids.
 
 from __future__ import annotations
 
+import os
 import random
+import secrets
 from dataclasses import dataclass
+from pathlib import Path
 
 from hrvdesk.domain.roles import Role
-from hrvdesk.store import organisation
+from hrvdesk.store import faults, organisation
 from hrvdesk.store.database import Database
+from hrvdesk.store.keyslots import header_path
+from hrvdesk.store.safewrite import fsync_dir
 from hrvdesk.store.demo_abroad import demo_abroad
 from hrvdesk.store.demo_plan import demo_plan
 from hrvdesk.store.demo_training import demo_training
@@ -42,13 +47,24 @@ GENERATORS: list = [_demo_users, demo_training, demo_abroad, demo_plan]
 
 def create_demo(path, user: str, passphrase: str, *, seed: int = 1, scale: str = "small",
                 kdf: dict | None = None) -> Database:
-    db = Database.create(path, user, passphrase, kdf=kdf)
+    """Build the demo beside ``path`` under a temporary name and give it its name only when
+    it is complete, so a killed or failed run leaves no half-filled database at ``path``."""
+    path = Path(path)
+    if path.exists() or header_path(path).exists():
+        Database.create(path, user, passphrase, kdf=kdf)  # refuses, with its usual message
+    building = path.with_name(f".{path.name}.building-{secrets.token_hex(4)}")
     try:
-        ctx = DemoContext(db, random.Random(seed), scale, passphrase, kdf)
-        for generate in GENERATORS:
-            generate(ctx)
-        db.audited("create", target="demo", detail={"seed": seed, "scale": scale})
-    except BaseException:
-        db.close()
-        raise
-    return db
+        with Database.create(building, user, passphrase, kdf=kdf) as db:
+            ctx = DemoContext(db, random.Random(seed), scale, passphrase, kdf)
+            for generate in GENERATORS:
+                generate(ctx)
+            db.audited("create", target="demo", detail={"seed": seed, "scale": scale})
+        faults.point("demo:built")
+        os.replace(header_path(building), header_path(path))
+        os.replace(building, path)
+        fsync_dir(path.parent)
+    finally:
+        for leftover in (building, header_path(building), *(Path(f"{building}{s}") for s in
+                                                           ("-wal", "-shm", ".lock", ".attempts"))):
+            leftover.unlink(missing_ok=True)
+    return Database.open(path, user, passphrase)

@@ -14,13 +14,14 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hrvdesk.domain.errors import DamagedDatabaseError
+from hrvdesk.domain.errors import DamagedDatabaseError, HrvError
 from hrvdesk.domain.roles import Permission, Session
 from hrvdesk.i18n import _
 from hrvdesk.store import audit, connection, fileset, signing
@@ -150,12 +151,31 @@ def backup(db: Database, out: str | os.PathLike) -> CheckReport:
         raise DamagedDatabaseError(_("A backup cannot overwrite the database itself."))
     with fileset.locked(db.path):  # no key update may commit between the copy and its header
         header = fileset.current_header(db.path, db.key)
-        tmp, report = _verified_copy(db.conn, out, db.key, header)
-        header.copy_for(out).save()
-        os.replace(tmp, out)
-        fsync_dir(out.parent)
+        try:
+            tmp, report = _verified_copy(db.conn, out, db.key, header)
+            try:
+                header.copy_for(out).save()
+                os.replace(tmp, out)
+            except BaseException:
+                tmp.unlink(missing_ok=True)
+                raise
+            fsync_dir(out.parent)
+        except (OSError, connection.DatabaseError) as exc:
+            raise HrvError(_("The backup could not be written to {folder}: {reason}").format(
+                folder=str(out.parent), reason=_write_failure(exc))) from None
     db.audited("backup", detail={"verified": report.ok})
     return report
+
+
+def _write_failure(exc: BaseException) -> str:
+    text = str(exc).lower()
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT) \
+            or "full" in text:
+        return _("the disk is full.")
+    if isinstance(exc, OSError) and exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS) \
+            or "readonly" in text or "read-only" in text:
+        return _("the folder is read-only or not yours.")
+    return _("the disk cannot be written to.")
 
 
 def _session_in(path: Path, key: bytearray, user: str) -> Session:

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import signal
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -94,3 +98,28 @@ def test_restore_needs_a_valid_user_of_the_backup(admin_db, db_path, tmp_path):
     header_path(out).unlink()
     with pytest.raises(DamagedDatabaseError):
         restore(out, db_path, ADMIN, PASSPHRASE)
+
+
+_BACKUP_WITH_SMALL_DISK = (
+    "import resource, signal, sys; signal.signal(signal.SIGXFSZ, signal.SIG_IGN); "
+    "resource.setrlimit(resource.RLIMIT_FSIZE, (int(sys.argv[1]), int(sys.argv[1]))); "
+    "from hrvdesk.cli import main; sys.exit(main(sys.argv[2:]))")
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGXFSZ"), reason="POSIX file size limits")
+def test_a_backup_to_a_full_disk_names_the_backup_folder_and_leaves_nothing(admin_db, db_path, tmp_path):
+    """A file size limit makes every write past it fail as a full disk does."""
+    admin_db.close()
+    media = tmp_path / "usb"
+    media.mkdir()
+    limit = db_path.stat().st_size // 2
+    env = {**os.environ, "HRVDESK_USER": ADMIN, "HRVDESK_PASSPHRASE": PASSPHRASE}
+    result = subprocess.run([sys.executable, "-c", _BACKUP_WITH_SMALL_DISK, str(limit), "--lang", "en",
+                             "backup", "--db", str(db_path), "--out", str(media / "copy.db")],
+                            env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    assert str(media) in result.stderr and "full" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert list(media.iterdir()) == []
+    with Database.open(db_path, ADMIN, PASSPHRASE):
+        pass

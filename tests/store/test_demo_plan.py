@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
+import signal
+import subprocess
+import sys
 
 import pytest
 from pypdf import PdfReader
 
 from hrvdesk.io.report_plan import build_plan_report
-from hrvdesk.store import demo, organisation, plan_repo, routines_repo, survey_repo
+from hrvdesk.store import demo, faults, organisation, plan_repo, routines_repo, survey_repo
 from hrvdesk.store.demo_plan import demo_plan
 from tests.conftest import ADMIN, PASSPHRASE
 
@@ -60,3 +64,30 @@ def test_demo_is_reproducible(make_demo):
         assert _snapshot(first) == _snapshot(second)
     with make_demo("c.db", seed=8) as other, make_demo("d.db") as again:
         assert _snapshot(other) != _snapshot(again)
+
+
+def test_a_failed_demo_leaves_nothing_behind(tmp_path, monkeypatch):
+    def broken(ctx):
+        raise RuntimeError("generator failed")
+
+    monkeypatch.setattr(demo, "GENERATORS", [*demo.GENERATORS[:1], broken])
+    folder = tmp_path / "demo"
+    folder.mkdir()
+    with pytest.raises(RuntimeError):
+        demo.create_demo(folder / "demo.db", ADMIN, PASSPHRASE)
+    assert list(folder.iterdir()) == []
+
+
+@pytest.mark.skipif(os.name != "posix", reason="kill -9 needs POSIX signals")
+def test_a_killed_demo_leaves_no_database_under_its_name(tmp_path):
+    env = {**os.environ, "HRVDESK_USER": ADMIN, "HRVDESK_NEW_PASSPHRASE": PASSPHRASE,
+           faults.ENV: "demo:built"}
+    child = ("import sys; from hrvdesk.store import keyslots; keyslots.DEFAULT_KDF = keyslots.FAST_KDF; "
+             "from hrvdesk.cli import main; sys.exit(main(sys.argv[1:]))")
+    folder = tmp_path / "demo"
+    folder.mkdir()
+    result = subprocess.run([sys.executable, "-c", child, "demo", "--db", str(folder / "demo.db")],
+                            env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == -signal.SIGKILL, result.stderr
+    assert not (folder / "demo.db").exists() and not (folder / "demo.db.keys").exists()
+    assert all(p.name.startswith(".demo.db.building-") for p in folder.iterdir())
