@@ -21,3 +21,23 @@ def test_help_headings_follow_the_language(cli):
     assert out.startswith("användning: hrvdesk") and "visa den här hjälpen och avsluta" in out
     code, out, _err = cli("--help", lang="en")
     assert out.startswith("usage: hrvdesk") and "show this help message and exit" in out
+
+
+def test_the_commands_name_every_report_and_import_kind_without_importing_them():
+    from hrvdesk.cli.imports import KIND_NAMES
+    from hrvdesk.cli.report import REPORT_NAMES
+    from hrvdesk.io.reports import available
+    from hrvdesk.store.importing import kinds
+
+    assert set(REPORT_NAMES) == set(available())
+    assert set(KIND_NAMES) == set(kinds())
+
+
+def test_help_loads_neither_the_pdf_library_nor_the_database():
+    import subprocess
+    import sys
+
+    code = ("import sys; from hrvdesk.cli import main; main(['--help']); "
+            "print(sorted(m for m in sys.modules if m.startswith(('reportlab', 'sqlcipher3', 'PySide6', 'scipy'))))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip().splitlines()[-1] == "[]", result.stdout[-500:]

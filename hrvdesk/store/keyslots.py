@@ -33,6 +33,7 @@ import hmac
 import json
 import os
 import secrets
+import time
 import unicodedata
 import uuid
 from dataclasses import dataclass, field
@@ -56,9 +57,45 @@ SLOT_VERSION = 2
 KEY_BYTES = 32
 HEADER_SUFFIX = ".keys"
 
-# About 0.3 s and 128 MiB on a 2-core workstation. Tests use FAST_KDF.
-DEFAULT_KDF = {"name": "argon2id", "time_cost": 4, "memory_kib": 131072, "parallelism": 2}
+#: Parameters for new slots; None: calibrated on this machine (:func:`calibrated_kdf`).
+#: Tests set FAST_KDF here.
+DEFAULT_KDF: dict | None = None
 FAST_KDF = {"name": "argon2id", "time_cost": 1, "memory_kib": 64, "parallelism": 1}
+#: Never weaker than this, however slow the machine (64 MiB, two passes).
+FLOOR_KDF = {"name": "argon2id", "time_cost": 2, "memory_kib": 65536, "parallelism": 2}
+#: How long deriving a slot's key should take on the machine that makes the slot.
+TARGET_KDF_SECONDS = 0.5
+_calibrated: dict | None = None
+
+
+def calibrated_kdf(target_s: float | None = None) -> dict:
+    """Argon2id parameters that take about ``target_s`` (default :data:`TARGET_KDF_SECONDS`)
+    here, like KeePassXC's "benchmark": 128 MiB where two passes of it fit the target, else
+    64 MiB, with as many passes as fit; never below :data:`FLOOR_KDF`. Measured once per
+    process; the parameters go into the slot, so a slower workstation that opens it later
+    takes longer, never weakens it."""
+    global _calibrated
+    target_s = TARGET_KDF_SECONDS if target_s is None else target_s
+    if _calibrated is None:
+        kdf = dict(FLOOR_KDF)
+        per_pass = _seconds_per_pass(kdf)
+        if 2 * 2 * per_pass <= target_s:  # two passes at twice the memory fit: use it
+            kdf["memory_kib"] = 131072
+            per_pass = _seconds_per_pass(kdf)
+        high = KDF_BOUNDS["time_cost"][1]
+        kdf["time_cost"] = max(FLOOR_KDF["time_cost"], min(high, int(target_s / max(per_pass, 1e-6))))
+        _calibrated = kdf
+    return dict(_calibrated)
+
+
+def _seconds_per_pass(kdf: dict) -> float:
+    start = time.perf_counter()
+    wipe(derive("calibration", b"\0" * 16, kdf))
+    return (time.perf_counter() - start) / kdf["time_cost"]
+
+
+def default_kdf() -> dict:
+    return dict(DEFAULT_KDF) if DEFAULT_KDF else calibrated_kdf()
 
 FREE_ATTEMPTS = 5
 BASE_DELAY_S = 5.0
@@ -297,7 +334,7 @@ class KeyHeader:
                  keys: UserKeys | None = None) -> UserKeys:
         """Give ``user`` a (version 2) slot: new key pairs unless ``keys`` are given,
         wrapped under ``passphrase``, with the database ``key`` sealed to them."""
-        kdf = dict(kdf or DEFAULT_KDF)
+        kdf = dict(kdf or default_kdf())
         keys = keys or UserKeys.generate()
         slot = Slot(uid=self.uid(user), kdf=kdf, salt=secrets.token_bytes(16),
                     nonce=secrets.token_bytes(12), wrapped=b"", box_pk=bytes(keys.box.public_key),
