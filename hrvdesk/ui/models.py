@@ -210,10 +210,20 @@ class RecordTableView(QTableView):
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # keep the order rows come in
         self.setSortingEnabled(True)
 
+    def _selected_row_numbers(self) -> list[int]:
+        """The selected rows, from the selection's ranges (not one index per cell: selecting
+        all of 100 000 rows must stay instant)."""
+        selection = self.selectionModel()
+        if selection is None:
+            return []
+        rows: set[int] = set()
+        for span in selection.selection():
+            rows.update(range(span.top(), span.bottom() + 1))
+        return sorted(rows)
+
     def selected_rows(self) -> list[Any]:
         model = self.model()
-        rows = sorted({i.row() for i in self.selectionModel().selectedIndexes()}) if self.selectionModel() else []
-        return [model.index(r, 0).data(ROW_ROLE) for r in rows]
+        return [model.index(r, 0).data(ROW_ROLE) for r in self._selected_row_numbers()]
 
     def current_row(self) -> Any:
         index = self.currentIndex()
@@ -230,7 +240,7 @@ class RecordTableView(QTableView):
     def copy_selection(self) -> str:
         """Selected rows as tab-separated text, put on the clipboard as a concealed value."""
         model = self.model()
-        rows = sorted({i.row() for i in self.selectionModel().selectedIndexes()})
+        rows = self._selected_row_numbers()
         columns = range(model.columnCount())
         text = "\n".join("\t".join(str(model.index(r, c).data() or "") for c in columns) for r in rows)
         if text and self._clipboard is not None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
@@ -46,20 +45,20 @@ def test_generic_model_with_sorting(qtmodeltester):
     qtmodeltester.check(model, force_py=True)
 
 
-def test_fifty_thousand_rows_load_sort_and_scroll_quickly(qtbot):
+def test_fifty_thousand_rows_load_sort_scroll_and_select_all(qtbot):
+    """Times are the benchmark's (tests/benchmarks/run.py); here: it all works at size."""
     model = big_model(50_000)
     view = RecordTableView("big")
     qtbot.addWidget(view)
     view.setModel(model)
     view.resize(600, 400)
     view.show()
-    started = time.perf_counter()
     view.sortByColumn(1, Qt.SortOrder.DescendingOrder)
     view.scrollToBottom()
     view.grab()
     view.scrollToTop()
     view.grab()
-    elapsed = time.perf_counter() - started
-    assert elapsed < 2.0, f"{elapsed:.2f} s"
     view.selectRow(0)
     assert view.selected_rows() == [model.rows[0]]
+    view.selectAll()
+    assert view.selected_rows() == list(model.rows)
