@@ -46,6 +46,7 @@ DATABASE: dict[str, Setting] = {s.key: s for s in (
     Setting("coverage_threshold_percent", int, 80, N_("Coverage that counts as ensured (%)"), 1, 100),
     Setting("municipality_code", str, "0127", N_("Municipality code")),
     Setting("municipality_name", str, "Botkyrka", N_("Municipality")),
+    Setting("allow_remember", int, 1, N_("Users may let a workstation remember their key"), choices=(1, 0)),
 )}
 
 WORKSTATION: dict[str, Setting] = {s.key: s for s in (

@@ -1,4 +1,8 @@
-"""Optional "remember on this workstation": the unwrapped database key in the OS key store.
+"""Optional "remember on this workstation": the user's private keys in the OS key store.
+
+An administrator can switch the option off for a database (setting ``allow_remember``):
+then nothing is remembered at the next unlock, and a key remembered earlier is forgotten
+and no longer opens it (:func:`open_remembered`).
 
 Uses :mod:`keyring`. Where no usable backend exists (headless Linux without a secret
 service) :func:`available` is False and the option is not offered; everything works with
@@ -73,3 +77,27 @@ def forget(db_id: str, user: str) -> None:
             keyring.delete_password(SERVICE, _account(db_id, user))
         except KeyringError:
             pass
+
+
+def allowed(db) -> bool:
+    """Whether this database lets workstations remember keys (an administrator's setting)."""
+    from hrvdesk.store import settings
+
+    return bool(settings.get(db, "allow_remember"))
+
+
+def open_remembered(path, user: str, secret: bytearray):
+    """Open ``path`` with a remembered secret, unless the database forbids remembering
+    (then the secret is forgotten and AuthenticationError asks for the passphrase)."""
+    from hrvdesk.domain.errors import AuthenticationError
+    from hrvdesk.i18n import _
+    from hrvdesk.store.database import Database
+
+    db = Database.open_with_key(path, user, secret)
+    if allowed(db):
+        return db
+    db_id = db.header.db_id
+    db.close()
+    forget(db_id, user)
+    raise AuthenticationError(_("This database does not allow workstations to remember keys; "
+                                "enter your passphrase."))

@@ -28,6 +28,7 @@ from hrvdesk.ui.locking import MINUTE_MS
 from hrvdesk.ui.settings_store import data_dir
 from hrvdesk.ui.unlock import LANGUAGE_NAMES
 from hrvdesk.ui.widgets import FormDialog, Retranslator, error_text, form_row, message_label
+from hrvdesk.ui.work_widgets import yes_no
 
 if TYPE_CHECKING:
     from hrvdesk.ui.app import App
@@ -176,6 +177,7 @@ PRESENTATIONS: dict[str, Factory] = {
     "period_start_month": lambda s, _d: ChoiceEditor(s, range(1, 13), period_label),
     "language": lambda s, _d: ChoiceEditor(s, s.choices, LANGUAGE_NAMES.__getitem__),
     "backup_folder": lambda s, d: FolderEditor(s, d.choose_folder),
+    "allow_remember": lambda s, _d: ChoiceEditor(s, s.choices, yes_no),
 }
 
 

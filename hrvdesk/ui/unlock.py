@@ -260,7 +260,7 @@ class UnlockDialog(QDialog):
                 self.message.setText(_("Enter your passphrase."))
                 self.passphrase.setFocus()
                 return
-            job = lambda: Database.open_with_key(path, user, key)  # noqa: E731
+            job = lambda: keystore.open_remembered(path, user, key)  # noqa: E731
         else:
             job = lambda: Database.open(path, user, secret)  # noqa: E731
         self.passphrase.clear()
@@ -283,7 +283,7 @@ class UnlockDialog(QDialog):
             db.close()
             return
         if self._remember_usable:
-            if remember:
+            if remember and keystore.allowed(db):
                 secret = db.remembered_secret()
                 keystore.remember(db.header.db_id, db.user, secret)
                 wipe(secret)

@@ -135,3 +135,19 @@ def test_cli_rekey_and_user_remove(three, db_path, cli):
     assert code == 0 and "no longer opens it" in out
     code, _out, err = cli("rekey", "--db", db_path, user="cleo", passphrase=CLEO_PASS)
     assert code == 6, err
+
+
+def test_an_admin_can_forbid_remembering_keys(three, db_path):
+    from hrvdesk.store import settings
+
+    with Database.open(db_path, "bo", BO_PASS) as bo:
+        keystore.remember(bo.header.db_id, "bo", bo.remembered_secret())
+    secret = keystore.recall(three.header.db_id, "bo")
+    with keystore.open_remembered(db_path, "bo", bytearray(secret)):
+        pass
+    settings.put(three, "allow_remember", 0)
+    with pytest.raises(AuthenticationError):
+        keystore.open_remembered(db_path, "bo", bytearray(secret))
+    assert keystore.recall(three.header.db_id, "bo") is None  # forgotten on this workstation
+    with Database.open(db_path, "bo", BO_PASS) as bo:
+        assert not keystore.allowed(bo)
