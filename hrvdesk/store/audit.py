@@ -40,6 +40,7 @@ ACTIONS: dict[str, str] = {
     "key_upgrade": N_("Key slot upgraded"),
     "rekey": N_("Database key changed"),
     "checkpoint": N_("Session signed"),
+    "denied": N_("Refused by role"),
     "settings": N_("Settings changed"),
     "retention": N_("Retention applied"),
     "migrate": N_("Database upgraded"),

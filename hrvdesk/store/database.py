@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from hrvdesk.domain.errors import (AuthenticationError, DamagedDatabaseError, NewerVersionError,
-                                   ValidationError)
+                                   PermissionDenied, ValidationError)
 from hrvdesk.domain.roles import Permission, Role, Session
 from hrvdesk.i18n import _
 from hrvdesk.store import audit, connection, faults, fileset, signing
@@ -67,6 +67,7 @@ class Database:
         self._key = key
         self.session = session
         self.user_keys = user_keys  # None while the user's slot is still of version 1
+        self._denied: list[dict] = []  # refusals inside a transaction, audited after it
 
     # --- creating and opening ---------------------------------------------------------
 
@@ -237,12 +238,29 @@ class Database:
         return self.session.user
 
     def require(self, permission: Permission, administration: str | None = None, what: str = "") -> None:
-        self.session.require(permission, administration, what)
+        """Raise PermissionDenied unless the session may; a refusal is audited (``denied``,
+        with the permission and administration, never the record)."""
+        try:
+            self.session.require(permission, administration, what)
+        except PermissionDenied:
+            detail = {"permission": permission.value, "administration": administration}
+            if self.conn.in_transaction:  # the caller's transaction rolls back: record after it
+                self._denied.append(detail)
+            else:
+                self.audited("denied", detail=detail)
+            raise
+
+    def _record_denials(self) -> None:
+        while self._denied and not self.conn.in_transaction:
+            self.audited("denied", detail=self._denied.pop(0))
 
     @contextlib.contextmanager
     def transaction(self):
-        with connection.transaction(self.conn) as conn:
-            yield conn
+        try:
+            with connection.transaction(self.conn) as conn:
+                yield conn
+        finally:
+            self._record_denials()
 
     @contextlib.contextmanager
     def key_update(self) -> Iterator[KeyUpdate]:

@@ -73,3 +73,21 @@ def test_core_never_imports_qt():
                        for n in names):
                     offenders.append(str(path.relative_to(root)))
     assert offenders == []
+
+
+def test_a_refused_attempt_is_audited_even_inside_a_transaction(admin_db, db_path):
+    from hrvdesk.domain.errors import PermissionDenied
+    from hrvdesk.domain.roles import Permission, Role
+    from hrvdesk.store import audit
+    from hrvdesk.store.database import Database
+    from hrvdesk.store.users import add_user
+
+    add_user(admin_db, "vera", Role.VIEWER, "vera's own long passphrase")
+    with Database.open(db_path, "vera", "vera's own long passphrase") as vera:
+        with pytest.raises(PermissionDenied):
+            add_user(vera, "eve", Role.ADMIN, "eve's own long passphrase")
+        with pytest.raises(PermissionDenied), vera.transaction():
+            vera.require(Permission.BACKUP)
+        denied = audit.entries(vera.conn, action="denied")
+    assert [(e.user, e.detail["permission"]) for e in reversed(denied)] == [
+        ("vera", "manage_users"), ("vera", "backup")]
