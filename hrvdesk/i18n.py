@@ -80,19 +80,28 @@ def normalise_language(value: str | None) -> str:
 
 
 def language_from_environment() -> str:
+    """The language the environment asks for; Swedish when it asks for none, or for the
+    C/POSIX locale (Python's own lookup would report C.UTF-8 as English).
+
+    The first of the POSIX variables that is set decides, as for every other program. Only
+    where none is set (Windows, as a rule) is the operating system's locale asked.
+    """
     for var in ("HRVDESK_LANG", "LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
         value = os.environ.get(var)
-        if value and value not in ("C", "POSIX", "C.UTF-8"):
-            for part in value.split(":"):
-                code = part.replace("-", "_").split("_")[0].split(".")[0].lower()
-                if code in LANGUAGES:
-                    return code
-            return DEFAULT_LANGUAGE
+        if not value:
+            continue
+        for part in value.split(":"):
+            code = part.replace("-", "_").split("_")[0].split(".")[0].lower()
+            if code in LANGUAGES:
+                return code
+        return DEFAULT_LANGUAGE
+    if os.name != "nt":
+        return DEFAULT_LANGUAGE
     try:
-        loc = _locale.getlocale()[0]
+        loc = _locale.getlocale()[0] or ""
     except ValueError:
-        loc = None
-    return normalise_language(loc)
+        loc = ""
+    return "en" if loc.lower().startswith(("en", "english")) else DEFAULT_LANGUAGE
 
 
 def set_language(lang: str | None) -> str:

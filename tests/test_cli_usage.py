@@ -41,3 +41,12 @@ def test_help_loads_neither_the_pdf_library_nor_the_database():
             "print(sorted(m for m in sys.modules if m.startswith(('reportlab', 'sqlcipher3', 'PySide6', 'scipy'))))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.stdout.strip().splitlines()[-1] == "[]", result.stdout[-500:]
+
+
+def test_lang_is_accepted_after_the_sub_command(capsys, tmp_path, monkeypatch):
+    from hrvdesk import cli as cli_module
+
+    monkeypatch.setenv("HRVDESK_PASSPHRASE", "not needed: the file is missing")
+    for args, expected in ((["--lang", "sv"], "saknas"), (["--lang=en"], "is missing")):
+        code = cli_module.main(["check", "--db", str(tmp_path / "missing.db"), "--user", "anna", *args])
+        assert code == 4 and expected in capsys.readouterr().err

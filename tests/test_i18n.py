@@ -68,3 +68,17 @@ def test_swedish_number_and_date_formatting():
         assert i18n.format_percent(0.1383) == "13.8%"
     finally:
         i18n.set_language("sv")
+
+
+@pytest.mark.parametrize("env, expected", [
+    ({}, "sv"), ({"LANG": "C.UTF-8"}, "sv"), ({"LANG": "C"}, "sv"), ({"LC_ALL": "POSIX"}, "sv"),
+    ({"LC_ALL": "C.UTF-8", "LANG": "en_GB.UTF-8"}, "sv"),  # LC_ALL overrides, as for every program
+    ({"LANG": "en_GB.UTF-8"}, "en"), ({"LC_ALL": "sv_SE.UTF-8"}, "sv"), ({"LANG": "de_DE.UTF-8"}, "sv"),
+    ({"HRVDESK_LANG": "en", "LANG": "sv_SE.UTF-8"}, "en"),
+])
+def test_the_language_from_the_environment_falls_back_to_swedish(monkeypatch, env, expected):
+    for var in ("HRVDESK_LANG", "LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        monkeypatch.delenv(var, raising=False)
+    for var, value in env.items():
+        monkeypatch.setenv(var, value)
+    assert i18n.language_from_environment() == expected

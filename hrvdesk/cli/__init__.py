@@ -384,8 +384,18 @@ def _language_from_argv(argv: list[str]) -> str | None:
     return None
 
 
+def _lang_first(argv: list[str]) -> list[str]:
+    """``--lang X`` moved to the front, so it is accepted after the sub-command too."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return ["--lang", argv[i + 1], *argv[:i], *argv[i + 2:]]
+        if arg.startswith("--lang="):
+            return [arg, *argv[:i], *argv[i + 1:]]
+    return argv
+
+
 def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+    argv = _lang_first(list(sys.argv[1:] if argv is None else argv))
     disable_core_dumps()
     i18n.set_language(_language_from_argv(argv) or i18n.language_from_environment())
     args = None

@@ -37,7 +37,7 @@ from hrvdesk.i18n import _
 from hrvdesk.store.database import Database
 from hrvdesk.store.keyslots import wipe
 from hrvdesk.store.maintenance import restore
-from hrvdesk.ui import sections
+from hrvdesk.ui import qt_translations, sections
 from hrvdesk.ui.dialogs import Dialogs
 from hrvdesk.ui.locking import MINUTE_MS, ClipboardGuard, IdleWatcher, ScreenLockWatcher
 from hrvdesk.ui.mainwindow import MainWindow
@@ -288,6 +288,7 @@ class App(QObject):
     def set_language(self, lang: str) -> None:
         """Switch the language of every window; nothing typed or opened is lost."""
         chosen = i18n.set_language(lang)
+        qt_translations.apply(chosen)
         self.settings.put("language", chosen)
         self.unlock.retranslate()
         if self.window is not None:
@@ -369,7 +370,7 @@ def run(db_path: str | os.PathLike | None = None, demo: bool = False, *, languag
     settings = WorkstationSettings()
     if language is None and settings.is_set("language"):
         language = settings.get("language")
-    i18n.set_language(language or i18n.current_language())
+    qt_translations.apply(i18n.set_language(language or i18n.current_language()))
     app = App(settings=settings)
     qapp.aboutToQuit.connect(app.shutdown)
     try:

@@ -113,3 +113,17 @@ def test_quit_from_the_menu_closes_the_database(app, admin_window, dialogs):
     admin_window.registry.action(Act.QUIT).trigger()
     assert db.conn is None and app.db is None
     assert QUESTION not in [s.kind for s in dialogs.shown]
+
+
+def test_qt_own_dialogs_speak_the_ui_language(qapp):
+    from PySide6.QtCore import QCoreApplication
+
+    from hrvdesk.ui import qt_translations
+
+    try:
+        assert qt_translations.apply("sv")
+        assert QCoreApplication.translate("QPlatformTheme", "&Yes") == "&Ja"
+        assert qt_translations.apply("en")
+        assert QCoreApplication.translate("QPlatformTheme", "&Yes") == "&Yes"
+    finally:
+        qt_translations.apply("en")
