@@ -93,7 +93,7 @@ class Database:
         try:
             conn = connection.connect(path, key, create=True)
             os.chmod(path, 0o600)
-            connection.configure(conn)
+            connection.configure(conn, path)
             cls._migrate(conn)
             with connection.transaction(conn):
                 conn.execute("INSERT INTO meta(key, value) VALUES ('db_id', ?)", (header.db_id,))
@@ -150,7 +150,7 @@ class Database:
             wipe(key)
             raise
         try:
-            connection.configure(conn)
+            connection.configure(conn, path)
             migrated = cls._migrate(conn)
             session = cls._session_for(conn, user)
             signing.require_signed_role(header, session)

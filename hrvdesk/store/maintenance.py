@@ -24,7 +24,7 @@ from pathlib import Path
 from hrvdesk.domain.errors import DamagedDatabaseError, HrvError
 from hrvdesk.domain.roles import Permission, Session
 from hrvdesk.i18n import _
-from hrvdesk.store import audit, connection, fileset, signing
+from hrvdesk.store import audit, connection, fileset, filesystem, signing
 from hrvdesk.store.database import Database, session_for
 from hrvdesk.store.keyslots import KeyHeader, wipe
 from hrvdesk.store.migrations import latest_version
@@ -77,6 +77,11 @@ def inspect(path: Path, key: bytearray, header: KeyHeader) -> CheckReport:
         report.add(_("Audit log"), chain.ok,
                    _("{n} entries, chain intact").format(n=chain.entries) if chain.ok else chain.problem)
         _add_signatures(report, conn, header)
+        mode = str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower()
+        network = filesystem.is_network(path)
+        report.add(_("Journal mode"), True,  # informational: the next unlock sets it
+                   (_("{mode}: the file is in a network folder, where WAL is unsafe") if network else
+                    _("{mode}: the file is on a local disk")).format(mode=mode.upper()))
     except connection.DatabaseError as exc:
         report.add(_("SQLite integrity"), False, str(connection.classify(exc, path)))
     finally:

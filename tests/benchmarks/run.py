@@ -237,7 +237,7 @@ def _open_both(args: argparse.Namespace):
     db = Database.open(args.db, USER, _read_passphrase())
     conn = sqlcipher3.connect(str(args.plain), isolation_level=None, check_same_thread=False)
     conn.execute("PRAGMA temp_store = MEMORY")
-    connection.configure(conn)
+    connection.configure(conn, args.plain)
     return db, Database(args.plain, conn, db.header, bytearray(db.key), db.session)
 
 

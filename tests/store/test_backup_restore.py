@@ -22,7 +22,7 @@ from tests.conftest import ADMIN, PASSPHRASE
 def test_backup_while_another_connection_writes(admin_db, db_path, tmp_path):
     admin_db.conn.execute("CREATE TABLE scratch(n INTEGER)")
     writer = connection.connect(db_path, admin_db.key)
-    connection.configure(writer)
+    connection.configure(writer, db_path)
     stop = threading.Event()
     written = []
 

@@ -20,7 +20,7 @@ def _downgrade_copy(db: Database, version: int):
     from hrvdesk.store.keyslots import header_path
 
     conn = connection.connect(path, db.key, create=True)
-    connection.configure(conn)
+    connection.configure(conn, path)
     for mig in all_migrations()[:version]:
         with connection.transaction(conn):
             mig.apply(conn)
