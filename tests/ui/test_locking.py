@@ -41,12 +41,19 @@ def test_locks_after_idle_time(app, admin_window, db_file, qtbot):
 
 
 def test_input_restarts_the_idle_timer(app, admin_window, qtbot):
-    app.idle.set_interval_ms(400)
-    for _step in range(8):  # 800 ms of activity, twice the idle time
-        qtbot.wait(100)
-        QTest.mouseMove(admin_window.nav, QPoint(5 + _step, 5))
-        qtbot.keyClick(admin_window.nav, Qt.Key.Key_Down)
+    """Driven, not raced: the timer is stopped by hand, input must start it again, and only
+    its timeout locks (no waiting for wall-clock time on a loaded machine)."""
+    timer = app.idle._timer
+    app.idle.set_interval_ms(60 * 60 * 1000)
+    for step, send in enumerate((lambda: QTest.mouseMove(admin_window.nav, QPoint(5, 5 + 1)),
+                                 lambda: qtbot.keyClick(admin_window.nav, Qt.Key.Key_Down))):
+        timer.stop()
+        assert not app.idle.active
+        send()
+        assert app.idle.active, f"input {step} did not restart the idle timer"
+        assert timer.remainingTime() > 59 * 60 * 1000
         assert app.db is not None
+    timer.timeout.emit()  # the idle time has passed
     qtbot.waitUntil(lambda: app.db is None, timeout=3000)
 
 
