@@ -37,7 +37,7 @@ from hrvdesk.i18n import _
 from hrvdesk.store.database import Database
 from hrvdesk.store.keyslots import wipe
 from hrvdesk.store.maintenance import restore
-from hrvdesk.ui import qt_translations, sections
+from hrvdesk.ui import platform_check, qt_translations, sections
 from hrvdesk.ui.dialogs import Dialogs
 from hrvdesk.ui.locking import MINUTE_MS, ClipboardGuard, IdleWatcher, ScreenLockWatcher
 from hrvdesk.ui.mainwindow import MainWindow
@@ -360,6 +360,9 @@ def _quit_on_termination_signals(qapp: QApplication):
 
 def run(db_path: str | os.PathLike | None = None, demo: bool = False, *, language: str | None = None) -> int:
     """Open the desktop app (on ``db_path``, or on a fresh demo database); the exit code."""
+    if QApplication.instance() is None and (trouble := platform_check.problem()):
+        print(trouble, file=sys.stderr)
+        return 1
     qapp = QApplication.instance() or QApplication(sys.argv[:1] or [APP_NAME])
     if not binding_keeps_references():
         print(_("Warning: the installed PySide6 does not work correctly with this version of "
