@@ -432,15 +432,34 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug: the trace has code locations, never record contents
         from hrvdesk.store.connection import DatabaseError, classify
 
-        if isinstance(exc, DatabaseError) and getattr(args, "db", None):
-            err = classify(exc, Path(args.db))
+        err = classify(exc, Path(args.db)) if isinstance(exc, DatabaseError) and getattr(args, "db", None) else None
+        if err is not None:
             print(err.message, file=sys.stderr)
             return err.exit_code
-        print(_("hrvdesk met an internal error (a bug). Please report it with the lines below."),
-              file=sys.stderr)
         # the trace has code locations only; the exception's message could quote a value
-        print("".join(traceback.format_tb(exc.__traceback__)) + type(exc).__qualname__, file=sys.stderr)
+        trace = "".join(traceback.format_tb(exc.__traceback__)) + type(exc).__qualname__
+        log = _log_bug(trace)
+        print(_("hrvdesk met an internal error (a bug). Please report it with the lines below.")
+              + (" " + _("They are also in {file}.").format(file=log) if log else ""), file=sys.stderr)
+        print(trace, file=sys.stderr)
         return 1
+
+
+def _log_bug(trace: str) -> str:
+    """Append ``trace`` (code locations only) to the error log; its path, or '' if that fails."""
+    import datetime as dt
+
+    import platformdirs
+
+    try:
+        folder = Path(platformdirs.user_log_dir("hrvdesk", appauthor=False))
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        path = folder / "errors.log"
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write(f"--- {dt.datetime.now().isoformat(timespec='seconds')} hrvdesk {__version__}\n{trace}\n")
+        return str(path)
+    except OSError:
+        return ""
 
 
 if __name__ == "__main__":

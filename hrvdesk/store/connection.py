@@ -43,7 +43,7 @@ def connect(path: str | os.PathLike, key: bytes | bytearray, *, readonly: bool =
     try:
         conn = sqlcipher3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
     except OperationalError as exc:
-        raise classify(exc, path) from None
+        raise known(exc, path) from None
     try:
         conn.execute("PRAGMA cipher_log_level = NONE")
         conn.execute(_key_pragma(key))
@@ -51,7 +51,7 @@ def connect(path: str | os.PathLike, key: bytes | bytearray, *, readonly: bool =
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except DatabaseError as exc:
         conn.close()
-        raise classify(exc, path) from None
+        raise known(exc, path) from None
     return conn
 
 
@@ -78,23 +78,37 @@ def configure(conn: dbapi2.Connection, path: str | os.PathLike) -> str:
     return str(mode).lower()
 
 
-def classify(exc: Exception, path: Path) -> HrvError:
-    """Turn a SQLite/SQLCipher error into a sentence the user can act on."""
-    text = str(exc).lower()
+# SQLite's primary result codes (https://www.sqlite.org/rescode.html) that are conditions of
+# the environment, not bugs.
+SQLITE_PERM, SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_IOERR = 3, 5, 6, 8, 10
+SQLITE_CORRUPT, SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_NOTADB = 11, 13, 14, 26
+
+
+def classify(exc: Exception, path: Path) -> HrvError | None:
+    """A known SQLite/SQLCipher condition as a sentence the user can act on, sorted by its
+    result code (as qutebrowser's ``raise_sqlite_error`` does); None for anything else,
+    which is a bug and must be reported as one, never as "the file is damaged"."""
+    code = getattr(exc, "sqlite_errorcode", None)
     name = Path(path).name
-    if "not a database" in text or "malformed" in text or "corrupt" in text:
+    primary = code & 0xFF if isinstance(code, int) else None
+    if primary in (SQLITE_NOTADB, SQLITE_CORRUPT):
         return DamagedDatabaseError(_(
             "{file} is damaged or is not a hrvdesk database (or its key file belongs to "
             "another database).").format(file=name))
-    if "readonly" in text or "read-only" in text:
+    if primary in (SQLITE_READONLY, SQLITE_PERM):
         return HrvError(_("{file} is read-only; hrvdesk cannot save changes to it.").format(file=name))
-    if "disk is full" in text or "disk i/o" in text:
+    if primary in (SQLITE_FULL, SQLITE_IOERR):
         return HrvError(_("The disk holding {file} is full or failing.").format(file=name))
-    if "locked" in text or "busy" in text:
+    if primary in (SQLITE_BUSY, SQLITE_LOCKED):
         return HrvError(_("{file} is busy in another program. Try again.").format(file=name))
-    if "unable to open" in text:
+    if primary == SQLITE_CANTOPEN:
         return DamagedDatabaseError(_("{file} cannot be opened.").format(file=name))
-    return DamagedDatabaseError(_("{file} cannot be read: the file is damaged.").format(file=name))
+    return None
+
+
+def known(exc: Exception, path: Path) -> Exception:
+    """What to raise for a database error: its sentence, or the error itself (a bug)."""
+    return classify(exc, path) or exc
 
 
 #: How long a write waits for another program's write to finish before giving up.

@@ -206,7 +206,7 @@ class Database:
                     "The key file of {file} is not the one the database last wrote (an older or "
                     "altered copy). Restore both files from a backup.").format(file=path.name))
         except connection.DatabaseError as exc:
-            raise connection.classify(exc, path) from None
+            raise connection.known(exc, path) from None
         finally:
             conn.close()
 

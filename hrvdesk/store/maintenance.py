@@ -83,7 +83,7 @@ def inspect(path: Path, key: bytearray, header: KeyHeader) -> CheckReport:
                    (_("{mode}: the file is in a network folder, where WAL is unsafe") if network else
                     _("{mode}: the file is on a local disk")).format(mode=mode.upper()))
     except connection.DatabaseError as exc:
-        report.add(_("SQLite integrity"), False, str(connection.classify(exc, path)))
+        report.add(_("SQLite integrity"), False, str(connection.classify(exc, path) or _("damaged")))
     finally:
         conn.close()
     return report
