@@ -144,7 +144,9 @@ class Database:
         header, key, failures = unlocked.header, unlocked.key, unlocked.failures
         try:
             header.verify_seal(key)
-            cls._inspect_readonly(path, key, header)
+            with fileset.locked(path):  # no key update may commit between the header's check
+                header = fileset.current_header(path, key)  # and the database's
+                cls._inspect_readonly(path, key, header)
             conn = connection.connect(path, key)
         except BaseException:
             wipe(key)
