@@ -223,6 +223,9 @@ class RecordTableView(QTableView):
 
     def selected_rows(self) -> list[Any]:
         model = self.model()
+        rows = getattr(model, "rows", None)  # a RecordTableModel: its rows in display order
+        if rows is not None:
+            return [rows[r] for r in self._selected_row_numbers()]
         return [model.index(r, 0).data(ROW_ROLE) for r in self._selected_row_numbers()]
 
     def current_row(self) -> Any:

@@ -123,3 +123,24 @@ def test_a_backup_to_a_full_disk_names_the_backup_folder_and_leaves_nothing(admi
     assert list(media.iterdir()) == []
     with Database.open(db_path, ADMIN, PASSPHRASE):
         pass
+
+
+@pytest.mark.parametrize("raw", [True, False], ids=["file snapshot", "backup API"])
+def test_both_ways_of_copying_give_a_verified_backup_that_opens_read_only(admin_db, db_path, tmp_path,
+                                                                          monkeypatch, raw):
+    from hrvdesk.store import maintenance
+
+    if not raw:
+        monkeypatch.setattr(maintenance, "_raw_snapshot", lambda conn, source, target: False)
+    admin_db.audited("export", detail={"rows": 1})
+    out = tmp_path / "media" / "copy.db"
+    out.parent.mkdir()
+    assert backup(admin_db, out).ok
+    out.parent.chmod(0o500)  # as on write-protected media
+    try:
+        conn = connection.connect(out, admin_db.key, readonly=True)
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+        assert conn.execute("SELECT count(*) FROM audit_log WHERE action = 'export'").fetchone()[0] == 1
+        conn.close()
+    finally:
+        out.parent.chmod(0o700)
