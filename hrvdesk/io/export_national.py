@@ -4,8 +4,11 @@
 suppresses cells (:func:`hrvdesk.domain.disclosure.protect`, threshold from the setting
 ``suppression_threshold``) and then runs the product's own attacker audit on exactly the
 tables that would be published (:func:`verify_package`): a package that fails it is never
-written. :func:`export_national` writes the JSON (and, if asked, the CSV) with the safe-write
-helper and records an ``export`` audit entry with the SHA-256 of what was written.
+written. :func:`export_national` refuses a period that has not ended, records the package in
+the release register (:mod:`hrvdesk.store.releases_repo`, naming the earlier release of an
+overlapping period that it supersedes) together with an ``export`` audit entry with the
+SHA-256 of what was written, and writes the JSON (and, if asked, the CSV) with the
+safe-write helper; :func:`write_release` writes any earlier release again byte for byte.
 
 The package holds tables of counts only: no case references, notes, countries, dates finer
 than the period, nor administrations beyond their kind.
@@ -17,22 +20,23 @@ import datetime as dt
 import hashlib
 import json
 import os
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
 from hrvdesk import __version__
-from hrvdesk.domain.abroad_stats import StatTables
+from hrvdesk.domain.abroad_stats import Period, StatTables
 from hrvdesk.domain.disclosure import MARKER, ProtectedPackage, audit, grand_total, protect
 from hrvdesk.domain.errors import ValidationError
 from hrvdesk.domain.roles import Permission
-from hrvdesk.i18n import _
+from hrvdesk.i18n import _, format_date
 from hrvdesk.io.safe_export import csv_bytes
-from hrvdesk.store import abroad_repo, settings
+from hrvdesk.store import abroad_repo, releases_repo, settings
 from hrvdesk.store.database import Database
 from hrvdesk.store.safewrite import write_bytes
 
 FORMAT = "hrvdesk.national-statistics"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 AUDIT_TARGET = "national"
 
 
@@ -44,6 +48,8 @@ class NationalPackage:
     municipality_code: str
     municipality_name: str
     generated_at: dt.datetime
+    release_id: int
+    supersedes: int | None = None
 
     def to_json_dict(self) -> dict:
         """The JSON object of the contract, keys in the contract's order."""
@@ -55,6 +61,7 @@ class NationalPackage:
             "period": body["period"],
             "generated_at": self.generated_at.isoformat(timespec="seconds"),
             "generator": f"hrvdesk {__version__}",
+            "release": {"id": self.release_id, "supersedes": self.supersedes},
             "disclosure_control": body["disclosure_control"],
             "tables": body["tables"],
         }
@@ -111,12 +118,19 @@ def protected_statistics(db: Database, year: int) -> tuple[StatTables, Protected
 
 def build_package(db: Database, year: int, *, now: dt.datetime | None = None) -> NationalPackage:
     """The protected, verified package for the reporting period ending in ``year`` (also the
-    preview in the app). Nothing is written or audited."""
+    preview in the app), numbered as the next release. Nothing is written or audited."""
     db.require(Permission.EXPORT_NATIONAL, what=_("export the package for the national team"))
     _exact, protected = protected_statistics(db, year)
+    period = reporting_period(db, year)
+    earlier = releases_repo.overlapping(db, period.start, period.end)
     return NationalPackage(protected, settings.get(db, "municipality_code"),
                            settings.get(db, "municipality_name"),
-                           (now or dt.datetime.now()).astimezone().replace(microsecond=0))
+                           (now or dt.datetime.now()).astimezone().replace(microsecond=0),
+                           releases_repo.next_id(db), earlier[0].id if earlier else None)
+
+
+def reporting_period(db: Database, year: int) -> Period:
+    return Period.for_year(year, settings.get(db, "period_start_month"))
 
 
 def _check_folder(path: Path, option: str) -> None:
@@ -125,26 +139,64 @@ def _check_folder(path: Path, option: str) -> None:
             folder=str(path.parent)), field=option)
 
 
-def export_national(db: Database, year: int, out_json: str | os.PathLike,
-                    out_csv: str | os.PathLike | None = None, *,
-                    now: dt.datetime | None = None) -> NationalPackage:
-    """Build, verify and write the package (JSON, and CSV when ``out_csv`` is given).
-
-    Audited as ``export`` with the year and the SHA-256 of each file; the entry is recorded
-    only when the files were written.
-    """
-    out_json = Path(out_json)
-    _check_folder(out_json, "--out")
-    if out_csv is not None:
-        out_csv = Path(out_csv)
-        _check_folder(out_csv, "--csv")
-    package = build_package(db, year, now=now)
-    files = [(out_json, package.json_bytes(), "sha256")]
-    if out_csv is not None:
-        files.append((out_csv, package.csv_bytes(), "csv_sha256"))
-    detail = {"year": year, **{key: hashlib.sha256(data).hexdigest() for _path, data, key in files}}
+def _write_audited(db: Database, detail: dict, files: list[tuple[Path, bytes, str]], record=None) -> None:
+    """One transaction: the audit entry (with each file's SHA-256), the register entry if
+    any, then the files; a failed write rolls the entries back."""
+    detail = {**detail, **{key: hashlib.sha256(data).hexdigest() for _path, data, key in files}}
     with db.transaction():
         db.audit("export", target=AUDIT_TARGET, detail=detail)
+        if record is not None:
+            record()
         for path, data, _key in files:
             write_bytes(path, data)
+
+
+def _files(out_json: str | os.PathLike, out_csv: str | os.PathLike | None,
+           json_data: bytes, csv_data: bytes) -> list[tuple[Path, bytes, str]]:
+    out_json = Path(out_json)
+    _check_folder(out_json, "--out")
+    files = [(out_json, json_data, "sha256")]
+    if out_csv is not None:
+        _check_folder(Path(out_csv), "--csv")
+        files.append((Path(out_csv), csv_data, "csv_sha256"))
+    return files
+
+
+def export_national(db: Database, year: int, out_json: str | os.PathLike,
+                    out_csv: str | os.PathLike | None = None, *,
+                    now: dt.datetime | None = None, today: dt.date | None = None) -> NationalPackage:
+    """Build, verify, record and write the package (JSON, and CSV when ``out_csv`` is given).
+
+    A period that has not ended is refused (its figures would still change). Audited as
+    ``export`` with the year, the release and the SHA-256 of each file; the entry and the
+    release are recorded only when the files were written.
+    """
+    period = reporting_period(db, year)
+    if (today or dt.date.today()) <= period.end:
+        raise ValidationError.single(_(
+            "The reporting period {start} – {end} has not ended yet; its package can be made from "
+            "{day}.").format(start=format_date(period.start), end=format_date(period.end),
+                             day=format_date(period.end + dt.timedelta(days=1))), field="--year")
+    package = build_package(db, year, now=now)
+    json_data, csv_data = package.json_bytes(), package.csv_bytes()
+    control = package.protected
+
+    def record() -> None:
+        releases_repo.record(
+            db, release_id=package.release_id, start=period.start, end=period.end,
+            format_version=FORMAT_VERSION, method=control.disclosure_control()["method"],
+            threshold=control.threshold, seed=secrets.token_bytes(16), supersedes=package.supersedes,
+            total=grand_total(control.tables), suppressed=control.suppressed_cells,
+            json_bytes=json_data, csv_bytes=csv_data)
+
+    _write_audited(db, {"year": year, "release": package.release_id},
+                   _files(out_json, out_csv, json_data, csv_data), record)
     return package
+
+
+def write_release(db: Database, release_id: int, out_json: str | os.PathLike,
+                  out_csv: str | os.PathLike | None = None) -> releases_repo.Release:
+    """Write an earlier release again, byte for byte as it was sent (audited)."""
+    release, json_data, csv_data = releases_repo.release_bytes(db, release_id)
+    _write_audited(db, {"release": release_id, "again": True}, _files(out_json, out_csv, json_data, csv_data))
+    return release

@@ -20,6 +20,7 @@ from hrvdesk.domain.errors import PermissionDenied, ValidationError
 from hrvdesk.io import export_national
 from hrvdesk.io.export_national import build_package, export_national as export
 from hrvdesk.store import abroad_repo, audit as audit_log, settings
+from tests.conftest import PASSPHRASE
 from tests.store.abroad_helpers import D, case, moment
 from tests.store.plan_helpers import VIEWER, add_users, opened_as
 
@@ -75,9 +76,10 @@ class TestJson:
     def test_header_fields_in_the_contracts_order(self, written):
         document = json.loads(written[0].read_text("utf-8"))
         assert list(document) == ["format", "format_version", "municipality", "period",
-                                  "generated_at", "generator", "disclosure_control", "tables"]
+                                  "generated_at", "generator", "release", "disclosure_control", "tables"]
         assert document["format"] == "hrvdesk.national-statistics"
-        assert document["format_version"] == 1
+        assert document["format_version"] == 2
+        assert document["release"] == {"id": 1, "supersedes": None}
         assert document["municipality"] == {"code": "0127", "name": "Botkyrka"}
         assert document["period"] == {"from": "2025-01-01", "to": "2025-12-31"}
         assert re.fullmatch(r"2026-01-15T09:12:00[+-]\d\d:\d\d", document["generated_at"])
@@ -222,7 +224,7 @@ class TestAuditAndRoles:
     def test_the_export_is_audited_with_the_packages_hash(self, db, written):
         [entry] = audit_log.entries(db.conn, action="export")
         assert entry.target == "national" and entry.user == db.user
-        assert entry.detail == {"year": 2025,
+        assert entry.detail == {"year": 2025, "release": 1,
                                 "sha256": hashlib.sha256(written[0].read_bytes()).hexdigest(),
                                 "csv_sha256": hashlib.sha256(written[1].read_bytes()).hexdigest()}
 
@@ -235,12 +237,56 @@ class TestAuditAndRoles:
                 build_package(other, 2025)
         assert list(out_dir.iterdir()) == []
 
-    def test_the_preview_is_the_package(self, db, written):
+    def test_the_preview_is_the_package(self, db, out_dir):
         preview = build_package(db, 2025, now=NOW)
-        assert preview.json_bytes() == written[0].read_bytes()
+        assert audit_log.entries(db.conn, action="export") == []
+        export(db, 2025, out_dir / "p.json", now=NOW)
+        assert preview.json_bytes() == (out_dir / "p.json").read_bytes()
         assert len(audit_log.entries(db.conn, action="export")) == 1
 
     def test_a_missing_folder_is_refused_before_anything_happens(self, db, tmp_path):
         with pytest.raises(ValidationError):
             export(db, 2025, tmp_path / "no" / "p.json")
         assert audit_log.entries(db.conn, action="export") == []
+
+
+class TestReleaseRegister:
+    def test_every_package_is_recorded_and_written_again_byte_for_byte(self, db, written, out_dir, cli):
+        from hrvdesk.io.export_national import write_release
+        from hrvdesk.store import releases_repo
+
+        [release] = releases_repo.list_releases(db)
+        assert (release.id, release.period_from.isoformat(), release.period_to.isoformat()) == \
+            (1, "2025-01-01", "2025-12-31")
+        again = out_dir / "again.json"
+        write_release(db, 1, again, out_dir / "again.csv")
+        assert again.read_bytes() == written[0].read_bytes()
+        assert (out_dir / "again.csv").read_bytes() == written[1].read_bytes()
+
+    def test_a_second_package_for_the_period_supersedes_the_first(self, db, written, out_dir):
+        second = export(db, 2025, out_dir / "second.json", now=NOW)
+        assert (second.release_id, second.supersedes) == (2, 1)
+        assert json.loads((out_dir / "second.json").read_text("utf-8"))["release"] == {"id": 2, "supersedes": 1}
+
+    def test_a_period_that_has_not_ended_is_refused(self, db, out_dir):
+        with pytest.raises(ValidationError) as err:
+            export(db, 2025, out_dir / "p.json", today=dt.date(2025, 12, 31))
+        assert "2025" in err.value.message
+        assert list(out_dir.iterdir()) == []
+
+    def test_the_register_cannot_be_changed(self, db, written):
+        import sqlcipher3
+
+        with pytest.raises(sqlcipher3.DatabaseError):
+            with db.transaction():
+                db.conn.execute("UPDATE releases SET total = 0")
+
+    def test_the_register_survives_backup_and_restore(self, db, written, tmp_path):
+        from hrvdesk.store import releases_repo
+        from hrvdesk.store.maintenance import backup, restore
+
+        copy = tmp_path / "copy.db"
+        backup(db, copy)
+        with restore(copy, tmp_path / "restored.db", db.user, PASSPHRASE) as restored:
+            assert [r.id for r in releases_repo.list_releases(restored)] == [1]
+            assert releases_repo.release_bytes(restored, 1)[1] == written[0].read_bytes()
