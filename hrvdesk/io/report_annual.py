@@ -23,7 +23,7 @@ from hrvdesk.i18n import _, format_date
 from hrvdesk.io.export_national import protected_statistics
 from hrvdesk.io.pdf import ReportBuilder
 from hrvdesk.io.reports import register
-from hrvdesk.store import abroad_repo, settings
+from hrvdesk.store import abroad_repo, releases_repo, settings
 from hrvdesk.store.database import Database
 
 AUDIT_TARGET = "annual"
@@ -113,17 +113,27 @@ def _method_note(report: ReportBuilder, stats: StatTables, k: int, internal: boo
         "always published.").format(below=k - 1, k=k, marker=MARKER))
 
 
-def _trend(report: ReportBuilder, db: Database, year: int) -> None:
-    """The number of persons in every reporting year from the register's first to ``year``."""
-    totals = abroad_repo.totals_by_year(db)
+def _trend(report: ReportBuilder, db: Database, year: int, total: int, internal: bool) -> None:
+    """Persons per reporting year up to ``year``. The public report takes earlier years from
+    the release register, as they were sent (a late registration does not change them); the
+    internal one counts the register as it is now."""
+    report.heading(_("Trend"))
+    if internal:
+        totals = abroad_repo.totals_by_year(db)
+        report.paragraph(_("Persons per reporting period, for every year the register covers, "
+                           "counted as the register is now."))
+    else:
+        totals = {y: t for y, t in releases_repo.published_totals(db).items() if y < year}
+        report.paragraph(_("Persons per reporting period: earlier years exactly as they were sent to "
+                           "the national team (so a late registration does not change them); "
+                           "\u201c\u2013\u201d: no package was sent for that year."))
+    totals[year] = total
     first = min([y for y in totals if y <= year], default=year)
     years = list(range(first, year + 1))
-    report.heading(_("Trend"))
-    report.paragraph(_("Persons per reporting period, for every year the register covers. The "
-                       "total is always published."))
-    report.table([_("Year"), _count_header()], [[str(y), totals.get(y, 0)] for y in years],
+    shown = [totals.get(y, 0 if internal else "\u2013") for y in years]
+    report.table([_("Year"), _count_header()], [[str(y), v] for y, v in zip(years, shown)],
                  col_align=["left", "right"])
-    report.bar_chart([str(y) for y in years], [totals.get(y, 0) for y in years], share=False)
+    report.bar_chart([str(y) for y in years], [v if isinstance(v, int) else 0 for v in shown], share=False)
 
 
 def _title(year: int, internal: bool) -> str:
@@ -178,7 +188,7 @@ def build_annual_report(db: Database, year: int, internal: bool = False, *,
     _chart(report, by_id["by_purpose"], table_title("by_purpose"), skip_zeros=False)
     _chart(report, by_id["by_destination_region"], table_title("by_destination_region"),
            skip_zeros=True)
-    _trend(report, db, year)
+    _trend(report, db, year, exact.total, internal)
     pdf = report.build()
     db.audited("report", target=AUDIT_TARGET, detail={"year": year, "internal": internal})
     return pdf

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from hrvdesk import i18n
 from hrvdesk.domain.errors import PermissionDenied
+from hrvdesk.io.export_national import export_national
 from hrvdesk.io.report_annual import build_annual_report
 from hrvdesk.io.reports import available
 from hrvdesk.store import abroad_repo, audit, settings
@@ -61,9 +62,15 @@ def test_public_report_in_swedish(db):
     assert "INTERN" not in text
 
 
-def test_trend_covers_every_year_of_the_register(db):
+def test_the_trend_takes_earlier_years_from_the_release_register(db, tmp_path):
     text = " ".join(pages(build_annual_report(db, 2025, now=NOW)))
-    assert "År Personer 2022 4 2023 0 2024 0 2025 14" in text
+    assert "År Personer 2025 14" in text  # nothing was sent for earlier years
+    export_national(db, 2022, tmp_path / "2022.json", now=NOW)
+    abroad_repo.create_case(db, case(known_date=D(2022, 9, 1)), now=moment(2026, 1, 21))  # late
+    text = " ".join(pages(build_annual_report(db, 2025, now=NOW)))
+    assert "År Personer 2022 4 2023 – 2024 – 2025 14" in text  # 2022 as sent, not 5
+    internal = " ".join(pages(build_annual_report(db, 2025, internal=True, now=NOW)))
+    assert "År Personer 2022 5 2023 0 2024 0 2025 14" in internal  # the register as it is now
 
 
 def test_public_report_in_english(db):
