@@ -161,10 +161,10 @@ def test_dry_run_and_an_editor_of_another_administration(cli, db_file, tmp_path)
 
 def test_stats_json_has_every_category_and_the_margins(cli, db_file, tmp_path):
     imported(cli, db_file, tmp_path)
-    code, out, err = cli("stats", "abroad", "--year", "2025", "--db", db_file, "--json", user="vera")
+    code, out, err = cli("stats", "abroad", "--year", "2025", "--db", db_file, "--json")
     assert (code, err) == (0, "")
     document = json.loads(out)
-    assert list(document) == ["year", "total", "tables"]
+    assert list(document) == ["year", "total", "tables", "scope"] and document["scope"] == "exact"
     assert (document["year"], document["total"]) == (2025, 4)
     tables = {t["id"]: t for t in document["tables"]}
     assert tables["by_status"] == {"id": "by_status", "dimensions": ["status"], "cells": [
@@ -238,3 +238,22 @@ def test_report_annual(cli, db_file, tmp_path):
     assert (code, err) == (0, "")
     text = " ".join(page.extract_text() for page in PdfReader(out).pages)
     assert "Barn som förts utomlands: årsstatistik 2025" in text and "Framtagen av vera" in text
+
+
+def test_stats_abroad_by_role_exact_own_and_protected(cli, db_file, tmp_path):
+    """cli.md: exact for an admin, exact over her own administration's cases for an editor,
+    protected for a viewer (issue 12.7); seeing exact figures is audited."""
+    imported(cli, db_file, tmp_path)
+    viewer = json.loads(cli("stats", "abroad", "--year", "2025", "--db", db_file, "--json", user="vera")[1])
+    assert viewer["scope"] == "protected" and viewer["total"] == 4
+    counts = [c["count"] for t in viewer["tables"] if t["id"] != "total" for c in t["cells"]]
+    assert not [c for c in counts if isinstance(c, int) and 0 < c < 3]
+    editor = json.loads(cli("stats", "abroad", "--year", "2025", "--db", db_file, "--json", user="sam")[1])
+    assert editor["scope"] == "exact_own" and editor["administration"] == "SOC"
+    with Database.open(db_file, ADMIN, PASSPHRASE) as db:
+        soc = sum(1 for _ in db.conn.execute(
+            "SELECT 1 FROM abroad_cases WHERE reported_by = 'SOC' AND known_date LIKE '2025-%'"))
+        seen = [(e.user, e.detail["scope"]) for e in audit.entries(db.conn, action="view")
+                if e.target == "statistics:abroad:2025"]
+    assert editor["total"] == soc
+    assert ("sam", "exact_own") in seen and not [u for u, _s in seen if u == "vera"]

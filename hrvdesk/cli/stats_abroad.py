@@ -1,7 +1,8 @@
-"""``hrvdesk stats abroad --year Y --db PATH [--json]`` (``cli.md``): the exact annual tables.
+"""``hrvdesk stats abroad --year Y --db PATH [--json]`` (``cli.md``): the annual tables.
 
-For internal use: the figures are not suppressed. Allowed from the viewer role upwards
-(``VIEW_STATISTICS``). :func:`add_abroad` is one of :data:`hrvdesk.cli.stats.SUBCOMMANDS`.
+For internal use, as the role may see them (:mod:`hrvdesk.services.statistics`): exact for
+an administrator, exact over her own administration's cases for an editor, protected for a
+viewer. :func:`add_abroad` is one of :data:`hrvdesk.cli.stats.SUBCOMMANDS`.
 """
 
 from __future__ import annotations
@@ -9,17 +10,19 @@ from __future__ import annotations
 from hrvdesk.i18n import _, format_date, format_number
 
 
-def print_tables(stats) -> None:
+def print_tables(stats, heading: str) -> None:
     """A :class:`~hrvdesk.domain.abroad_stats.StatTables` as plain text, one table after another."""
     from hrvdesk.domain.abroad_stats import category_label, dimension_title, table_title
 
-    print(_("Children taken abroad {year} ({start} – {end}), exact figures for internal use").format(
-        year=stats.period.year, start=format_date(stats.period.start), end=format_date(stats.period.end)))
+    print(_("Children taken abroad {year} ({start} – {end}), {what}").format(
+        year=stats.period.year, start=format_date(stats.period.start), end=format_date(stats.period.end),
+        what=heading))
     for table in stats.tables:
         print()
         print(table_title(table.id))
         rows = [[" / ".join(category_label(d, c) for d, c in zip(table.dimensions, cell.key))
-                 or table_title(table.id), format_number(cell.count)] for cell in table.cells]
+                 or table_title(table.id), cell.count if isinstance(cell.count, str) else format_number(cell.count)]
+                for cell in table.cells]
         header = [" / ".join(dimension_title(d) for d in table.dimensions), _("Persons")]
         width = max(len(r[0]) for r in [header, *rows])
         number = max(len(r[1]) for r in [header, *rows])
@@ -29,14 +32,14 @@ def print_tables(stats) -> None:
 
 def cmd_stats_abroad(args) -> int:
     from hrvdesk.cli import open_db, print_json
-    from hrvdesk.store.abroad_repo import stats_for
+    from hrvdesk.services.statistics import abroad_statistics
 
     with open_db(args) as db:
-        stats = stats_for(db, args.year)
+        seen = abroad_statistics(db, args.year)
     if args.json:
-        print_json(stats.to_json_dict())
+        print_json(seen.to_json_dict())
     else:
-        print_tables(stats)
+        print_tables(seen.stats, seen.heading())
     return 0
 
 
@@ -45,7 +48,7 @@ def add_abroad(subparsers) -> None:
     from hrvdesk.cli.stats import year_argument
 
     p = subparsers.add_parser("abroad", help=_("the annual statistics on children taken abroad "
-                                               "(exact, for internal use)"))
+                                               "(for internal use)"))
     p.add_argument("--year", required=True, type=year_argument, metavar="Y")
     p.add_argument("--json", action="store_true")
     db_options(p)

@@ -251,8 +251,17 @@ def shown(model) -> dict[tuple[str, str], str]:
             model.index(r, c).data() for r in range(model.rowCount()) for c in range(model.columnCount())}
 
 
-def test_the_statistics_show_exactly_the_tables_of_stats_for(app, db_file, cases):
+def test_a_viewer_sees_the_protected_tables_never_an_exact_small_count(app, db_file, cases):
     window = open_as(app, db_file, VIEWER)
+    panel = tab(window, StatisticsPanel)
+    choose(panel.year, 2025)
+    gender_age = shown(panel.tables.models["by_gender_age"])
+    assert gender_age[("Girl", "13–17 years")] == ".." and gender_age[("Total", "Total")] == "2"
+    assert "protected figures" in panel.note.text()
+
+
+def test_the_statistics_show_exactly_the_tables_of_stats_for(app, db_file, cases):
+    window = open_as(app, db_file, ADMIN)
     panel = tab(window, StatisticsPanel)
     assert panel.year.currentData() == 2026  # the current reporting period first
     choose(panel.year, 2025)

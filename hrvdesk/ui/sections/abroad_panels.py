@@ -28,6 +28,7 @@ from hrvdesk.domain.disclosure import MARKER
 from hrvdesk.i18n import N_, _, format_date, format_number
 from hrvdesk.io import export_national
 from hrvdesk.io.export_national import NationalPackage
+from hrvdesk.services.statistics import abroad_statistics
 from hrvdesk.store import abroad_repo, settings
 from hrvdesk.ui import import_panel
 from hrvdesk.ui.import_panel import ImportKind, field
@@ -265,11 +266,12 @@ class PeriodTablesPanel(TabPanel):
 
 
 class StatisticsPanel(PeriodTablesPanel):
-    """The exact tables of one reporting period, margins included (internal use)."""
+    """The tables of one reporting period as the role may see them, margins included
+    (internal use; see :mod:`hrvdesk.services.statistics`)."""
 
     def __init__(self, section):
         super().__init__(section)
-        self.stats = None
+        self.stats = self.seen = None
         layout = QVBoxLayout(self)
         self.year = QComboBox()
         self.year.setObjectName("statistics_year")
@@ -288,7 +290,8 @@ class StatisticsPanel(PeriodTablesPanel):
         year = self.year.currentData()
         if year is None or self.ctx.host.db is None:
             return
-        self.stats = abroad_repo.stats_for(self.ctx.db, year)
+        self.seen = abroad_statistics(self.ctx.db, year)
+        self.stats = self.seen.stats
         self.tables.show_tables(self.stats.tables)
         self._describe()
 
@@ -296,9 +299,10 @@ class StatisticsPanel(PeriodTablesPanel):
         if self.stats is None:
             return
         self.note.setText(_(
-            "Exact figures for the reporting period {period}; persons counted: {n}. For internal "
-            "use only; the package for the national team is protected against re-identification."
-        ).format(period=period_text(self.stats.period), n=format_number(self.stats.total)))
+            "Reporting period {period}, {what}; persons counted: {n}. For internal use only; the "
+            "package for the national team is protected against re-identification."
+        ).format(period=period_text(self.stats.period), what=self.seen.heading(),
+                 n=format_number(self.stats.total)))
 
 
 # --- the package for the national team ------------------------------------------------------

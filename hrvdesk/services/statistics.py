@@ -1,0 +1,62 @@
+"""The internal statistics on children taken abroad, as each role may see them (``cli.md``,
+``stats abroad``): an administrator the exact tables; an editor the exact tables over her
+own administration's cases; a viewer the protected tables of the national package, never
+an exact small count. Seeing exact figures is audited.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from hrvdesk.domain.abroad_stats import StatTables, build_tables
+from hrvdesk.domain.roles import Permission, Role
+from hrvdesk.i18n import _
+from hrvdesk.io.export_national import protected_statistics
+from hrvdesk.store import abroad_repo, organisation
+from hrvdesk.store.database import Database
+
+
+class Scope(enum.Enum):
+    EXACT = "exact"                  # every case, unsuppressed
+    EXACT_OWN = "exact_own"          # the editor's administration's cases, unsuppressed
+    PROTECTED = "protected"          # the national package's suppression
+
+
+@dataclass(frozen=True)
+class RoleStatistics:
+    stats: StatTables
+    scope: Scope
+    administration: str | None = None
+
+    def heading(self) -> str:
+        if self.scope is Scope.EXACT:
+            return _("exact figures for internal use")
+        if self.scope is Scope.EXACT_OWN:
+            return _("exact figures over the cases of {administration}, for internal use").format(
+                administration=self.administration)
+        return _("protected figures: counts below the threshold are shown as \u201c..\u201d")
+
+    def to_json_dict(self) -> dict:
+        """``stats abroad --json`` (``cli.md``), with the scope added after the contract's keys."""
+        return {**self.stats.to_json_dict(), "scope": self.scope.value,
+                **({"administration": self.administration} if self.administration else {})}
+
+
+def abroad_statistics(db: Database, year: int) -> RoleStatistics:
+    """The tables of the reporting period ending in ``year`` as the unlocked user may see them."""
+    db.require(Permission.VIEW_STATISTICS, what=_("see the statistics on children taken abroad"))
+    session = db.session
+    if session.role is Role.ADMIN:
+        result = RoleStatistics(abroad_repo.stats_for(db, year), Scope.EXACT)
+    elif session.role is Role.EDITOR:
+        period = abroad_repo.period_for(db, year)
+        cases, history = abroad_repo.load_period(db.conn, period)
+        own = [c for c in cases if c.reported_by == session.administration]
+        result = RoleStatistics(build_tables(own, period, organisation.kind_of(db), status_on=history),
+                                Scope.EXACT_OWN, session.administration)
+    else:
+        exact, protected = protected_statistics(db, year)
+        return RoleStatistics(StatTables(exact.period, exact.total, protected.tables), Scope.PROTECTED)
+    db.audited("view", target=f"statistics:abroad:{year}", detail={"scope": result.scope.value})
+    return result
