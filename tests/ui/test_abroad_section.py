@@ -452,3 +452,12 @@ def test_an_unchanged_case_saves_nothing(admin, cases):
     dialog.ok_button.click()
     assert "no changes" in admin.statusBar().currentMessage()
     assert len(audit_entries(db, "update")) == before
+
+
+def test_listing_the_register_is_audited(app, db_file, cases):
+    from hrvdesk.store import audit
+
+    window = open_as(app, db_file, ADMIN)
+    tab(window, CasesPanel)
+    entries = [e for e in audit.entries(app.db.conn, action="view") if e.target == "abroad:list"]
+    assert entries and entries[0].user == ADMIN and "rows" in entries[0].detail

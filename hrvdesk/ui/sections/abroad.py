@@ -6,7 +6,7 @@ permissions (:attr:`ChildrenAbroadSection.PANELS`), like the Administration sect
 list of cases (``VIEW_CASES``: administrators all cases, editors those of their own
 administration) is absent for viewers, who see only the statistics. Opening a case reads
 it with :func:`hrvdesk.store.abroad_repo.get_case`, which records the view in the audit
-log; the list itself shows no notes and is not audited. The form checks a case with the register's
+log; the list shows no notes and each listing is audited (who, filters, row count). The form checks a case with the register's
 own rules (:func:`hrvdesk.domain.abroad.validate_case`) and shows each problem under its
 field; the store checks everything again when saving.
 """
@@ -27,6 +27,7 @@ from hrvdesk.domain.codes import ACTIONS, CASE_STATUSES, GENDERS, HONOUR_LINKS, 
 from hrvdesk.domain.errors import HrvError, Problem, ValidationError
 from hrvdesk.domain.roles import Permission
 from hrvdesk.i18n import N_, _, format_date, format_datetime, format_number
+from hrvdesk.services import register as case_register
 from hrvdesk.store import abroad_repo, organisation
 from hrvdesk.store.abroad_repo import CaseChange, StoredCase
 from hrvdesk.ui.actions import Act
@@ -453,7 +454,7 @@ class CasesPanel(TabPanel):
     def apply_filters(self) -> None:
         if self.ctx.host.db is None or self.reporter.count() == 0:
             return
-        self.model.set_rows(abroad_repo.list_cases(self.ctx.db, **self.filters()))
+        self.model.set_rows(case_register.list_cases(self.ctx.db, **self.filters()))
         self._show_count()
 
     def _show_count(self) -> None:
