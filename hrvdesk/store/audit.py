@@ -41,6 +41,7 @@ ACTIONS: dict[str, str] = {
     "rekey": N_("Database key changed"),
     "checkpoint": N_("Session signed"),
     "denied": N_("Refused by role"),
+    "page_scan": N_("Every page checked"),
     "settings": N_("Settings changed"),
     "retention": N_("Retention applied"),
     "migrate": N_("Database upgraded"),

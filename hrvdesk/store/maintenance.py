@@ -96,6 +96,16 @@ def inspect(path: Path, key: bytearray, header: KeyHeader, *, structure: bool = 
     return report
 
 
+def page_scan(path: Path, key: bytes | bytearray) -> int:
+    """How many pages of ``path`` fail SQLCipher's authentication (a full read, on its own
+    read-only connection, so it can run in a worker thread while the app is in use)."""
+    conn = connection.connect(path, key, readonly=True)
+    try:
+        return len(conn.execute("PRAGMA cipher_integrity_check").fetchall())
+    finally:
+        conn.close()
+
+
 def _add_signatures(report: CheckReport, conn, header: KeyHeader) -> None:
     if header.root:
         report.add(_("Administrator's signing key"), True, signing.fingerprint(header.root))

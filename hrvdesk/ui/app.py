@@ -31,12 +31,13 @@ from PySide6.QtCore import QEvent, QObject, Qt, QThread, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 
 from hrvdesk import APP_NAME, DESKTOP_ID, disable_core_dumps, i18n
-from hrvdesk.domain.errors import PermissionDenied
+from hrvdesk.domain.errors import HrvError, PermissionDenied
 from hrvdesk.domain.roles import Permission, Role
 from hrvdesk.i18n import _
 from hrvdesk.store.database import Database
 from hrvdesk.store.keyslots import wipe
-from hrvdesk.store.maintenance import restore
+from hrvdesk.services import integrity
+from hrvdesk.store.maintenance import page_scan, restore
 from hrvdesk.ui import platform_check, qt_translations, sections
 from hrvdesk.ui.dialogs import Dialogs
 from hrvdesk.ui.locking import MINUTE_MS, ClipboardGuard, IdleWatcher, ScreenLockWatcher
@@ -155,6 +156,34 @@ class App(QObject):
         self.window.activateWindow()
         self.unlock.hide()
         self.idle.start()
+        self._scan_pages_if_due(db)
+
+    def _scan_pages_if_due(self, db: Database) -> None:
+        """The daily full page check, in the background (see :mod:`hrvdesk.services.integrity`)."""
+        if self.demo or not integrity.due(db):
+            return
+        key, path = bytearray(db.key), db.path
+
+        def job() -> int:
+            try:
+                return page_scan(path, key)
+            finally:
+                wipe(key)
+
+        def done(damaged: int) -> None:
+            if self.db is db:  # still the same session
+                integrity.record(db, damaged)
+                if damaged and self.window is not None:
+                    self.window.statusBar().showMessage(_(
+                        "{n} damaged page(s) found in the database: restore it from a backup and run "
+                        "\u201chrvdesk check\u201d.").format(n=damaged))
+
+        def failed(exc: BaseException) -> None:
+            if self.db is db and self.window is not None:
+                self.window.statusBar().showMessage(str(exc) if isinstance(exc, HrvError) else _(
+                    "The background check of the database's pages could not run; run \u201chrvdesk check\u201d."))
+
+        self.tasks.submit(job, done, failed)
 
     def show_create(self) -> CreateDatabaseDialog:
         dialog = CreateDatabaseDialog(self.unlock, self.tasks, self.dialogs)
