@@ -25,7 +25,7 @@ import signal
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QThread, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
@@ -41,12 +41,14 @@ from hrvdesk.store.maintenance import page_scan, restore
 from hrvdesk.ui import platform_check, qt_translations, sections
 from hrvdesk.ui.dialogs import Dialogs
 from hrvdesk.ui.locking import MINUTE_MS, ClipboardGuard, IdleWatcher, ScreenLockWatcher
-from hrvdesk.ui.mainwindow import MainWindow
-from hrvdesk.ui.sections.administration import UserDialog
 from hrvdesk.ui.settings_store import WorkstationSettings
 from hrvdesk.ui.tasks import TaskRunner, ThreadRunner
 from hrvdesk.ui.unlock import CreateDatabaseDialog, UnlockDialog, failure_message
 from hrvdesk.ui.widgets import FormDialog
+
+if TYPE_CHECKING:  # imported when the first window is built (or preloaded): a faster start
+    from hrvdesk.ui.mainwindow import MainWindow
+    from hrvdesk.ui.sections.administration import UserDialog
 
 DEMO_USER = "demo-admin"
 # The demo's data is fictitious, its passphrase random and its folder deleted at exit, so
@@ -150,6 +152,8 @@ class App(QObject):
 
     def _open(self, db: Database) -> None:
         self.db = db
+        from hrvdesk.ui.mainwindow import MainWindow
+
         self.window = MainWindow(self)
         self.window.show()
         self.window.raise_()
@@ -202,6 +206,8 @@ class App(QObject):
                 "Add a second administrator now? If you forget your passphrase, another administrator "
                 "can give you a new one; nobody else can."), default_yes=True):
             return None
+        from hrvdesk.ui.sections.administration import UserDialog
+
         dialog = UserDialog(self.window.ctx, Role.ADMIN)
         dialog.completed.connect(lambda _user: self.window and self.window.mark_changed(None))
         dialog.open()
@@ -351,7 +357,7 @@ class App(QObject):
 def preload_modules() -> list[str]:
     """What the first main window imports: the case retention run at unlock, then every
     section module."""
-    return ["hrvdesk.store.abroad_repo",
+    return ["hrvdesk.store.abroad_repo", "hrvdesk.ui.mainwindow",
             *(f"{sections.__name__}.{m.name}" for m in pkgutil.iter_modules(sections.__path__))]
 
 
