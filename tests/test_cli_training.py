@@ -109,6 +109,7 @@ def test_stats_training_as_text_and_usage_errors(cli, db_file):
     code, out, _err = cli("stats", "training", "--year", YEAR, "--db", db_file)
     assert code == 0 and "Utbildningsförvaltningen" in out and "Whole municipality" in out
     assert f"No headcount for {YEAR}" in out
+    assert "Coverage of target group" in out and f"No target-group figure for {YEAR}" in out
     assert cli("stats", "training", "--year", YEAR, "--topic", "cooking", "--db", db_file)[0] == 2
     assert cli("stats", "training", "--year", "25", "--db", db_file)[0] == 2
     assert cli("import", "nonsense", "f.csv", "--db", db_file)[0] == 2

@@ -36,12 +36,15 @@ def print_coverage(result) -> None:
 
     print(_("Training coverage {year}, topic {topic}, completions from {first}–{year}").format(
         year=result.year, topic=result.topic, first=result.year - result.validity_years + 1))
-    header = [_("Code"), _("Administration"), _("Trained"), _("Headcount"), _("Coverage"), _("Ensured")]
+    header = [_("Code"), _("Administration"), _("Trained"), _("Headcount"), _("Coverage"), _("Ensured"),
+              _("Target group"), _("Coverage of target group")]
     rows = [[a.code, a.name, _count(a.trained), _count(a.headcount), _share(a.coverage),
-             "–" if a.ensured is None else YES_NO.label("yes" if a.ensured else "no")]
+             "–" if a.ensured is None else YES_NO.label("yes" if a.ensured else "no"),
+             _count(a.target_group), _share(a.target_coverage)]
             for a in result.administrations]
     t = result.total
-    rows.append(["", _("Whole municipality"), _count(t.trained), _count(t.headcount), _share(t.coverage), ""])
+    rows.append(["", _("Whole municipality"), _count(t.trained), _count(t.headcount), _share(t.coverage), "",
+                 _count(t.target_group), _share(t.target_coverage)])
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     for row in [header, *rows]:
         print("  ".join(cell.ljust(w) if i < 2 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths))))
@@ -51,6 +54,10 @@ def print_coverage(result) -> None:
     missing = [a.code for a in result.administrations if a.headcount is None]
     if missing:
         print(_("No headcount for {year}: {codes}").format(year=result.year, codes=", ".join(missing)))
+    no_target = [a.code for a in result.administrations if a.target_coverage is None]
+    if no_target:
+        print(_("No target-group figure for {year}: {codes}").format(
+            year=result.year, codes=", ".join(no_target)))
 
 
 def cmd_stats_training(args) -> int:

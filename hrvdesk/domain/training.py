@@ -166,10 +166,12 @@ def normalise_identifier(identifier: str) -> str:
     """The canonical form of an employee number or work e-mail before hashing.
 
     Unicode NFC, surrounding and internal whitespace removed (including no-break spaces
-    from spreadsheets); e-mail addresses are lower-cased, employee numbers kept as they are.
+    from spreadsheets); e-mail addresses are lower-cased and employee numbers upper-cased,
+    so that "e99001" and "E99001" are one person. Numbers already in upper case (or digits
+    only) keep the pseudonym they had before case was normalised.
     """
     text = "".join(unicodedata.normalize("NFC", identifier).split())
-    return text.lower() if "@" in text else text
+    return text.lower() if "@" in text else text.upper()
 
 
 def pseudonymise(identifier: str, key: bytes) -> str:
@@ -235,6 +237,8 @@ class AdministrationCoverage:
     units: tuple[UnitCoverage, ...] = ()
     activity: Activity = field(default_factory=Activity)
     registered: bool = True
+    target_coverage: float | None = None
+    target_ensured: bool | None = None
 
     def to_json_dict(self) -> dict:
         return {
@@ -247,6 +251,8 @@ class AdministrationCoverage:
             "ensured": self.ensured,
             "units": [{"unit": u.unit, "trained": u.trained} for u in self.units],
             "activity": self.activity.to_json_dict(),
+            "target_coverage": _round(self.target_coverage),
+            "target_ensured": self.target_ensured,
         }
 
 
@@ -270,6 +276,9 @@ class TotalCoverage:
     administrations_ensured: int
     ensured_share: float | None
     activity: Activity = field(default_factory=Activity)
+    target_coverage: float | None = None
+    administrations_with_target_group: int = 0
+    administrations_target_ensured: int = 0
 
     def to_json_dict(self) -> dict:
         return {
@@ -282,6 +291,9 @@ class TotalCoverage:
             "administrations_ensured": self.administrations_ensured,
             "ensured_share": _round(self.ensured_share),
             "activity": self.activity.to_json_dict(),
+            "target_coverage": _round(self.target_coverage),
+            "administrations_with_target_group": self.administrations_with_target_group,
+            "administrations_target_ensured": self.administrations_target_ensured,
         }
 
 
@@ -305,7 +317,11 @@ class CoverageResult:
         (``{"completions", "attendance"}`` in year Y); in ``total`` ``target_group``,
         ``trained_with_headcount``, ``administrations_with_headcount``,
         ``administrations_ensured``, ``ensured_share`` and ``activity``; at the top
-        ``threshold``. Shares are rounded to 4 decimals.
+        ``threshold``. Coverage of the target group (staff who work with children and young
+        people, where HR supplied it) follows: per administration ``target_coverage``
+        (trained / target_group, None without a target-group figure) and ``target_ensured``;
+        in ``total`` ``target_coverage`` (over the administrations with a target group),
+        ``administrations_with_target_group`` and ``administrations_target_ensured``. Shares are rounded to 4 decimals.
         """
         return {
             "year": self.year,
@@ -333,6 +349,9 @@ def validity_window(year: int, validity_years: int = DEFAULT_VALIDITY_YEARS) -> 
     if validity_years < 1:
         raise ValueError("validity_years must be at least 1")
     return dt.date(year - validity_years + 1, 1, 1), dt.date(year, 12, 31)
+
+
+TOPIC_SEPARATOR = "+"
 
 
 def parse_topic(topic: str) -> str:
@@ -424,11 +443,14 @@ def _administration_row(code: str, name: str, registered: bool, counts: list[Tra
     trained = sum(c.persons for c in counts)
     headcount = figure.headcount if figure else None
     cov = _share(trained, headcount)
+    target_cov = _share(trained, figure.target_group if figure else None)
     return AdministrationCoverage(
         code=code, name=name, trained=trained, headcount=headcount,
         target_group=figure.target_group if figure else None,
         coverage=cov, ensured=None if cov is None else cov >= threshold,
-        units=_units(counts), activity=activity, registered=registered)
+        units=_units(counts), activity=activity, registered=registered,
+        target_coverage=target_cov,
+        target_ensured=None if target_cov is None else target_cov >= threshold)
 
 
 def _sum_known(values: Iterable[int | None]) -> int | None:
@@ -441,6 +463,7 @@ def _total(rows: tuple[AdministrationCoverage, ...]) -> TotalCoverage:
     ensured = sum(1 for r in measured if r.ensured)
     headcount = _sum_known(r.headcount for r in rows)
     trained_with_headcount = sum(r.trained for r in measured)
+    targeted = [r for r in rows if r.target_coverage is not None]
     activity = Activity()
     for r in rows:
         activity += r.activity
@@ -453,7 +476,11 @@ def _total(rows: tuple[AdministrationCoverage, ...]) -> TotalCoverage:
         administrations_with_headcount=len(measured),
         administrations_ensured=ensured,
         ensured_share=_share(ensured, len(measured)),
-        activity=activity)
+        activity=activity,
+        target_coverage=_share(sum(r.trained for r in targeted),
+                               sum(r.target_group or 0 for r in targeted)),
+        administrations_with_target_group=len(targeted),
+        administrations_target_ensured=sum(1 for r in targeted if r.target_ensured))
 
 
 def _topic_training_ids(trainings: Iterable[Training], topic: str) -> set[int]:
@@ -466,8 +493,9 @@ def coverage_from_counts(year: int, topic: str, trained: Iterable[TrainedCount],
                          validity_years: int = DEFAULT_VALIDITY_YEARS,
                          threshold: float = DEFAULT_THRESHOLD) -> CoverageResult:
     """Coverage from persons already counted by the rule (:func:`count_trained`) and the
-    year's activity figures (:func:`count_activity`); see :func:`coverage` for the rows."""
-    topic = parse_topic(topic)
+    year's activity figures (:func:`count_activity`); see :func:`coverage` for the rows.
+    ``topic`` may be several codes joined by ``+`` (:func:`coverage_all_topics`)."""
+    topic = TOPIC_SEPARATOR.join(parse_topic(t) for t in topic.split(TOPIC_SEPARATOR))
     validity_window(year, validity_years)  # checks validity_years
     by_admin: dict[str, list[TrainedCount]] = defaultdict(list)
     for count in trained:
@@ -512,6 +540,42 @@ def coverage(year: int, topic: str, completions: Iterable[Completion],
     return _coverage(year, topic, _topic_training_ids(trainings, topic), list(completions),
                      list(headcounts), administrations, list(attendance), validity_years,
                      threshold)
+
+
+def count_trained_all(completions: Iterable[Completion], trainings: Iterable[Training],
+                      topics: Collection[str], start: dt.date, end: dt.date) -> list[TrainedCount]:
+    """The combined measure: every person trained in *each* of ``topics`` from ``start`` to
+    ``end`` (by one training or several) counts once, in the administration and unit of the
+    latest of their qualifying records."""
+    completions, trainings = list(completions), list(trainings)
+    per_topic = [_latest_qualifying(completions, _topic_training_ids(trainings, parse_topic(t)),
+                                    start, end) for t in topics]
+    if not per_topic:
+        return []
+    counts: dict[tuple[str, str | None], int] = defaultdict(int)
+    for person in set.intersection(*(set(p) for p in per_topic)):
+        record = max((p[person] for p in per_topic), key=_recency)
+        counts[(record.administration, record.unit)] += 1
+    return [TrainedCount(adm, unit, n) for (adm, unit), n in counts.items()]
+
+
+def coverage_all_topics(year: int, topics: Collection[str], completions: Iterable[Completion],
+                        trainings: Iterable[Training], headcounts: Iterable[Headcount],
+                        administrations: Mapping[str, str],
+                        validity_years: int = DEFAULT_VALIDITY_YEARS,
+                        threshold: float = DEFAULT_THRESHOLD,
+                        attendance: Iterable[AggregateAttendance] = ()) -> CoverageResult:
+    """:func:`coverage` for the persons trained in all ``topics`` (the plan's required set);
+    the result's ``topic`` is the codes joined by ``+`` (e.g. ``hrv+fgm+dv``). Activity
+    figures count the trainings of any of the topics."""
+    codes = sorted({parse_topic(t) for t in topics}, key=TRAINING_TOPICS.values.index)
+    completions, trainings = list(completions), list(trainings)
+    start, end = validity_window(year, validity_years)
+    ids = set().union(*(_topic_training_ids(trainings, t) for t in codes))
+    return coverage_from_counts(
+        year, TOPIC_SEPARATOR.join(codes), count_trained_all(completions, trainings, codes, start, end),
+        count_activity(year, ids, completions, attendance), headcounts, administrations,
+        validity_years, threshold)
 
 
 def trend(years: Iterable[int], topic: str, completions: Iterable[Completion],

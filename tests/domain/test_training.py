@@ -13,8 +13,9 @@ from hypothesis import given, settings, strategies as st
 from hrvdesk.domain.errors import ValidationError
 from hrvdesk.domain.training import (
     AggregateAttendance, Completion, Headcount, TrainedCount, Training, attendance_problems,
-    count_activity, count_trained, coverage, coverage_from_counts, headcount_problems,
-    pseudonymise, training_problems, trend, validity_window, vpc_rule_broken, vpc_rule_warning,
+    count_activity, count_trained, coverage, coverage_all_topics, coverage_from_counts, headcount_problems,
+    normalise_identifier, pseudonymise, training_problems, trend, validity_window, vpc_rule_broken,
+    vpc_rule_warning,
 )
 from hrvdesk.i18n import set_language
 
@@ -167,6 +168,49 @@ def test_threshold_and_share_of_administrations_ensured():
     assert hrv(2025, records, heads, threshold=0.3).total.ensured_share == 1.0
 
 
+def test_coverage_of_target_group_beside_whole_headcount():
+    # UBF: 8 trained of 40 staff, target group 10 -> 0.2 of all, 0.8 of the group (ensured).
+    # SOC: 3 trained of 10 staff, target group 6 -> 0.3 / 0.5 (not ensured).
+    # KLF: 2 trained of 4 staff, no target-group figure -> no target coverage at all.
+    records = ([done(f"u{i}", "UBF", dt.date(2025, 1, 1)) for i in range(8)]
+               + [done(f"s{i}", "SOC", dt.date(2025, 1, 1)) for i in range(3)]
+               + [done(f"k{i}", "KLF", dt.date(2025, 1, 1)) for i in range(2)])
+    heads = [Headcount(2025, "UBF", 40, 10), Headcount(2025, "SOC", 10, 6),
+             Headcount(2025, "KLF", 4)]
+    result = hrv(2025, records, heads)
+    ubf, soc, klf = row(result, "UBF"), row(result, "SOC"), row(result, "KLF")
+    assert (ubf.coverage, ubf.target_coverage, ubf.target_ensured) == (0.2, 0.8, True)
+    assert (soc.coverage, soc.target_coverage, soc.target_ensured) == (0.3, 0.5, False)
+    assert (klf.coverage, klf.target_coverage, klf.target_ensured) == (0.5, None, None)
+    t = result.total
+    assert t.target_coverage == pytest.approx(11 / 16)  # KLF not counted against its staff
+    assert (t.administrations_with_target_group, t.administrations_target_ensured) == (2, 1)
+    data = result.to_json_dict()
+    assert list(data["administrations"][0])[:5] == ["code", "name", "trained", "headcount",
+                                                   "coverage"]
+    assert data["total"]["target_coverage"] == round(11 / 16, 4)
+
+
+def test_combined_measure_counts_only_persons_trained_in_every_topic():
+    records = [done("a", "UBF", dt.date(2024, 5, 1), training=1),   # a: hrv then fgm -> both
+               done("a", "SOC", dt.date(2025, 2, 1), training=2),   # ... latest record in SOC
+               done("b", "UBF", dt.date(2025, 1, 1), training=3),   # b: one training, both
+               done("c", "UBF", dt.date(2025, 1, 1), training=1),   # c: hrv only
+               done("d", "UBF", dt.date(2021, 1, 1), training=2),   # d: fgm outside the window
+               done("d", "UBF", dt.date(2025, 1, 1), training=1)]
+    heads = [Headcount(2025, "UBF", 4, 2), Headcount(2025, "SOC", 2)]
+    both = coverage_all_topics(2025, ["hrv", "könsstympning"], records, TRAININGS, heads, ADMINS)
+    assert both.topic == "hrv+fgm"
+    assert [(a.code, a.trained) for a in both.administrations if a.trained] == [("UBF", 1), ("SOC", 1)]
+    assert (row(both, "UBF").coverage, row(both, "UBF").target_coverage) == (0.25, 0.5)
+    assert row(both, "SOC").coverage == 0.5
+    assert hrv(2025, records, heads).total.trained == 4     # each topic alone beside it
+    assert coverage_all_topics(2025, ["dv", "hrv"], records, TRAININGS, heads,
+                               ADMINS).total.trained == 0
+    with pytest.raises(ValidationError):
+        coverage_all_topics(2025, ["hrv", "cooking"], records, TRAININGS, heads, ADMINS)
+
+
 # --- aggregate attendance -------------------------------------------------------------------
 
 
@@ -278,6 +322,15 @@ def test_pseudonym_is_stable_and_normalised():
     assert pseudonymise("12345", KEY) != pseudonymise("12346", KEY)
     # the decomposed and the composed form of "ö" are one person
     assert pseudonymise("o\u0308berg@x.se", KEY) == pseudonymise("\u00f6berg@x.se", KEY)
+
+
+def test_employee_number_case_and_spaces_are_one_person():
+    p = pseudonymise("E99001", KEY)
+    assert pseudonymise("e99001", KEY) == p
+    assert pseudonymise(" e99001\t", KEY) == p
+    assert pseudonymise("E99001", KEY) != pseudonymise("E99002", KEY)
+    assert normalise_identifier(" e99001 ") == "E99001"
+    assert normalise_identifier(" Anna.Larsson@Botkyrka.SE ") == "anna.larsson@botkyrka.se"
 
 
 def test_pseudonym_depends_on_key():
