@@ -622,19 +622,30 @@ def _report_progress(progress: Progress | None, done: int, total: int) -> None:
         progress(done, total)
 
 
+def _stored_places(conn, persons: set[int]) -> dict[tuple[int, int, str], tuple[str, str]]:
+    """(person, training, date) -> (administration, unit) of the stored completions of ``persons``."""
+    places: dict[tuple[int, int, str], tuple[str, str]] = {}
+    ordered = sorted(persons)
+    for start in range(0, len(ordered), 500):
+        chunk = ordered[start:start + 500]
+        for person, training, day, adm, unit in conn.execute(
+                "SELECT person, training_id, completed_date, administration, unit FROM completions"
+                f" WHERE person IN ({','.join('?' * len(chunk))})", chunk):
+            places[(person, training, day)] = (adm, unit)
+    return places
+
+
 def _write_training_rows(db: Database, rows: ImportRows, progress: Progress | None) -> WriteOutcome:
     """Completions from a learning platform or attendance list; persons pseudonymised first."""
     conn = db.conn
-    persons, catalogue, outcome = PersonRegister(conn), _Catalogue(conn), WriteOutcome()
-    places: dict[tuple[int, int, str], tuple[str, str]] = {}
+    catalogue, outcome = _Catalogue(conn), WriteOutcome()
+    numbers = PersonRegister(conn).numbers([row["person_id"] for _line, row in rows.rows])
+    places = _stored_places(conn, set(numbers))  # one query per 500 persons, not one per row
     new = []
-    for done, (line, row) in enumerate(rows.rows, start=1):
-        person = persons.number(row["person_id"])
+    for done, ((line, row), person) in enumerate(zip(rows.rows, numbers), start=1):
         key = (person, catalogue.training_for(row), row["completed_date"].isoformat())
         place = (row["administration"], row["unit"] or "")
-        stored = places.get(key) or conn.execute(
-            "SELECT administration, unit FROM completions WHERE person = ? AND training_id = ?"
-            " AND completed_date = ?", key).fetchone()
+        stored = places.get(key)
         if stored is None:
             places[key] = place
             new.append((person, key[1], *place, key[2]))
