@@ -9,11 +9,11 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from hrvdesk.domain.abroad_stats import StatTables, build_tables
+from hrvdesk.domain.abroad_stats import StatTables
 from hrvdesk.domain.roles import Permission, Role
 from hrvdesk.i18n import _
 from hrvdesk.io.export_national import protected_statistics
-from hrvdesk.store import abroad_repo, organisation
+from hrvdesk.store import abroad_repo
 from hrvdesk.store.database import Database
 
 
@@ -50,10 +50,7 @@ def abroad_statistics(db: Database, year: int) -> RoleStatistics:
     if session.role is Role.ADMIN:
         result = RoleStatistics(abroad_repo.stats_for(db, year), Scope.EXACT)
     elif session.role is Role.EDITOR:
-        period = abroad_repo.period_for(db, year)
-        cases, history = abroad_repo.load_period(db.conn, period)
-        own = [c for c in cases if c.reported_by == session.administration]
-        result = RoleStatistics(build_tables(own, period, organisation.kind_of(db), status_on=history),
+        result = RoleStatistics(abroad_repo.stats_for(db, year, reported_by=session.administration),
                                 Scope.EXACT_OWN, session.administration)
     else:
         exact, protected = protected_statistics(db, year)

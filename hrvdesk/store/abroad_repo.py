@@ -518,12 +518,15 @@ def load_period(conn, period: Period) -> tuple[list[AbroadCase], dict[int, list[
     return cases, history
 
 
-def stats_for(db: Database, year: int) -> StatTables:
+def stats_for(db: Database, year: int, reported_by: str | None = None) -> StatTables:
     """The exact (unsuppressed) national tables for the reporting period ending in ``year``,
-    each case with its status at the end of the period."""
+    each case with its status at the end of the period; only the cases ``reported_by`` one
+    administration when given."""
     db.require(Permission.VIEW_STATISTICS, what=_(_STATS))
     period = period_for(db, year)
     cases, history = load_period(db.conn, period)
+    if reported_by is not None:
+        cases = [c for c in cases if c.reported_by == reported_by]
     return build_tables(cases, period, organisation.kind_of(db), status_on=history)
 
 

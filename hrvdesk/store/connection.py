@@ -59,23 +59,19 @@ def connect(path: str | os.PathLike, key: bytes | bytearray, *, readonly: bool =
 CACHE_KIB = 64 * 1024
 
 
-def configure(conn: dbapi2.Connection, path: str | os.PathLike) -> str:
-    """Settings every read-write connection has; returns the journal mode in use.
+def configure(conn: dbapi2.Connection, path: str | os.PathLike) -> None:
+    """Settings every read-write connection has.
 
     The journal mode follows where the file lives (:mod:`filesystem`): WAL on a local disk,
     the rollback journal in a network folder. A switch needs the file to itself; when
     another program has it open, the mode stays as it is until the next unlock.
     """
-    wanted = filesystem.journal_mode_for(path)
-    try:
-        mode = conn.execute(f"PRAGMA journal_mode = {wanted}").fetchone()[0]
-    except OperationalError:  # busy: someone else has it open in the other mode
-        mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+    with contextlib.suppress(OperationalError):  # busy: someone else has it open in the other mode
+        conn.execute(f"PRAGMA journal_mode = {filesystem.journal_mode_for(path)}").fetchone()
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA secure_delete = ON")
     conn.execute("PRAGMA busy_timeout = 5000")
     conn.execute(f"PRAGMA cache_size = {-CACHE_KIB:d}")  # SQLite's 2 MiB default made imports crawl
-    return str(mode).lower()
 
 
 # SQLite's primary result codes (https://www.sqlite.org/rescode.html) that are conditions of

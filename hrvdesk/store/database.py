@@ -143,9 +143,8 @@ class Database:
         """Open after :func:`fileset.unlock`: check read-only, then migrate and audit."""
         header, key, failures = unlocked.header, unlocked.key, unlocked.failures
         try:
-            header.verify_seal(key)
             with fileset.locked(path):  # no key update may commit between the header's check
-                header = fileset.current_header(path, key)  # and the database's
+                header = fileset.current_header(path, key)  # (its seal) and the database's
                 cls._inspect_readonly(path, key, header)
             conn = connection.connect(path, key)
         except BaseException:

@@ -172,13 +172,6 @@ class Attempts:
         return pending
 
 
-def lockout_remaining(db_path: str | os.PathLike, user: str, now: float | None = None) -> float:
-    """Seconds until ``user`` may try to unlock ``db_path`` again (0 when not locked out)."""
-    header = KeyHeader.load(db_path)
-    bucket = header.uid(user) if header.has_user(user) else UNKNOWN_USER
-    return Attempts(db_path).remaining(bucket, time.time() if now is None else now)
-
-
 # --- settling a leftover key header --------------------------------------------------------
 
 

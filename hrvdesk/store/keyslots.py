@@ -384,11 +384,6 @@ class KeyHeader:
             return (key, keys) if key is not None else None
         return None
 
-    def try_unwrap(self, user: str, passphrase: str) -> bytearray | None:
-        """The database key for ``user``, or None when the user or passphrase is wrong."""
-        opened = self.open_slot(user, passphrase)
-        return None if opened is None else opened[0]
-
     def key_for(self, user: str, keys: UserKeys) -> bytearray | None:
         """The database key from ``user``'s slot with her private keys (remembered ones)."""
         slot = self.slots.get(self.uid(user))
