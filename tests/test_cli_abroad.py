@@ -138,10 +138,10 @@ def test_a_missing_required_column_rejects_the_file(cli, db_file, tmp_path):
     assert stored_cases(db_file) == []
 
 
-def test_a_personal_number_column_rejects_the_file(cli, db_file, tmp_path):
-    lines = [EN_HEADER + ";personnummer", *(row + ";" for row in EN_ROWS)]
+def test_a_name_column_rejects_the_file(cli, db_file, tmp_path):
+    lines = [EN_HEADER + ";namn", *(row + ";" for row in EN_ROWS)]
     code, _out, err = cli("import", "abroad", csv_file(tmp_path, lines), "--db", db_file)
-    assert code == 5 and "personnummer" in err
+    assert code == 5 and "namn" in err
     assert stored_cases(db_file) == []
 
 
@@ -178,7 +178,7 @@ def test_stats_json_has_every_category_and_the_margins(cli, db_file, tmp_path):
     assert grid[-1] == {"gender": "total", "age_band": "total", "count": 4} and len(grid) == 25
     assert [c["action"] for c in tables["by_action"]["cells"]] == [
         "concern_report", "investigation", "police_report", "travel_ban", "lvu",
-        "school_followup", "consular_contact"]
+        "school_followup", "consular_contact", "placement", "protected_housing", "no_action"]
     assert tables["reported_married"]["cells"] == [{"count": 1}]
 
 
@@ -211,7 +211,7 @@ def test_export_national_writes_json_and_csv(cli, db_file, tmp_path):
 def test_export_refuses_a_weak_package(cli, db_file, tmp_path, monkeypatch):
     imported(cli, db_file, tmp_path)
 
-    def primary_only(stats, k):
+    def primary_only(stats, k, **_context):
         suppressed = primary_cells(stats.tables, k)
         return ProtectedPackage(stats.period, k, apply_suppression(stats.tables, suppressed),
                                 len(suppressed), True)

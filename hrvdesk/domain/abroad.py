@@ -15,20 +15,28 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from hrvdesk.domain import m49
-from hrvdesk.domain.codes import ACTIONS, CASE_STATUSES, GENDERS, HONOUR_LINKS, PURPOSES, CodeList
+from hrvdesk.domain.codes import (ACTIONS, CASE_STATUSES, GENDERS, HONOUR_LINKS, NO_ACTION,
+                                  PURPOSES, CodeList)
 from hrvdesk.domain.errors import Problem
 from hrvdesk.domain.pii import personal_number_problem
 from hrvdesk.i18n import _
 
 CASE_REF_MAX_LENGTH = 40
+_PERSON_KEY = re.compile(r"[0-9a-f]{64}")
+#: Fields that are not free text: never scanned for a personal identity number (a pseudonym
+#: is hex and could by chance hold ten digits in a row).
+_NOT_SCANNED = frozenset({"person_key"})
 _DEPARTURE = re.compile(r"([0-9]{4})-([0-9]{2})(?:-([0-9]{2}))?")
 
 
 @dataclass(frozen=True, kw_only=True)
 class AbroadCase:
     """One person and event. ``departure_date`` is text ``YYYY-MM-DD`` or ``YYYY-MM``;
-    ``destination`` an upper-case ISO 3166-1 alpha-2 code; None means unknown / not given."""
+    ``destination`` an upper-case ISO 3166-1 alpha-2 code; ``person_key`` the keyed
+    pseudonym of the child's personal identity number (:mod:`hrvdesk.domain.personnummer`),
+    never the number itself; None means unknown / not given."""
 
+    person_key: str | None = None
     case_ref: str | None = None
     reported_by: str
     known_date: dt.date
@@ -140,6 +148,10 @@ def validate_case(case: AbroadCase, today: dt.date, known_administrations: Colle
         problem("destination", _("Not an ISO 3166-1 alpha-2 country code (e.g. SE)."))
     _check_code(problem, "status", CASE_STATUSES, (case.status,))
     _check_code(problem, "actions", ACTIONS, case.actions)
+    if NO_ACTION in case.actions and len(set(case.actions)) > 1:
+        problem("actions", _('"No action" cannot be combined with another action.'))
+    if case.person_key is not None and not _PERSON_KEY.fullmatch(case.person_key):
+        problem("person_key", _("Not a pseudonym of a personal identity number."))
     problems.extend(_personal_number_problems(case, line))
     return problems
 
@@ -154,6 +166,8 @@ def _personal_number_problems(case: AbroadCase, line: int | None) -> list[Proble
     """A problem for every field whose text holds a personal identity number."""
     found = []
     for field in dataclasses.fields(case):
+        if field.name in _NOT_SCANNED:
+            continue
         value = getattr(case, field.name)
         texts = value if isinstance(value, tuple) else (value,)
         for text in texts:

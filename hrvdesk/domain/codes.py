@@ -105,6 +105,19 @@ ACTIONS = CodeList("action", N_("Actions taken"), _codes(
     ("lvu", "lvu", N_("Care under LVU")),
     ("school_followup", "skoluppföljning", N_("School follow-up")),
     ("consular_contact", "ud_kontakt", N_("Consular contact")),
+    ("placement", "placering", N_("Placement")),
+    ("protected_housing", "skyddat_boende", N_("Protected housing")),
+    ("no_action", "ingen_åtgärd", N_("No action")),
+))
+#: The action code that stands alone: no other action beside it.
+NO_ACTION = "no_action"
+
+DEPARTURE_TIMINGS = CodeList("departure_timing", N_("Departure"), _codes(
+    ("summer_holiday", "sommarlov", N_("During the summer holiday")),
+    ("other_school_holiday", "annat_lov", N_("During another school holiday")),
+    ("school_term", "terminstid", N_("During the school term")),
+    ("not_departed", "ej_avrest", N_("Not departed")),
+    ("unknown", "okänt", N_("Departure unknown")),
 ))
 
 YES_NO = CodeList("yes_no", N_("Yes/no"), _codes(

@@ -1,90 +1,122 @@
-"""Disclosure control of the national statistics package: cell suppression, LP-audited.
+"""Disclosure control of the national statistics package (version 2): cell suppression,
+audited by an attacker who knows the record rules, the method and every earlier release.
 
 Rules (``national-export.md``, threshold ``k``):
 
 1. The grand total T is always published (so is every partitioning table's all-``total``
    cell, which equals T).
-2. Primary suppression: every other cell with a count 1..k−1, margins included.
-3. Secondary suppression until each primary cell p is protected: an attacker who knows every
-   published cell of the whole package, that counts are ≥ 0, and how each partitioning table
-   adds up, can only conclude ``0 ≤ p ≤ hi`` with ``hi ≥ min(k, T)``. Cells of tables that do
-   not partition T (a person may be in several or none) are only known to lie in 0..T.
-4. Every suppressed cell is published as ``".."``; zeros that are not suppressed as ``0``.
+2. Small populations: when T < 2k, every other cell is the marker.
+3. Primary suppression: every other cell with a count 1..k−1, margins included.
+4. Secondary suppression until each sensitive cell is protected against the attacker of
+   :mod:`hrvdesk.domain.disclosure_audit`: inner cells before margins, then fewer cells,
+   then smaller ones (a small mixed-integer programme per partitioning table), and then,
+   cell by cell, whatever the method-aware and the joint audit still find.
+5. In the tables that do not partition T every count below k, zero included, is the marker;
+   in the partitioning tables an unsuppressed zero is published as ``0``. In the tables
+   where every person counts at least once (:data:`AT_LEAST_ONE`) the published cells must
+   add up to T on their own: otherwise the rule "at least one per person" would tell that
+   some marker is not zero, and the whole table is the marker.
 
-The attacker is modelled as in the contract: the bounds of p are the minimum and maximum of p
-over the linear constraint system (integrality relaxed). Tables share only T, which is
-published, so once T is known they are independent; secondary suppression is therefore chosen
-table by table, as a small mixed-integer programme (HiGHS via :func:`scipy.optimize.milp`)
-that is exact for this attacker: for each primary cell and each direction (down to 0, up to
-min(k, T)) it asks for a deviation from the true table that keeps every published cell fixed,
-every constraint satisfied and every suppressed cell within 0..T. Its cost prefers inner cells
-to margins (lexicographically), then fewer cells, then smaller ones. The same tables always
-give the same suppression pattern (two different patterns of one table could be combined).
-The final :func:`audit` always looks at the whole published package at once with
-:func:`scipy.optimize.linprog`.
+Ties between equally good patterns are broken at random from a secret seed kept with the
+release, so re-running the product on a guessed table does not reproduce the pattern.
+
+For a package that overlaps earlier releases (:class:`EarlierRelease`) each table is also
+audited jointly with each of them: the persons whose contribution differs between the two
+(added, removed or changed, recognised by per-person fingerprints kept with each release)
+form a group whose cells are protected in the same sense. The new package suppresses
+further cells — first those the earlier release suppressed — until that holds.
 """
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
+import hashlib
 import itertools
-import os
-import sys
-from collections.abc import Collection, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+import json
+import random
+import secrets
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # NumPy and SciPy are imported where they are used: they take a second
     import numpy as np  # to load, and the app needs neither to start
-    from scipy.optimize import LinearConstraint
 
-from hrvdesk.domain.abroad_stats import TOTAL, Period, StatTables, Table
+from hrvdesk.domain.abroad_stats import TOTAL, Period, PersonRecord, StatTables, Table
+from hrvdesk.domain.disclosure_audit import (AT_LEAST_ONE, MARKER, CellBounds, CellRef, Groups,
+                                             equations, joint_audit, linear_constraints,
+                                             native_stdout_silenced, primary_floor,
+                                             single_audit, small_population)
 from hrvdesk.domain.errors import ValidationError
 from hrvdesk.i18n import _
 
-MARKER = ".."
+__all__ = ["MARKER", "AT_LEAST_ONE", "CellBounds", "small_population"]
+
 METHOD = "cell suppression, LP-audited"
 DEFAULT_THRESHOLD = 3
 MIN_THRESHOLD, MAX_THRESHOLD = 3, 10
-_TOLERANCE = 1e-6
 _MILP_TIME_LIMIT = 60.0  # seconds; the tables are small, HiGHS needs milliseconds
-
-CellRef = tuple[str, tuple[str, ...]]
-"""(table id, cell key)"""
-
-
-@dataclass(frozen=True)
-class CellBounds:
-    """What the attacker can conclude about one primary cell."""
-
-    low: float
-    high: float
-    required_high: int  # min(k, T)
-
-    @property
-    def protected(self) -> bool:
-        return self.low <= _TOLERANCE and self.high >= self.required_high - _TOLERANCE
 
 
 @dataclass(frozen=True)
 class AuditResult:
-    """``bounds`` holds every primary cell. Internal: it tells which cells are primary, so it
-    must never be exported."""
+    """``bounds`` holds every sensitive cell; a cell of a joint audit has its table id
+    prefixed by the group and the earlier release (``new-group:3:by_status``). Internal: it
+    tells which cells are sensitive, so it must never be exported."""
 
     passed: bool
     bounds: dict[CellRef, CellBounds]
 
+    def failing_tables(self) -> set[str]:
+        return {ref[0].rsplit(":", 1)[-1] for ref, b in self.bounds.items() if not b.protected}
+
+
+# --- persons and earlier releases -------------------------------------------------------------
+
+
+def fingerprint(record: PersonRecord) -> str:
+    """What one person contributes to every table, hashed (equal contributions, equal
+    fingerprints)."""
+    text = json.dumps(sorted((tid, sorted(list(k) for k in keys))
+                             for tid, keys in record.cells.items()), separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def fingerprints(records: Iterable[PersonRecord]) -> dict[str, str]:
+    """Person key -> contribution fingerprint (kept with a release for later joint audits)."""
+    return {record.key: fingerprint(record) for record in records}
+
+
+@dataclass(frozen=True)
+class EarlierRelease:
+    """What the register keeps of an earlier package: its published and exact tables, the
+    fingerprint of every person it counted, and the release it superseded (a first release
+    was published by the method alone, which the attacker may use). ``exact`` is empty for a
+    release recorded before the register kept it: the new package then keeps every cell that
+    release suppressed instead of a joint audit."""
+
+    id: int
+    published: tuple[Table, ...]
+    exact: tuple[Table, ...]
+    fingerprints: Mapping[str, str] = field(default_factory=dict)
+    supersedes: int | None = None
+
+
+# --- the package ------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ProtectedPackage:
-    """The publishable tables (``MARKER`` for every suppressed cell) and the audit outcome."""
+    """The publishable tables (``MARKER`` for every suppressed cell) and the audit outcome.
+    ``seed`` (hex) chose among equally good patterns: internal, kept with the release."""
 
     period: Period
     threshold: int
     tables: tuple[Table, ...]
     suppressed_cells: int
     audit_passed: bool
+    seed: str = ""
+    joint_with: tuple[int, ...] = ()
+    failing_tables: tuple[str, ...] = ()
 
     def disclosure_control(self) -> dict:
         """The ``disclosure_control`` object of the national JSON."""
@@ -93,7 +125,7 @@ class ProtectedPackage:
 
     def to_json_dict(self) -> dict:
         """``period``, ``disclosure_control`` and ``tables`` of the national JSON (the caller
-        adds format, municipality, generated_at and generator)."""
+        adds format, municipality, generated_at, generator and release)."""
         return {"period": {"from": self.period.start.isoformat(),
                            "to": self.period.end.isoformat()},
                 "disclosure_control": self.disclosure_control(),
@@ -133,10 +165,31 @@ def _grand_refs(tables: Iterable[Table]) -> set[CellRef]:
 
 
 def primary_cells(tables: Sequence[Table], k: int) -> set[CellRef]:
-    """Every cell other than the grand total with a count from 1 to k−1."""
+    """Every cell other than the grand total with a count from 1 to k−1 (from 0 where
+    :func:`~hrvdesk.domain.disclosure_audit.primary_floor` says so)."""
     grand = _grand_refs(tables)
     return {(t.id, c.key) for t in tables for c in t.cells
-            if 1 <= c.count < k and (t.id, c.key) not in grand}
+            if primary_floor(t) <= c.count < k and (t.id, c.key) not in grand}
+
+
+def rule_cells(tables: Sequence[Table], k: int) -> set[CellRef]:
+    """What rules 2, 3 and 5 suppress without looking further: everything but the grand
+    totals for a small population; else the primary cells, every count below k of the tables
+    that do not partition T, and the whole of an :data:`AT_LEAST_ONE` table whose published
+    cells would not add up to T."""
+    grand = _grand_refs(tables)
+    total = grand_total(tables)
+    if small_population(total, k):
+        return {(t.id, c.key) for t in tables for c in t.cells if (t.id, c.key) not in grand}
+    cells = primary_cells(tables, k)
+    for t in tables:
+        if t.partitions:
+            continue
+        below = {(t.id, c.key) for c in t.cells if c.count < k}
+        if t.id in AT_LEAST_ONE and sum(c.count for c in t.cells if c.count >= k) < total:
+            below = {(t.id, c.key) for c in t.cells}
+        cells |= below
+    return cells
 
 
 def apply_suppression(tables: Sequence[Table],
@@ -151,104 +204,22 @@ def suppressed_refs(published: Iterable[Table]) -> set[CellRef]:
     return {(t.id, c.key) for t in published for c in t.cells if c.count == MARKER}
 
 
-def _equations(table: Table) -> list[dict[tuple[str, ...], int]]:
-    """How a partitioning table adds up: for each dimension and each fixed choice of the
-    other dimensions, the categories sum to the ``total`` cell. Each equation is
-    ``{key: coefficient}`` with sum(coefficient × count) = 0."""
-    if not table.partitions:
-        return []
-    axes = [table.categories(d) for d in range(len(table.dimensions))]
-    equations = []
-    for d, categories in enumerate(axes):
-        others = [axis + (TOTAL,) for i, axis in enumerate(axes) if i != d]
-        for rest in itertools.product(*others):
-            def key(category: str) -> tuple[str, ...]:
-                return (*rest[:d], category, *rest[d:])
-            equation = {key(c): 1 for c in categories}
-            equation[key(TOTAL)] = -1
-            equations.append(equation)
-    return equations
+
+# --- choosing the cells -----------------------------------------------------------------------
 
 
-def _attacker_bounds(published: Sequence[Table], total: int,
-                     targets: Iterable[CellRef]) -> dict[CellRef, tuple[float, float]]:
-    """Min and max of each target over everything an attacker knows from ``published``."""
-    import numpy as np
-
-    grand = _grand_refs(published)
-    known: dict[CellRef, float] = {ref: total for ref in grand}
-    hidden: list[CellRef] = []
-    for t in published:
-        for c in t.cells:
-            ref = (t.id, c.key)
-            if ref in grand:
-                continue
-            if c.count == MARKER:
-                hidden.append(ref)
-            else:
-                known[ref] = c.count
-    index = {ref: i for i, ref in enumerate(hidden)}
-    rows, rhs = [], []
-    for t in published:
-        for equation in _equations(t):
-            row = np.zeros(len(hidden))
-            constant = 0.0
-            for key, coefficient in equation.items():
-                ref = (t.id, key)
-                if ref in index:
-                    row[index[ref]] = coefficient
-                else:
-                    constant += coefficient * known[ref]
-            if row.any():
-                rows.append(row)
-                rhs.append(-constant)
-    a_eq = np.array(rows) if rows else None
-    b_eq = np.array(rhs) if rows else None
-    constrained = set(np.flatnonzero(np.any(a_eq != 0, axis=0)).tolist()) if rows else set()
-    result = {}
-    for ref in targets:
-        if ref not in index:
-            result[ref] = (known[ref], known[ref])
-            continue
-        if index[ref] not in constrained:  # in no equation: the LP optimum is its bounds
-            result[ref] = (0.0, float(total))
-            continue
-        from scipy.optimize import linprog
-
-        bounds = []
-        for sign in (1.0, -1.0):
-            objective = np.zeros(len(hidden))
-            objective[index[ref]] = sign
-            lp = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=(0, total), method="highs")
-            if lp.status != 0:
-                raise ValueError("the published tables are inconsistent")
-            bounds.append(sign * lp.fun)
-        result[ref] = (bounds[0], bounds[1])
-    return result
-
-
-def audit(published: Sequence[Table], exact: Sequence[Table], k: int) -> AuditResult:
-    """The attacker audit of a published package (``MARKER`` = suppressed) against the exact
-    tables it came from: every primary cell of ``exact`` must be protected."""
-    total = grand_total(published)  # rule 1: always published
-    primaries = primary_cells(exact, k)
-    required = min(k, total)
-    bounds = {ref: CellBounds(low, high, required)
-              for ref, (low, high) in _attacker_bounds(published, total, primaries).items()}
-    return AuditResult(all(b.protected for b in bounds.values()), bounds)
-
-
-def _secondary(table: Table, primaries: Collection[CellRef], total: int,
-               k: int) -> set[CellRef] | None:
+def _secondary(table: Table, primaries: Collection[CellRef], total: int, k: int,
+               noise: Mapping[tuple[str, ...], float]) -> set[CellRef] | None:
     """The cheapest set of cells of ``table`` (primaries included) that protects every primary
-    cell, or None when the solver gives no answer.
+    cell against the linear attacker, or None when the solver gives no answer.
 
     Variables: x_i (suppress cell i, binary), then for each primary cell p and direction a
     deviation g from the true counts a, in units of the movement d that p needs (down: d = a_p
     to reach 0; up: d = min(k, T) − a_p). g_p = −1 or +1; g keeps the table additive; each
     cell stays within 0..T (−a_i/d ≤ g_i ≤ (T − a_i)/d) and cannot move unless suppressed.
     As the tables are flows, a movement of p needs no cell to move further than p, so
-    |g_i| ≤ 1 as well (this keeps the programme small-numbered and tight).
+    |g_i| ≤ 1 as well (this keeps the programme small-numbered and tight). The integer
+    attacker and the method are checked afterwards by the audit.
     """
     import numpy as np
 
@@ -258,15 +229,14 @@ def _secondary(table: Table, primaries: Collection[CellRef], total: int,
     position = {key: i for i, key in enumerate(keys)}
     primary_positions = sorted(position[key] for tid, key in primaries if tid == table.id)
     target_up = min(k, total)
-    copies = [(p, -1.0, values[p]) for p in primary_positions]  # (cell, direction, d)
+    copies = [(p, -1.0, values[p]) for p in primary_positions if values[p] > 0]  # (cell, dir, d)
     copies += [(p, 1.0, target_up - values[p]) for p in primary_positions
                if target_up > values[p]]
-    equations = _equations(table)
+    table_equations = equations(table)
 
     size = n * (1 + len(copies))
     lower, upper = np.zeros(size), np.ones(size)
-    if table.partitions:
-        upper[position[table.grand_key]] = 0  # rule 1: the grand total is published
+    upper[position[table.grand_key]] = 0  # rule 1: the grand total is published
     lower[primary_positions] = 1
     constraint_rows: list[tuple[dict[int, float], float, float]] = []
     for c, (p, direction, movement) in enumerate(copies):
@@ -275,7 +245,7 @@ def _secondary(table: Table, primaries: Collection[CellRef], total: int,
         up = np.minimum((total - values) / movement, 1)
         lower[offset:offset + n], upper[offset:offset + n] = -down, up
         lower[offset + p] = upper[offset + p] = direction
-        for equation in equations:
+        for equation in table_equations:
             constraint_rows.append(
                 ({offset + position[key]: coef for key, coef in equation.items()}, 0, 0))
         for i in range(n):  # g_i + down_i·x_i ≥ 0 and g_i − up_i·x_i ≤ 0
@@ -284,11 +254,11 @@ def _secondary(table: Table, primaries: Collection[CellRef], total: int,
     integrality = np.zeros(size)
     integrality[:n] = 1
     cost = np.zeros(size)
-    cost[:n] = _costs(table, values)
+    cost[:n] = _costs(table, values, noise)
     from scipy.optimize import Bounds, milp
 
-    with _native_stdout_silenced():
-        result = milp(cost, constraints=_linear_constraints(constraint_rows, size),
+    with native_stdout_silenced():
+        result = milp(cost, constraints=linear_constraints(constraint_rows, size),
                       integrality=integrality, bounds=Bounds(lower, upper),
                       options={"time_limit": _MILP_TIME_LIMIT})
     if result.x is None:
@@ -296,113 +266,186 @@ def _secondary(table: Table, primaries: Collection[CellRef], total: int,
     return {(table.id, keys[i]) for i in range(n) if result.x[i] > 0.5}
 
 
-def _linear_constraints(constraint_rows: list[tuple[dict[int, float], float, float]],
-                        size: int) -> list[LinearConstraint]:
-    from scipy.optimize import LinearConstraint
-    from scipy.sparse import coo_matrix
-
-    if not constraint_rows:
-        return []
-    rows, cols, data = [], [], []
-    for r, (coefficients, _low, _high) in enumerate(constraint_rows):
-        for col, coefficient in coefficients.items():
-            rows.append(r)
-            cols.append(col)
-            data.append(coefficient)
-    matrix = coo_matrix((data, (rows, cols)), shape=(len(constraint_rows), size)).tocsr()
-    return [LinearConstraint(matrix, [lo for _c, lo, _h in constraint_rows],
-                             [hi for _c, _l, hi in constraint_rows])]
-
-
-@contextlib.contextmanager
-def _native_stdout_silenced() -> Iterator[None]:
-    """Run native code with file descriptor 1 sent to the null device.
-
-    HiGHS 1.12 (bundled with SciPy) now and then printf()s a debug line during a MIP solve,
-    bypassing its own output switch (ERGO-Code/HiGHS#2783); it must not end up in the output
-    of the command line. (Whatever another thread writes there during the few milliseconds
-    is discarded too.) Where descriptor 1 cannot be duplicated (no console), the solve simply
-    runs as it is.
-    """
-    try:
-        if sys.stdout is not None:
-            sys.stdout.flush()
-        saved = os.dup(1)
-    except (OSError, ValueError):
-        saved = None
-    if saved is None:
-        yield
-        return
-    try:
-        null = os.open(os.devnull, os.O_WRONLY)
-        try:
-            os.dup2(null, 1)
-        finally:
-            os.close(null)
-        yield
-    finally:
-        _flush_c_stdio()  # what the C library still buffers goes to the null device too
-        os.dup2(saved, 1)
-        os.close(saved)
-
-
-def _flush_c_stdio() -> None:
-    try:
-        runtime = ctypes.CDLL("ucrtbase" if sys.platform == "win32" else None)
-        runtime.fflush(None)
-    except (OSError, AttributeError):
-        pass
-
-
-def _costs(table: Table, values: np.ndarray) -> np.ndarray:
+def _costs(table: Table, values: np.ndarray, noise: Mapping[tuple[str, ...], float]) -> np.ndarray:
     """Suppression cost: any margin costs more than all inner cells together; among cells of
-    one kind, each costs 1 plus its share of the table (fewer cells first, then smaller)."""
+    one kind, each costs 1 plus its share of the table (fewer cells first, then smaller),
+    plus a secret random amount too small to change any comparison but a tie."""
     import numpy as np
 
-    unit = 1 + values / (values.sum() + 1)
+    scale = 1 / (values.sum() + 1)
+    unit = 1 + values * scale
     margin_weight = 2 * len(values)
-    return np.array([unit[i] * (margin_weight if table.is_margin(c.key) else 1)
+    tie = scale / (4 * len(values) + 1)
+    return np.array([(unit[i] + tie * noise[c.key]) * (margin_weight if table.is_margin(c.key) else 1)
                      for i, c in enumerate(table.cells)])
 
 
-def suppress(tables: Sequence[Table], k: int) -> set[CellRef]:
-    """Primary and secondary suppression: the cells to publish as ``MARKER``.
+def _noise(seed: str, table: Table) -> dict[tuple[str, ...], float]:
+    """Per cell a number in [0, 1) from the secret seed (the tie-breaks of this table)."""
+    rng = random.Random(hashlib.sha256(f"{seed}:{table.id}".encode()).digest())
+    return {c.key: rng.random() for c in table.cells}
 
-    Tables that do not partition T need no secondary suppression: their suppressed cells
-    appear in no equation, so the attacker only knows 0..T.
-    """
-    total = grand_total(tables)
-    primaries = primary_cells(tables, k)
-    suppressed = set(primaries)
-    for table in tables:
-        own = {ref for ref in primaries if ref[0] == table.id}
-        if own and table.partitions:
-            chosen = _secondary(table, own, total, k)
-            suppressed |= _everything_but_grand_total(table) if chosen is None else chosen
-    return suppressed
+
+def new_seed() -> str:
+    """A fresh secret seed for the choice among equally good patterns."""
+    return secrets.token_hex(16)
+
+
+def _next_cell(table: Table, suppressed: set[CellRef], failing: Iterable[CellRef],
+               earlier_markers: set[CellRef], noise: Mapping[tuple[str, ...], float]) -> CellRef | None:
+    """The cell to suppress next when a table does not yet pass: cells an earlier release
+    suppressed, then cells sharing an equation with a failing cell; within each, inner cells
+    before margins, smaller before larger, ties at random."""
+    failing_keys = {key for _tid, key in failing}
+    near = set()
+    for equation in equations(table):
+        if failing_keys & equation.keys():
+            near |= equation.keys()
+    candidates = [c for c in table.cells
+                  if (table.id, c.key) not in suppressed
+                  and not (table.partitions and c.key == table.grand_key)]
+    if not candidates:
+        return None
+
+    def rank(cell):
+        ref = (table.id, cell.key)
+        return (cell.key not in failing_keys, ref not in earlier_markers, cell.key not in near,
+                table.is_margin(cell.key), cell.count, noise[cell.key])
+    return (table.id, min(candidates, key=rank).key)
+
+
+@dataclass(frozen=True)
+class _Pair:
+    """The new package against one earlier release: who is counted alike in both."""
+
+    release: EarlierRelease
+    common: tuple[PersonRecord, ...]
+    changed: tuple[PersonRecord, ...]
+
+    @classmethod
+    def of(cls, release: EarlierRelease, records: Sequence[PersonRecord]) -> _Pair:
+        common, changed = [], []
+        for record in records:
+            same = release.fingerprints.get(record.key) == fingerprint(record)
+            (common if same else changed).append(record)
+        return cls(release, tuple(common), tuple(changed))
+
+    def groups(self, table: Table) -> Groups:
+        earlier = {c.key: c.count for c in _table(self.release.exact, table.id).cells}
+        common = _counts(table, self.common)
+        earlier_total = grand_total(self.release.exact)
+        return Groups(common, {key: earlier[key] - common[key] for key in earlier},
+                      _counts(table, self.changed), len(self.common),
+                      earlier_total - len(self.common), len(self.changed))
+
+    def audit(self, published: Table, exact: Table, k: int) -> dict[CellRef, CellBounds]:
+        if not any(t.id == published.id for t in self.release.published):
+            return {}
+        return joint_audit(published, exact, _table(self.release.published, published.id),
+                           _table(self.release.exact, published.id), self.groups(exact), k,
+                           earlier_method_aware=self.release.supersedes is None,
+                           tag=str(self.release.id))
+
+
+def _table(tables: Sequence[Table], table_id: str) -> Table:
+    return next(t for t in tables if t.id == table_id)
+
+
+def _counts(table: Table, persons: Iterable[PersonRecord]) -> dict[tuple[str, ...], int]:
+    """How many of ``persons`` each cell of ``table`` counts (margins included)."""
+    counts = dict.fromkeys((c.key for c in table.cells), 0)
+    for person in persons:
+        keys: set[tuple[str, ...]] = set()
+        for inner in person.cells.get(table.id, ()):
+            keys |= (set(itertools.product(*[(part, TOTAL) for part in inner]))
+                     if table.partitions else {tuple(inner)})
+        for key in keys:
+            counts[key] += 1
+    return counts
+
+
+def _table_bounds(published: Table, exact: Table, total: int, k: int, pairs: Sequence[_Pair],
+                  inherent: Collection[CellRef] = ()) -> dict[CellRef, CellBounds]:
+    """Every sensitive cell of one table, alone and jointly with each earlier release, but
+    those ``inherent`` to the earlier releases (see :func:`_inherent`)."""
+    bounds = single_audit(published, exact, total, k, method_aware=not pairs)
+    for pair in pairs:
+        bounds.update(pair.audit(published, exact, k))
+    return {ref: b for ref, b in bounds.items() if ref not in inherent}
+
+
+def _inherent(exact: Table, total: int, k: int, pairs: Sequence[_Pair]) -> set[CellRef]:
+    """The joint findings that no suppression in the new table can change: those that hold
+    even when the new table publishes nothing but T. (An earlier release published 0 in a
+    cell and one person was added: the new cell is at most 1, whatever is published now.
+    What the earlier release itself showed is not the new package's to take back.)"""
+    if not pairs:
+        return set()
+    hidden = apply_suppression([exact], _everything_but_grand_total(exact))[0]
+    return {ref for ref, b in _table_bounds(hidden, exact, total, k, pairs).items()
+            if not b.protected and ":" in ref[0]}
+
+
+def protect(stats: StatTables, k: int = DEFAULT_THRESHOLD, *,
+            persons: Sequence[PersonRecord] = (), earlier: Sequence[EarlierRelease] = (),
+            seed: str | None = None) -> ProtectedPackage:
+    """Suppress (rules 2, 3, 5), add secondary cells, and audit the package — jointly with
+    every ``earlier`` overlapping release, for which ``persons`` (the person records of
+    ``stats``) are needed. Cells are added table by table until the audit passes;
+    ``audit_passed`` is False only if even suppressing a whole table does not help (the
+    caller must then refuse to write the package)."""
+    check_threshold(k)
+    seed = seed or new_seed()
+    total = grand_total(stats.tables)
+    if earlier and len(persons) != total:
+        raise ValueError("a joint audit needs the person records of the new package")
+    pairs = [_Pair.of(release, persons) for release in earlier if release.exact]
+    earlier_markers = set().union(*(suppressed_refs(r.published) for r in earlier))
+    suppressed = rule_cells(stats.tables, k) | set().union(
+        *(suppressed_refs(r.published) for r in earlier if not r.exact))
+    primaries = primary_cells(stats.tables, k)
+    failing_tables = []
+    for table in stats.tables:
+        noise = _noise(seed, table)
+        inherent = _inherent(table, total, k, pairs)
+        own = {ref for ref in suppressed if ref[0] == table.id}
+        if table.partitions and own & primaries and not small_population(total, k):
+            chosen = _secondary(table, own & primaries, total, k, noise)
+            own |= chosen if chosen is not None else _everything_but_grand_total(table)
+        while failing := [(table.id, ref[1]) for ref, b in _table_bounds(
+                apply_suppression([table], own)[0], table, total, k, pairs, inherent).items()
+                if not b.protected]:
+            cell = _next_cell(table, own, failing, earlier_markers, noise)
+            if cell is None:
+                failing_tables.append(table.id)
+                break
+            own.add(cell)
+        suppressed |= own
+    published = apply_suppression(stats.tables, suppressed)
+    return ProtectedPackage(stats.period, k, published, len(suppressed), not failing_tables,
+                            seed, tuple(r.id for r in earlier), tuple(failing_tables))
+
+
+def audit(published: Sequence[Table], exact: Sequence[Table], k: int, *,
+          persons: Sequence[PersonRecord] = (),
+          earlier: Sequence[EarlierRelease] = ()) -> AuditResult:
+    """The whole audit of a published package (``MARKER`` = suppressed) against the exact
+    tables it came from: single and, for every earlier release, joint."""
+    total = grand_total(published)
+    pairs = [_Pair.of(release, persons) for release in earlier if release.exact]
+    bounds: dict[CellRef, CellBounds] = {}
+    for p, e in zip(published, exact):
+        bounds.update(_table_bounds(p, e, total, k, pairs, _inherent(e, total, k, pairs)))
+    return AuditResult(all(b.protected for b in bounds.values()), bounds)
+
+
+def suppress(tables: Sequence[Table], k: int, seed: str = "0") -> set[CellRef]:
+    """The cells a package without earlier releases publishes as ``MARKER``."""
+    stats = StatTables(Period.for_year(2000), grand_total(tables), tuple(tables))
+    return suppressed_refs(protect(stats, k, seed=seed).tables)
 
 
 def _everything_but_grand_total(table: Table) -> set[CellRef]:
     """The safe fallback: with all else suppressed, every cell can be 0 or T."""
-    return {(table.id, c.key) for c in table.cells if c.key != table.grand_key}
-
-
-def protect(stats: StatTables, k: int = DEFAULT_THRESHOLD) -> ProtectedPackage:
-    """Suppress, publish with markers, and audit the whole package.
-
-    Should the audit ever find an unprotected cell (a solver failure; not expected), the
-    tables concerned fall back to suppressing everything but the grand total and the audit
-    is repeated; ``audit_passed`` reports the final audit.
-    """
-    check_threshold(k)
-    suppressed = suppress(stats.tables, k)
-    published = apply_suppression(stats.tables, suppressed)
-    result = audit(published, stats.tables, k)
-    if not result.passed:
-        failing = {ref[0] for ref, bounds in result.bounds.items() if not bounds.protected}
-        for table in stats.tables:
-            if table.id in failing:
-                suppressed |= _everything_but_grand_total(table)
-        published = apply_suppression(stats.tables, suppressed)
-        result = audit(published, stats.tables, k)
-    return ProtectedPackage(stats.period, k, published, len(suppressed), result.passed)
+    return {(table.id, c.key) for c in table.cells
+            if not (table.partitions and c.key == table.grand_key)}

@@ -30,7 +30,9 @@ _CANDIDATE = re.compile(
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2212"), "-")
 _COORDINATION_OFFSET = 60
 
-FORBIDDEN_COLUMNS: tuple[str, ...] = ("name", "namn", "personnummer", "personal_number")
+#: ``personnummer`` is the Swedish name of the ``abroad`` format's ``person`` column, where a
+#: number is pseudonymised on import: it is not forbidden.
+FORBIDDEN_COLUMNS: tuple[str, ...] = ("name", "namn", "personal_number")
 
 
 def luhn_valid(digits: str) -> bool:

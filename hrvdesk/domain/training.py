@@ -24,9 +24,6 @@ query language and pass them to the second step; it must then give what
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
-import secrets
 import unicodedata
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
@@ -36,14 +33,13 @@ from decimal import Decimal
 from hrvdesk.domain.codes import TRAINING_FORMATS, TRAINING_TOPICS
 from hrvdesk.domain.errors import Problem, ValidationError
 from hrvdesk.domain.pii import personal_number_problem
+from hrvdesk.domain.pseudonyms import keyed_hash
 from hrvdesk.i18n import _
 
 DEFAULT_VALIDITY_YEARS = 3
 DEFAULT_THRESHOLD = 0.8
 #: The topic the action plan's co-organisation rule is about ("utbildning i HRV").
 VPC_RULE_TOPIC = "hrv"
-PSEUDONYM_KEY_BYTES = 32
-_MIN_KEY_BYTES = 16
 _JSON_DIGITS = 4
 
 
@@ -157,11 +153,6 @@ def attendance_problems(record: AggregateAttendance) -> list[Problem]:
 # --- pseudonymisation ---------------------------------------------------------------------
 
 
-def new_pseudonym_key() -> bytes:
-    """A fresh random key for :func:`pseudonymise` (kept in the encrypted database)."""
-    return secrets.token_bytes(PSEUDONYM_KEY_BYTES)
-
-
 def normalise_identifier(identifier: str) -> str:
     """The canonical form of an employee number or work e-mail before hashing.
 
@@ -180,12 +171,7 @@ def pseudonymise(identifier: str, key: bytes) -> str:
     The same identifier and key always give the same pseudonym; without the key the
     pseudonym cannot be linked back. The raw identifier is not kept anywhere.
     """
-    if len(key) < _MIN_KEY_BYTES:
-        raise ValueError("pseudonymisation key too short")
-    normalised = normalise_identifier(identifier)
-    if not normalised:
-        raise ValueError("empty person identifier")
-    return hmac.new(bytes(key), normalised.encode("utf-8"), hashlib.sha256).hexdigest()
+    return keyed_hash(normalise_identifier(identifier), key)
 
 
 # --- coverage results -----------------------------------------------------------------------

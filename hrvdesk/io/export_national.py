@@ -20,13 +20,14 @@ import datetime as dt
 import hashlib
 import json
 import os
-import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from hrvdesk import __version__
-from hrvdesk.domain.abroad_stats import Period, StatTables
-from hrvdesk.domain.disclosure import MARKER, ProtectedPackage, audit, grand_total, protect
+from hrvdesk.domain.abroad_stats import Period, PersonRecord, StatTables, table_title
+from hrvdesk.domain.disclosure import (MARKER, EarlierRelease, ProtectedPackage, audit,
+                                       grand_total, protect)
 from hrvdesk.domain.errors import ValidationError
 from hrvdesk.domain.roles import Permission
 from hrvdesk.i18n import _, format_date
@@ -50,6 +51,7 @@ class NationalPackage:
     generated_at: dt.datetime
     release_id: int
     supersedes: int | None = None
+    exact: StatTables | None = None  # internal: kept in the release register, never written
 
     def to_json_dict(self) -> dict:
         """The JSON object of the contract, keys in the contract's order."""
@@ -79,7 +81,9 @@ def _refused(reason: str) -> ValidationError:
     return ValidationError(_("The package was not written: {reason}").format(reason=reason))
 
 
-def verify_package(protected: ProtectedPackage, exact: StatTables) -> None:
+def verify_package(protected: ProtectedPackage, exact: StatTables, *,
+                   persons: Sequence[PersonRecord] = (),
+                   earlier: Sequence[EarlierRelease] = ()) -> None:
     """The product's attacker audit on exactly the tables to be published.
 
     Raises :class:`ValidationError` (nothing may be written) unless every published cell is
@@ -102,31 +106,60 @@ def verify_package(protected: ProtectedPackage, exact: StatTables) -> None:
     markers = sum(c.count == MARKER for t in protected.tables for c in t.cells)
     if markers != protected.suppressed_cells:
         raise _refused(_("the number of suppressed cells it states is wrong."))
-    if not (audit(protected.tables, exact.tables, protected.threshold).passed and protected.audit_passed):
+    result = audit(protected.tables, exact.tables, protected.threshold, persons=persons,
+                   earlier=earlier)
+    if protected.failing_tables:
+        raise _refused(_(
+            "even with every figure of {tables} hidden, a figure below the threshold could be "
+            "worked out from this package together with the packages already sent for the same "
+            "months. Ask the national team whether the earlier package can be withdrawn, or wait "
+            "for more cases.").format(tables=_titles(protected.failing_tables)))
+    if not (result.passed and protected.audit_passed):
         raise _refused(_("the attacker audit found a suppressed cell that can be worked out from "
-                         "the published figures."))
+                         "the published figures ({tables}).").format(
+            tables=_titles(result.failing_tables())))
+
+
+def _titles(table_ids) -> str:
+    return ", ".join(table_title(t) for t in sorted(table_ids))
+
+
+def _protected(db: Database, period: Period) -> tuple[StatTables, ProtectedPackage, list[EarlierRelease]]:
+    """The exact tables of ``period`` and their verified protected form, audited jointly
+    with every earlier release of an overlapping period."""
+    exact = abroad_repo.stats_for(db, period.year, period=period)
+    earlier = releases_repo.earlier_releases(db, period.start, period.end)
+    persons = abroad_repo.persons_for(db, period) if earlier else []
+    seed = releases_repo.seed_for(db, releases_repo.next_id(db), period.start, period.end)
+    protected = protect(exact, settings.get(db, "suppression_threshold"), persons=persons,
+                        earlier=earlier, seed=seed)
+    verify_package(protected, exact, persons=persons, earlier=earlier)
+    return exact, protected, earlier
 
 
 def protected_statistics(db: Database, year: int) -> tuple[StatTables, ProtectedPackage]:
     """The exact tables of the period ending in ``year`` and their verified protected form
-    (what the package and the annual report publish). Needs ``VIEW_STATISTICS``."""
-    exact = abroad_repo.stats_for(db, year)
-    protected = protect(exact, settings.get(db, "suppression_threshold"))
-    verify_package(protected, exact)
-    return exact, protected
+    (what the annual report and a viewer see). Needs ``VIEW_STATISTICS``. Once a package for
+    exactly this period was sent, its published tables are shown, never a second pattern."""
+    period = reporting_period(db, year)
+    sent = releases_repo.latest_for(db, period.start, period.end)
+    if sent is None:
+        exact, protected, _earlier = _protected(db, period)
+        return exact, protected
+    return abroad_repo.stats_for(db, year, period=period), sent
 
 
 def build_package(db: Database, year: int, *, now: dt.datetime | None = None) -> NationalPackage:
     """The protected, verified package for the reporting period ending in ``year`` (also the
     preview in the app), numbered as the next release. Nothing is written or audited."""
     db.require(Permission.EXPORT_NATIONAL, what=_("export the package for the national team"))
-    _exact, protected = protected_statistics(db, year)
     period = reporting_period(db, year)
-    earlier = releases_repo.overlapping(db, period.start, period.end)
+    exact, protected, earlier = _protected(db, period)
     return NationalPackage(protected, settings.get(db, "municipality_code"),
                            settings.get(db, "municipality_name"),
                            (now or dt.datetime.now()).astimezone().replace(microsecond=0),
-                           releases_repo.next_id(db), earlier[0].id if earlier else None)
+                           releases_repo.next_id(db), earlier[-1].id if earlier else None,
+                           exact)
 
 
 def reporting_period(db: Database, year: int) -> Period:
@@ -185,9 +218,10 @@ def export_national(db: Database, year: int, out_json: str | os.PathLike,
         releases_repo.record(
             db, release_id=package.release_id, start=period.start, end=period.end,
             format_version=FORMAT_VERSION, method=control.disclosure_control()["method"],
-            threshold=control.threshold, seed=secrets.token_bytes(16), supersedes=package.supersedes,
-            total=grand_total(control.tables), suppressed=control.suppressed_cells,
-            json_bytes=json_data, csv_bytes=csv_data)
+            threshold=control.threshold, seed=bytes.fromhex(control.seed),
+            supersedes=package.supersedes, total=grand_total(control.tables),
+            suppressed=control.suppressed_cells, json_bytes=json_data, csv_bytes=csv_data,
+            exact=package.exact.tables, persons=abroad_repo.persons_for(db, period))
 
     _write_audited(db, {"year": year, "release": package.release_id},
                    _files(out_json, out_csv, json_data, csv_data), record)

@@ -19,14 +19,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Collection, Iterable, Mapping, Protocol
 
-from hrvdesk.domain import m49
+from hrvdesk.domain import m49, personnummer
 from hrvdesk.domain.codes import (
     ACTIONS, CASE_STATUSES, GENDERS, HONOUR_LINKS, PURPOSES, TRAINING_FORMATS,
     TRAINING_TOPICS, YES_NO, CodeList,
 )
 from hrvdesk.domain.errors import Problem, ValidationError
 from hrvdesk.domain.pii import (
-    find_personal_number, forbidden_column_problems, personal_number_reason,
+    find_personal_number, forbidden_column_problems, normalise_digits, personal_number_reason,
 )
 from hrvdesk.domain.training import normalise_identifier
 from hrvdesk.i18n import N_, _, format_date, format_number
@@ -301,6 +301,22 @@ class PersonIdValue(TextValue):
 
 
 @dataclass(frozen=True)
+class PersonNumberValue:
+    """A personal identity or coordination number (:mod:`hrvdesk.domain.personnummer`),
+    normalised to twelve digits for the store to pseudonymise at once. The century of a
+    ten-digit number is taken from the day of the import (a date of birth is never after
+    it); the reason for a refused number never repeats it."""
+
+    empty: Any = None
+
+    def __call__(self, cell: Cell, ctx: ImportContext) -> str:
+        try:
+            return personnummer.normalise(normalise_digits(_text(cell)), ctx.today)
+        except personnummer.PersonnummerError as error:
+            raise CellError(error.reason) from None
+
+
+@dataclass(frozen=True)
 class YesNoValue:
     """``yes``/``no`` (or ``ja``/``nej``, or a TRUE/FALSE cell) -> ``bool``; empty = no."""
 
@@ -369,6 +385,11 @@ class Column:
     required: bool
     parser: Parser
     allow_empty: bool | None = None
+
+    @property
+    def holds_person_number(self) -> bool:
+        """The one column where a personal identity number belongs (it is pseudonymised)."""
+        return isinstance(self.parser, PersonNumberValue)
 
     @property
     def accepts_empty(self) -> bool:
@@ -488,6 +509,7 @@ class _Layout:
 
     positions: dict[str, int]          # canonical name -> index in the row
     headers: tuple[str, ...]           # as written in the file
+    person_columns: frozenset[int] = frozenset()  # where a personal identity number belongs
 
     def label(self, index: int) -> str:
         if index < len(self.headers) and self.headers[index]:
@@ -528,7 +550,8 @@ def _match_header(schema: Schema, header: tuple[str, ...], line: int, file_name:
     if missing:
         raise _rejected_file(file_name, [Problem(_("The required column is missing."), line,
                                                  c.describe()) for c in missing])
-    return _Layout(positions=positions, headers=header)
+    return _Layout(positions=positions, headers=header, person_columns=frozenset(
+        positions[c.name] for c in schema.columns if c.holds_person_number and c.name in positions))
 
 
 def _looks_personal(cell: Cell) -> bool:
@@ -542,7 +565,8 @@ def _check_row(schema: Schema, layout: _Layout, cells: tuple[Cell, ...], line: i
     problems: list[Problem] = []
     personal = set()
     if schema.reject_personal_data:
-        personal = {i for i, cell in enumerate(cells) if _looks_personal(cell)}
+        personal = {i for i, cell in enumerate(cells)
+                    if i not in layout.person_columns and _looks_personal(cell)}
         problems += [Problem(personal_number_reason(), line, layout.label(i))
                      for i in sorted(personal)]
     values: dict[str, Any] = {}
@@ -616,6 +640,7 @@ def read_import(path: str | Path, schema: Schema, today: dt.date, *,
 ABROAD = Schema(
     name="abroad",
     columns=(
+        Column("person", "personnummer", False, PersonNumberValue()),
         Column("case_ref", "ärendereferens", False, TextValue(max_length=40)),
         Column("reported_by", "rapporterad_av", True, AdministrationValue()),
         Column("known_date", "känt_datum", True, DateValue()),

@@ -27,13 +27,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from hrvdesk.domain.abroad import AbroadCase, StatusChange, validate_case
-from hrvdesk.domain.abroad_stats import Period, StatTables, build_tables
+from hrvdesk.domain import personnummer
+from hrvdesk.domain.abroad_stats import Period, PersonRecord, StatTables, build_tables, person_records
 from hrvdesk.domain.codes import ACTIONS, PURPOSES
 from hrvdesk.domain.errors import Problem, ValidationError
 from hrvdesk.domain.roles import Permission
 from hrvdesk.i18n import N_, _, format_date
 from hrvdesk.io.import_schema import ABROAD
-from hrvdesk.store import importing, organisation, settings
+from hrvdesk.store import holidays_repo, importing, organisation, pseudonym_keys, settings
 from hrvdesk.store.database import Database
 from hrvdesk.store.importing import ImportRows, Progress, WriteOutcome
 
@@ -138,6 +139,43 @@ def _registered(db: Database) -> set[str]:
     return {a.code for a in organisation.administrations(db, include_inactive=True)}
 
 
+def _person_key(conn) -> bytes:
+    return pseudonym_keys.load(conn, pseudonym_keys.ABROAD_PERSONS)
+
+
+def person_pseudonym(db: Database, number: str, reference: dt.date) -> str:
+    """The pseudonym a personal identity or coordination number is stored as; ``reference``
+    (the case's known date) decides the century of a ten-digit number. A number that is not
+    valid is a :class:`ValidationError` for the field ``person_key`` (never repeating it)."""
+    try:
+        twelve = personnummer.normalise(number, reference)
+    except personnummer.PersonnummerError as error:
+        raise ValidationError.single(error.reason, field="person_key") from None
+    return personnummer.pseudonym(twelve, _person_key(db.conn))
+
+
+@dataclass(frozen=True)
+class PersonMatch:
+    """What the register holds on one child: the cases the user may see, and how many
+    further cases other administrations registered."""
+
+    visible: tuple[int, ...]
+    elsewhere: int
+
+
+def cases_of_person(db: Database, person_key: str, *, excluding: int | None = None) -> PersonMatch:
+    """The cases registered with ``person_key`` (the pseudonym of the number typed into the
+    form), but ``excluding`` (the case being edited). Audited as ``lookup``: looking a child
+    up is as sensitive as viewing a case."""
+    db.require(Permission.VIEW_CASES, what=_(_VIEW))
+    rows = db.conn.execute("SELECT id, reported_by FROM abroad_cases WHERE person_key = ?"
+                           " AND id IS NOT ? ORDER BY id", (person_key, excluding)).fetchall()
+    visible = tuple(cid for cid, by in rows if db.session.can(Permission.VIEW_CASES, by))
+    with db.transaction():
+        db.audit("lookup", target=REGISTER_TARGET, detail={"found": len(rows)})
+    return PersonMatch(visible, len(rows) - len(visible))
+
+
 def _years_before(day: dt.date, years: int) -> dt.date:
     try:
         return day.replace(year=day.year - years)
@@ -147,7 +185,7 @@ def _years_before(day: dt.date, years: int) -> dt.date:
 
 # --- reading ----------------------------------------------------------------------------------
 
-_SELECT = ("SELECT c.id, c.case_ref, c.reported_by, c.known_date, c.departure_date, c.gender,"
+_SELECT = ("SELECT c.id, c.person_key, c.case_ref, c.reported_by, c.known_date, c.departure_date, c.gender,"
            " c.birth_year, c.honour_link, c.destination, c.status, c.reported_married, c.notes,"
            " c.reduced, c.created_at, c.created_by, c.updated_at, c.updated_by"
            " FROM abroad_cases c")
@@ -170,10 +208,10 @@ def _load(conn, where: str = "1 = 1", params: Sequence = (), *, notes: bool = Tr
     purposes = _grouped(conn, f"SELECT x.case_id, x.purpose FROM abroad_case_purposes x {join}", params)
     actions = _grouped(conn, f"SELECT x.case_id, x.action FROM abroad_case_actions x {join}", params)
     out = []
-    for (cid, ref, by, known, departure, gender, birth_year, link, destination, status, married,
+    for (cid, person, ref, by, known, departure, gender, birth_year, link, destination, status, married,
          note, is_reduced, created_at, created_by, updated_at, updated_by) in rows:
         case = AbroadCase(
-            id=cid, case_ref=ref if case_ref else None, reported_by=by,
+            id=cid, person_key=person, case_ref=ref if case_ref else None, reported_by=by,
             known_date=dt.date.fromisoformat(known), departure_date=departure, gender=gender,
             birth_year=birth_year, purposes=_ordered(purposes.get(cid, ()), "purposes"),
             honour_link=link, destination=destination, status=status,
@@ -276,7 +314,8 @@ def _write_lists(conn, case_id: int, case: AbroadCase) -> None:
 
 def _columns(case: AbroadCase) -> dict[str, Any]:
     """The case's own columns (lists are child tables)."""
-    return {"case_ref": case.case_ref, "reported_by": case.reported_by,
+    return {"person_key": case.person_key, "case_ref": case.case_ref,
+            "reported_by": case.reported_by,
             "known_date": case.known_date.isoformat(), "departure_date": case.departure_date,
             "gender": case.gender, "birth_year": case.birth_year, "honour_link": case.honour_link,
             "destination": case.destination, "status": case.status,
@@ -405,9 +444,12 @@ def delete_case(db: Database, case_id: int) -> None:
 # --- import (``hrvdesk import abroad``, see hrvdesk.store.importing) -------------------------
 
 
-def case_from_row(row: Mapping[str, Any]) -> AbroadCase:
-    """A case from a checked import row (:data:`hrvdesk.io.import_schema.ABROAD`)."""
+def case_from_row(row: Mapping[str, Any], person_key: bytes) -> AbroadCase:
+    """A case from a checked import row (:data:`hrvdesk.io.import_schema.ABROAD`); the
+    normalised personal identity number, if any, becomes its pseudonym under ``person_key``."""
+    number = row.get("person")
     return normalised(AbroadCase(
+        person_key=personnummer.pseudonym(number, person_key) if number else None,
         case_ref=row.get("case_ref"), reported_by=row["reported_by"], known_date=row["known_date"],
         departure_date=row.get("departure_date"), gender=row["gender"],
         birth_year=row.get("birth_year"), purposes=tuple(row["purposes"]),
@@ -432,7 +474,8 @@ def _write_rows(db: Database, rows: ImportRows, progress: Progress | None) -> Wr
     outcome = WriteOutcome()
     stamp = _stamp(None)
     registered = _registered(db)
-    cases = [(line, case_from_row(values)) for line, values in rows.rows]
+    key = _person_key(db.conn)
+    cases = [(line, case_from_row(values, key)) for line, values in rows.rows]
     for line, case in cases:
         outcome.problems += [dataclasses.replace(p, field=rows.label(p.field or ""))
                              for p in validate_case(case, stamp.date(), registered, line)]
@@ -518,16 +561,28 @@ def load_period(conn, period: Period) -> tuple[list[AbroadCase], dict[int, list[
     return cases, history
 
 
-def stats_for(db: Database, year: int, reported_by: str | None = None) -> StatTables:
-    """The exact (unsuppressed) national tables for the reporting period ending in ``year``,
-    each case with its status at the end of the period; only the cases ``reported_by`` one
-    administration when given."""
+def _counted(db: Database, period: Period, reported_by: str | None) -> tuple:
+    """The arguments of :func:`build_tables` and :func:`person_records` for ``period``."""
     db.require(Permission.VIEW_STATISTICS, what=_(_STATS))
-    period = period_for(db, year)
     cases, history = load_period(db.conn, period)
     if reported_by is not None:
         cases = [c for c in cases if c.reported_by == reported_by]
-    return build_tables(cases, period, organisation.kind_of(db), status_on=history)
+    return cases, period, organisation.kind_of(db), history, holidays_repo.calendar(db)
+
+
+def stats_for(db: Database, year: int, reported_by: str | None = None, *,
+              cases_too: bool = False, period: Period | None = None) -> StatTables:
+    """The exact (unsuppressed) national tables for the reporting period ending in ``year``
+    (or ``period``), counting persons, each with their status at the end of the period; only
+    the cases ``reported_by`` one administration when given. ``cases_too``: the case rows
+    counted as well (the internal statistics show both)."""
+    return build_tables(*_counted(db, period or period_for(db, year), reported_by),
+                        cases_too=cases_too)
+
+
+def persons_for(db: Database, period: Period) -> list[PersonRecord]:
+    """The person records of ``period`` (what a joint audit of overlapping releases compares)."""
+    return person_records(*_counted(db, period, None))
 
 
 def totals_by_year(db: Database) -> dict[int, int]:

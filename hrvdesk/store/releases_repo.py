@@ -8,11 +8,18 @@ files are written; a failed write rolls both back. Releases are never changed or
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from hrvdesk.domain.abroad_stats import Period, PersonRecord, Table, tables_from_json
+from hrvdesk.domain.disclosure import EarlierRelease, ProtectedPackage, fingerprints
 from hrvdesk.domain.errors import ValidationError
 from hrvdesk.domain.roles import Permission
 from hrvdesk.i18n import _
+from hrvdesk.store import pseudonym_keys
 from hrvdesk.store.audit import now_iso
 from hrvdesk.store.database import Database
 
@@ -47,6 +54,14 @@ def _release(row) -> Release:
                    supersedes, total, suppressed, at, by)
 
 
+def seed_for(db: Database, release_id: int, start: dt.date, end: dt.date) -> str:
+    """The secret seed of a release's pattern (hex), derived from the database's own key: the
+    same for the preview and the package written under that release number."""
+    key = pseudonym_keys.load(db.conn, pseudonym_keys.RELEASE_SEEDS)
+    text = f"{release_id}:{start.isoformat()}:{end.isoformat()}"
+    return hmac.new(key, text.encode(), hashlib.sha256).hexdigest()[:32]
+
+
 def next_id(db: Database) -> int:
     return db.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM releases").fetchone()[0]
 
@@ -60,14 +75,36 @@ def overlapping(db: Database, start: dt.date, end: dt.date) -> list[Release]:
 
 def record(db: Database, *, release_id: int, start: dt.date, end: dt.date, format_version: int,
            method: str, threshold: int, seed: bytes, supersedes: int | None, total: int,
-           suppressed: int, json_bytes: bytes, csv_bytes: bytes) -> None:
-    """Store a release (call inside the transaction that audits the export)."""
+           suppressed: int, json_bytes: bytes, csv_bytes: bytes, exact: Sequence[Table],
+           persons: Sequence[PersonRecord]) -> None:
+    """Store a release (call inside the transaction that audits the export), with its basis:
+    the ``exact`` tables and the fingerprint of each of the ``persons`` it counted, which a
+    later overlapping package audits itself against (never exported)."""
+    basis = json.dumps({"exact": [t.to_json_dict() for t in exact],
+                        "fingerprints": fingerprints(persons)}, separators=(",", ":"))
     db.conn.execute(
         "INSERT INTO releases(id, period_from, period_to, format_version, method, threshold, seed,"
-        " supersedes, total, suppressed, json, csv, created_at, created_by)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " supersedes, total, suppressed, json, csv, created_at, created_by, basis)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (release_id, start.isoformat(), end.isoformat(), format_version, method, threshold, seed,
-         supersedes, total, suppressed, json_bytes, csv_bytes, now_iso(), db.user))
+         supersedes, total, suppressed, json_bytes, csv_bytes, now_iso(), db.user,
+         basis.encode("utf-8")))
+
+
+def earlier_releases(db: Database, start: dt.date, end: dt.date) -> list[EarlierRelease]:
+    """The releases overlapping ``start``–``end`` as the joint audit sees them, oldest first.
+    A release recorded without a basis (before schema version 6) has no exact tables: the
+    new package then keeps every cell it suppressed (:func:`~hrvdesk.domain.disclosure.protect`)."""
+    found = []
+    for rid, supersedes, json_data, basis in db.conn.execute(
+            "SELECT id, supersedes, json, basis FROM releases WHERE period_from <= ? AND period_to >= ?"
+            " ORDER BY id", (end.isoformat(), start.isoformat())):
+        published = tables_from_json(json.loads(bytes(json_data))["tables"])
+        stored = json.loads(bytes(basis)) if basis is not None else None
+        exact = tables_from_json(stored["exact"]) if stored else ()
+        found.append(EarlierRelease(rid, published, exact,
+                                    stored["fingerprints"] if stored else {}, supersedes))
+    return found
 
 
 def list_releases(db: Database) -> list[Release]:
@@ -82,6 +119,19 @@ def release_bytes(db: Database, release_id: int) -> tuple[Release, bytes, bytes]
     if row is None:
         raise ValidationError.single(_("There is no release {id}.").format(id=release_id), field="ID")
     return _release(row[:-2]), bytes(row[-2]), bytes(row[-1])
+
+
+def latest_for(db: Database, start: dt.date, end: dt.date) -> ProtectedPackage | None:
+    """The latest release for exactly ``start``–``end`` as it was published, if any."""
+    row = db.conn.execute("SELECT json, threshold, suppressed, seed FROM releases"
+                          " WHERE period_from = ? AND period_to = ? ORDER BY id DESC LIMIT 1",
+                          (start.isoformat(), end.isoformat())).fetchone()
+    if row is None:
+        return None
+    data, threshold, suppressed, seed = row
+    return ProtectedPackage(Period(start, end), threshold,
+                            tables_from_json(json.loads(bytes(data))["tables"]), suppressed,
+                            True, bytes(seed).hex())
 
 
 def published_totals(db: Database) -> dict[int, int]:

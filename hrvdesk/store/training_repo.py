@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from hrvdesk.domain.errors import DamagedDatabaseError, Problem, ValidationError
+from hrvdesk.domain.errors import Problem, ValidationError
 from hrvdesk.domain.pii import personal_number_problem
 from hrvdesk.domain.roles import Permission
 from hrvdesk.domain.training import (
@@ -34,12 +34,11 @@ from hrvdesk.domain.training import (
 )
 from hrvdesk.i18n import _
 from hrvdesk.io.import_schema import HEADCOUNT, TRAINING
-from hrvdesk.store import importing, settings
+from hrvdesk.store import importing, pseudonym_keys, settings
 from hrvdesk.store.database import Database
 from hrvdesk.store.importing import ImportRows, Progress, WriteOutcome
 
 #: The ``meta`` entry holding the pseudonymisation key (created by the training migration).
-PSEUDONYM_KEY = "training_pseudonym_key"
 #: Stands for "the whole municipality" in scope checks: only administrators pass.
 _MUNICIPALITY = "*"
 _SEP = "\x1f"   # below every printable character, so concatenated keys sort like tuples
@@ -104,21 +103,13 @@ def _check_registered(db: Database, codes: Iterable[str], field: str) -> None:
 # --- pseudonymous persons -------------------------------------------------------------------
 
 
-def _pseudonym_key(conn) -> bytes:
-    row = conn.execute("SELECT value FROM meta WHERE key = ?", (PSEUDONYM_KEY,)).fetchone()
-    if row is None:
-        raise DamagedDatabaseError(_("The database lacks the key that pseudonymises training "
-                                     "participants. Restore it from a backup."))
-    return bytes.fromhex(row[0])
-
-
 class PersonRegister:
     """Turns raw person identifiers into the numbers of their pseudonyms, creating them as
     needed. Use inside a transaction; the raw identifiers are not kept."""
 
     def __init__(self, conn):
         self._conn = conn
-        self._key = _pseudonym_key(conn)
+        self._key = pseudonym_keys.load(conn, pseudonym_keys.TRAINING)
 
     def pseudonym(self, identifier: str) -> str:
         return pseudonymise(identifier, self._key)

@@ -82,12 +82,14 @@ class TestHandCountedExample:
 
     def test_tables_and_dimensions_are_those_of_the_contract(self):
         assert [t.id for t in self.stats.tables] == list(TABLE_IDS) == [
-            "total", "by_status", "by_gender_age", "by_honour_link", "by_reporter",
-            "by_destination_region", "by_purpose", "by_action", "reported_married"]
+            "total", "by_status", "by_gender_age", "by_honour_link", "known_to",
+            "by_destination_region", "by_departure_timing", "by_purpose", "by_action",
+            "reported_married"]
         assert {t.id: t.dimensions for t in self.stats.tables} == {
             "total": (), "by_status": ("status",), "by_gender_age": ("gender", "age_band"),
-            "by_honour_link": ("honour_link",), "by_reporter": ("reporter_kind",),
-            "by_destination_region": ("region",), "by_purpose": ("purpose",),
+            "by_honour_link": ("honour_link",), "known_to": ("agency_kind",),
+            "by_destination_region": ("region",), "by_departure_timing": ("timing",),
+            "by_purpose": ("purpose",),
             "by_action": ("action",), "reported_married": ()}
 
     def test_one_dimensional_tables(self):
@@ -99,8 +101,8 @@ class TestHandCountedExample:
         assert list(counts(t("by_honour_link")).items()) == [
             (("suspected",), 3), (("confirmed",), 2), (("total",), 5)]
         # XYZ is not a known administration: counted as "other"
-        assert list(counts(t("by_reporter")).items()) == [
-            (("social_services",), 1), (("education",), 2), (("other",), 2), (("total",), 5)]
+        assert list(counts(t("known_to")).items()) == [  # no total: not a partition
+            (("social_services",), 1), (("education",), 2), (("other",), 2)]
         assert counts(t("reported_married")) == {(): 2}
 
     def test_destinations_by_region_never_countries(self):
@@ -120,7 +122,8 @@ class TestHandCountedExample:
         actions = counts(self.stats.table("by_action"))
         assert actions == {("concern_report",): 2, ("investigation",): 0, ("police_report",): 1,
                            ("travel_ban",): 1, ("lvu",): 0, ("school_followup",): 1,
-                           ("consular_contact",): 0}
+                           ("consular_contact",): 0, ("placement",): 0,
+                           ("protected_housing",): 0, ("no_action",): 0}
 
     def test_gender_by_age_with_every_margin(self):
         cells = counts(self.stats.table("by_gender_age"))

@@ -96,14 +96,16 @@ class TestJson:
     def test_tables_categories_and_margins(self, written):
         document = json.loads(written[0].read_text("utf-8"))
         assert [t["id"] for t in document["tables"]] == [
-            "total", "by_status", "by_gender_age", "by_honour_link", "by_reporter",
-            "by_destination_region", "by_purpose", "by_action", "reported_married"]
+            "total", "by_status", "by_gender_age", "by_honour_link", "known_to",
+            "by_destination_region", "by_departure_timing", "by_purpose", "by_action",
+            "reported_married"]
         assert cells_of(document, "total") == [{"count": 19}]
         status = cells_of(document, "by_status")
         assert [c["status"] for c in status] == ["at_risk", "abroad", "returned", "unknown", "total"]
-        # returned (2) is below the threshold and alone in its row: a second cell goes with it
-        assert status[2]["count"] == ".." and status[3]["count"] == 0 and status[4]["count"] == 19
-        assert sum(c["count"] == ".." for c in status) == 2
+        # returned (2) is below the threshold and alone in its row: a partner goes with it,
+        # and the zero too (two markers alone would say that one of them is 1 or 2)
+        assert status[2]["count"] == ".." and status[4]["count"] == 19
+        assert sum(c["count"] == ".." for c in status) == 3
         grid = cells_of(document, "by_gender_age")
         assert len(grid) == 5 * 5 and grid[-1] == {"gender": "total", "age_band": "total", "count": 19}
         assert [list(c) for c in grid] == [["gender", "age_band", "count"]] * 25
@@ -112,7 +114,12 @@ class TestJson:
         assert [c["purpose"] for c in cells_of(document, "by_purpose")] == [
             "child_marriage", "forced_marriage", "fgm", "upbringing_trip", "conversion",
             "evade_authorities", "other", "unknown"]
-        assert len(cells_of(document, "by_action")) == 7
+        assert len(cells_of(document, "by_action")) == 10
+        assert [c["agency_kind"] for c in cells_of(document, "known_to")] == [
+            "social_services", "education", "other"]
+        assert [c["timing"] for c in cells_of(document, "by_departure_timing")] == [
+            "summer_holiday", "other_school_holiday", "school_term", "not_departed", "unknown",
+            "total"]
         assert cells_of(document, "reported_married") == [{"count": 5}]
         for table in document["tables"]:
             for cell in table["cells"]:
@@ -151,8 +158,11 @@ class TestJson:
     def test_a_year_without_cases(self, db, tmp_path):
         export(db, 2023, tmp_path / "empty.json")
         document = json.loads((tmp_path / "empty.json").read_text("utf-8"))
-        assert document["disclosure_control"]["suppressed_cells"] == 0
-        assert all(c["count"] == 0 for t in document["tables"] for c in t["cells"])
+        # T = 0 < 2k: only T is published (a zero there would be a real zero, the rest says nothing)
+        assert cells_of(document, "total") == [{"count": 0}]
+        hidden = [c["count"] for t in document["tables"][1:] for c in t["cells"]
+                  if "total" not in [c.get(d) for d in t["dimensions"]] or not t["dimensions"]]
+        assert set(hidden) == {".."}
 
 
 def published_count(tables, ref):
@@ -179,7 +189,7 @@ class TestCsv:
 
 class TestRefusal:
     @staticmethod
-    def primary_only(stats, k):
+    def primary_only(stats, k, **_context):
         """A deliberately weakened suppressor: primary cells only, claiming it passed."""
         suppressed = primary_cells(stats.tables, k)
         return ProtectedPackage(stats.period, k, apply_suppression(stats.tables, suppressed),
@@ -197,8 +207,8 @@ class TestRefusal:
     def test_a_package_with_a_changed_count_is_refused(self, db, out_dir, monkeypatch):
         real = export_national.protect
 
-        def tampered(stats, k):
-            package = real(stats, k)
+        def tampered(stats, k, **context):
+            package = real(stats, k, **context)
             tables = list(package.tables)
             tables[0] = tables[0].with_counts(lambda cell: 20)
             return ProtectedPackage(package.period, k, tuple(tables), package.suppressed_cells, True)
@@ -211,8 +221,8 @@ class TestRefusal:
     def test_a_wrong_count_of_suppressed_cells_is_refused(self, db, tmp_path, monkeypatch):
         real = export_national.protect
 
-        def miscounted(stats, k):
-            package = real(stats, k)
+        def miscounted(stats, k, **context):
+            package = real(stats, k, **context)
             return ProtectedPackage(package.period, k, package.tables, package.suppressed_cells - 1, True)
 
         monkeypatch.setattr(export_national, "protect", miscounted)

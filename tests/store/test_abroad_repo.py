@@ -281,8 +281,8 @@ class TestStatistics:
             ("total", "0-12"): 1, ("total", "13-17"): 1, ("total", "18+"): 1,
             ("total", "unknown"): 1, ("total", "total"): 4}
         assert counts(stats, "by_purpose") == {("forced_marriage",): 2, ("fgm",): 2, ("unknown",): 1}
-        assert counts(stats, "by_reporter") == {("social_services",): 2, ("education",): 1,
-                                                ("other",): 1, ("total",): 4}
+        assert counts(stats, "known_to") == {("social_services",): 2, ("education",): 1,
+                                             ("other",): 1}
         assert counts(stats, "by_destination_region") == {("014",): 1, ("145",): 2,
                                                           ("unknown",): 1, ("total",): 4}
         assert counts(stats, "by_honour_link") == {("suspected",): 3, ("confirmed",): 1, ("total",): 4}

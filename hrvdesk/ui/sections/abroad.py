@@ -42,7 +42,7 @@ from hrvdesk.ui.work_widgets import (add_tab, button_row, fill_codes, fill_combo
 
 #: The fields of a case as the user knows them (history, problems); one per CASE_FIELDS.
 FIELD_TITLES: dict[str, str] = {
-    "case_ref": N_("Case reference"), "reported_by": N_("Reported by"),
+    "person_key": N_("Personal identity number"), "case_ref": N_("Case reference"), "reported_by": N_("Reported by"),
     "known_date": N_("Known date"), "departure_date": N_("Departure date"),
     "gender": N_("Gender"), "birth_year": N_("Birth year"), "purposes": N_("Suspected purposes"),
     "honour_link": N_("Honour link"), "destination": N_("Destination"), "status": N_("Status"),
@@ -115,6 +115,13 @@ class CaseDialog(FormDialog):
         db = ctx.db
         self.known_codes = {a.code for a in organisation.administrations(db, include_inactive=True)}
         self.errors: dict[str, QLabel] = {}
+        self.person = QLineEdit()
+        self.person.setMaxLength(15)
+        self.person.setInputMethodHints(Qt.InputMethodHint.ImhSensitiveData
+                                        | Qt.InputMethodHint.ImhNoPredictiveText)
+        self.person_found = message_label()
+        self.person_found.setObjectName("person_found")
+        self._looked_up: str | None = None
         self.case_ref = QLineEdit()
         self.case_ref.setMaxLength(CASE_REF_MAX_LENGTH)
         self.reported_by = QComboBox()
@@ -154,6 +161,13 @@ class CaseDialog(FormDialog):
         if stored is not None:
             number = QLabel(str(existing.id))
             form_row(self.form, self.tr_, N_("Case number:"), number)
+        self._row("person_key", N_("&Personal identity number:"), self.person,
+                  N_("Turned into a pseudonym at once, so that the same child is counted once; "
+                     "the number itself is never stored or shown")
+                  if existing is None or existing.person_key is None else
+                  N_("Stored as a pseudonym; type the number again only to change it"))
+        self.form.addRow("", self.person_found)
+        self.person.editingFinished.connect(self.look_up_person)
         self._row("case_ref", N_("Case &reference:"), self.case_ref,
                   N_("The reference in the case management system; no names or personal identity numbers"))
         self._row("reported_by", N_("Reported &by:"), self.reported_by)
@@ -299,11 +313,44 @@ class CaseDialog(FormDialog):
 
     # --- values and problems ----------------------------------------------------------
 
-    def case(self) -> AbroadCase:
-        """The case as filled in."""
+    def _person_key(self) -> str | None:
+        """The pseudonym of the number typed (ValidationError for ``person_key`` when it is
+        not a valid number); the stored one when nothing was typed."""
+        text = self.person.text().strip()
+        if not text:
+            return self.stored.case.person_key if self.stored else None
+        return abroad_repo.person_pseudonym(self.ctx.db, text, self.known_date.date().toPython())
+
+    def look_up_person(self) -> None:
+        """Tell whether the child typed is already in the register (an audited lookup, once
+        per number typed)."""
+        text = self.person.text().strip()
+        if not text or text == self._looked_up:
+            return
+        self._looked_up = text
+        try:
+            key = self._person_key()
+        except ValidationError as error:
+            self.show_field_problems(error.problems)
+            return
+        self.show_field_problems([])
+        found = abroad_repo.cases_of_person(self.ctx.db, key,
+                                            excluding=self.stored.case.id if self.stored else None)
+        parts = []
+        if found.visible:
+            parts.append(_("This child is already in the register (case {cases}).").format(
+                cases=", ".join(map(str, found.visible))))
+        if found.elsewhere:
+            parts.append(_("Other administrations have registered this child in {count} case(s) "
+                           "that you cannot see.").format(count=found.elsewhere))
+        self.person_found.setText(" ".join(parts) or _("This child is not yet in the register."))
+
+    def case(self, person_key: str | None = None) -> AbroadCase:
+        """The case as filled in (with ``person_key``, the pseudonym of the number typed)."""
         year = self.birth_year.value()
         return AbroadCase(
             id=self.stored.case.id if self.stored else None,
+            person_key=person_key,
             case_ref=self.case_ref.text().strip() or None,
             reported_by=self.reported_by.currentData() or "",
             known_date=self.known_date.date().toPython(),
@@ -346,7 +393,11 @@ class CaseDialog(FormDialog):
             self.message.clear()
 
     def work(self):
-        case = self.case()
+        try:
+            case = self.case(self._person_key())
+        except ValidationError as error:
+            self.show_field_problems(error.problems)
+            return None
         problems = validate_case(case, dt.date.today(), self.known_codes)
         self.show_field_problems(problems)
         if problems:

@@ -1,0 +1,392 @@
+"""The product's own attacker: what the published numbers reveal about a sensitive cell.
+
+The attacker of ``national-export.md`` (rule 6) knows every published number of a package and
+of every earlier release, that counts are non-negative integers, how each partitioning table
+adds up, the record rules (:data:`AT_LEAST_ONE`: every person has a purpose and was reported
+by someone, so those cells add up to at least the number of persons; every other cell is at
+most that number) and the method:
+
+- in a package that supersedes nothing, a partitioning table shows markers only when at
+  least one of them is a primary cell (a count 1..k−1) — unless the population is small
+  (T < 2k), when everything but T is a marker anyway;
+- in the tables that do not partition T, a marker of such a package means "fewer than k"
+  (≤ k−1), unless the whole table is markers (it may then have been suppressed whole).
+
+A cell is *protected* when the attacker can neither rule out 0 nor rule out the height the
+contract asks for (``min(k, T)``; ``k−1`` where the marker itself says "fewer than k"). The
+audit asks exactly that as integer feasibility questions (HiGHS via
+:func:`scipy.optimize.milp`): is there a table consistent with everything the attacker knows
+in which the cell is 0, and one in which it reaches the height? A point found for one cell
+answers every other cell it happens to show at 0 or at height, so a table needs few solves.
+
+For two overlapping releases (:func:`joint_system`) the persons counted identically in both
+form a block C, the others an earlier group A and a new group B, each obeying the record
+rules for its size: earlier = C + A and new = C + B cell by cell. The cells of A and B with a
+count 1..k−1 must be protected in the same sense, and so must the cells of both packages.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import itertools
+import os
+import sys
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+from hrvdesk.domain.abroad_stats import TOTAL, Table
+
+MARKER = ".."
+AT_LEAST_ONE = frozenset({"by_purpose", "known_to"})
+"""Tables in which every person counts at least once (a purpose is required; every case has
+a reporting administration): their cells add up to at least the number of persons."""
+_TOLERANCE = 1e-6
+_MILP_TIME_LIMIT = 60.0  # seconds; the systems are small, HiGHS needs milliseconds
+
+CellRef = tuple[str, tuple[str, ...]]
+"""(table id, cell key); in a joint audit the table id carries a prefix naming the group."""
+
+
+@dataclass(frozen=True)
+class CellBounds:
+    """What the attacker can conclude about one sensitive cell: ``low`` is 0 when a consistent
+    table shows the cell at 0 (else 1: the attacker knows it is not zero); ``high`` the height
+    a consistent table reached (``required_high`` when it could, else less)."""
+
+    low: float
+    high: float
+    required_high: int
+
+    @property
+    def protected(self) -> bool:
+        return self.low <= _TOLERANCE and self.high >= self.required_high - _TOLERANCE
+
+
+def small_population(total: int, k: int) -> bool:
+    """Rule 2: below 2k persons only T is published."""
+    return total < 2 * k
+
+
+def equations(table: Table) -> list[dict[tuple[str, ...], int]]:
+    """How a partitioning table adds up: for each dimension and each fixed choice of the
+    other dimensions, the categories sum to the ``total`` cell. Each equation is
+    ``{key: coefficient}`` with sum(coefficient × count) = 0."""
+    if not table.partitions:
+        return []
+    axes = [table.categories(d) for d in range(len(table.dimensions))]
+    found = []
+    for d, categories in enumerate(axes):
+        others = [axis + (TOTAL,) for i, axis in enumerate(axes) if i != d]
+        for rest in itertools.product(*others):
+            def key(category: str) -> tuple[str, ...]:
+                return (*rest[:d], category, *rest[d:])
+            equation = {key(c): 1 for c in categories}
+            equation[key(TOTAL)] = -1
+            found.append(equation)
+    return found
+
+
+def primary_floor(table: Table) -> int:
+    """The smallest count the method treats as primary in ``table``: 1, but 0 in a table
+    that splits T in two (``by_honour_link``). There a published zero would show that the
+    other category holds everyone, and a pair of markers would show that neither is empty:
+    so a zero is hidden like a small count, and the pair means "one of them is below k"."""
+    inner = [c for c in table.cells if not table.is_margin(c.key)]
+    return 0 if table.partitions and len(table.dimensions) == 1 and len(inner) == 2 else 1
+
+
+def markers_mean_fewer_than_k(published: Table, method_aware: bool) -> bool:
+    """Whether the markers of a table that does not partition T say "fewer than k"."""
+    return (method_aware and not published.partitions
+            and any(c.count != MARKER for c in published.cells))
+
+
+@dataclass(frozen=True)
+class Target:
+    """A sensitive cell: its reference, the variable holding its count and the height the
+    attacker must not be able to rule out."""
+
+    ref: CellRef
+    column: int
+    required: int
+
+
+class System:
+    """Integer variables with bounds and linear rows ``low ≤ Σ coef·x ≤ high``."""
+
+    def __init__(self) -> None:
+        self.lower: list[float] = []
+        self.upper: list[float] = []
+        self.rows: list[tuple[dict[int, float], float, float]] = []
+
+    def variables(self, count: int, upper: float) -> list[int]:
+        first = len(self.upper)
+        self.lower.extend([0.0] * count)
+        self.upper.extend([float(upper)] * count)
+        return list(range(first, first + count))
+
+    def fix(self, column: int, value: float) -> None:
+        self.lower[column] = self.upper[column] = float(value)
+
+    def row(self, coefficients: dict[int, float], low: float, high: float) -> None:
+        self.rows.append((coefficients, low, high))
+
+    def block(self, table: Table, size: int) -> dict[tuple[str, ...], int]:
+        """One table's cells for a population of ``size`` persons, with every rule a record
+        of that population obeys."""
+        columns = dict(zip((c.key for c in table.cells), self.variables(len(table.cells), size)))
+        if table.partitions:
+            for equation in equations(table):
+                self.row({columns[key]: coef for key, coef in equation.items()}, 0, 0)
+            self.fix(columns[table.grand_key], size)
+        elif table.id in AT_LEAST_ONE and size:
+            self.row(dict.fromkeys(columns.values(), 1), size, float("inf"))
+        return columns
+
+    def sum_of(self, *blocks: Mapping[tuple[str, ...], int], size: int) -> dict[tuple[str, ...], int]:
+        """A new variable per cell equal to the sum of the blocks' cells."""
+        keys = list(blocks[0])
+        columns = dict(zip(keys, self.variables(len(keys), size)))
+        for key in keys:
+            self.row({columns[key]: 1, **{block[key]: -1 for block in blocks}}, 0, 0)
+        return columns
+
+    def publish(self, table: Table, columns: Mapping[tuple[str, ...], int], size: int, k: int,
+                method_aware: bool) -> None:
+        """What the attacker reads in a published ``table`` about the cells ``columns`` of a
+        population of ``size`` persons (see the module for the method's part)."""
+        markers = []
+        for cell in table.cells:
+            if cell.count == MARKER:
+                markers.append(columns[cell.key])
+            else:
+                self.fix(columns[cell.key], cell.count)
+        if markers_mean_fewer_than_k(table, method_aware):
+            for column in markers:
+                self.upper[column] = min(self.upper[column], k - 1)
+        inner = [columns[c.key] for c in table.cells
+                 if c.count == MARKER and not (table.partitions and c.key == table.grand_key)]
+        if method_aware and table.partitions and inner and not small_population(size, k):
+            self._one_primary_among(inner, k, size, primary_floor(table))
+
+    def _one_primary_among(self, columns: Iterable[int], k: int, size: int, floor: int) -> None:
+        """The method: at least one of these cells counts floor..k−1."""
+        flags = []
+        for column in columns:
+            flag = self.variables(1, 1)[0]
+            self.row({column: 1, flag: -floor}, 0, float("inf"))                # flag ⇒ x ≥ floor
+            self.row({column: 1, flag: size - (k - 1)}, -float("inf"), size)    # flag ⇒ x ≤ k−1
+            flags.append(flag)
+        self.row(dict.fromkeys(flags, 1), 1, float("inf"))
+
+    def protection(self, targets: Sequence[Target]) -> dict[CellRef, CellBounds]:
+        """For every target whether a consistent table shows it at 0 and one at its height."""
+        if not targets:
+            return {}
+        solver = _Solver(self)
+        if solver.solve({}) is None:  # the true table breaks a rule the attacker assumes
+            return {t.ref: CellBounds(1.0, 0.0, t.required) for t in targets}
+        low_seen: set[CellRef] = set()
+        high_seen: dict[CellRef, float] = {}
+
+        def record(point) -> None:
+            for t in targets:
+                value = point[t.column]
+                if value <= _TOLERANCE:
+                    low_seen.add(t.ref)
+                if value >= t.required - _TOLERANCE:
+                    high_seen[t.ref] = max(value, high_seen.get(t.ref, 0.0))
+
+        for t in targets:
+            if t.ref not in low_seen and (point := solver.solve({t.column: (0, 0)})) is not None:
+                record(point)
+        for t in targets:
+            if t.ref not in high_seen and t.required > 0:
+                point = solver.solve({t.column: (t.required, self.upper[t.column])})
+                if point is not None:
+                    record(point)
+        return {t.ref: CellBounds(0.0 if t.ref in low_seen else 1.0,
+                                  high_seen.get(t.ref, t.required - 1 if t.required else 0.0),
+                                  t.required) for t in targets}
+
+
+class _Solver:
+    """One compiled system, solved for feasibility under changed variable bounds."""
+
+    def __init__(self, system: System) -> None:
+        import numpy as np
+
+        size = len(system.upper)
+        self._constraints = linear_constraints(system.rows, size)
+        self._lower = np.array(system.lower)
+        self._upper = np.array(system.upper)
+        self._cost = np.zeros(size)
+        self._integrality = np.ones(size)
+
+    def solve(self, bounds: Mapping[int, tuple[float, float]]):
+        """A whole-number point within the rows and bounds (``bounds`` overriding some), or
+        None when there is none."""
+        from scipy.optimize import Bounds, milp
+
+        lower, upper = self._lower.copy(), self._upper.copy()
+        for column, (low, high) in bounds.items():
+            lower[column], upper[column] = max(low, lower[column]), min(high, upper[column])
+            if lower[column] > upper[column]:
+                return None
+        with native_stdout_silenced():
+            result = milp(self._cost, constraints=self._constraints,
+                          integrality=self._integrality, bounds=Bounds(lower, upper),
+                          options={"time_limit": _MILP_TIME_LIMIT})
+        if result.status == 2:  # infeasible
+            return None
+        if result.x is None:
+            raise ValueError("the attacker's integer programme has no answer")
+        return result.x
+
+
+def linear_constraints(rows: Sequence[tuple[dict[int, float], float, float]],
+                       size: int) -> list:
+    """Rows ``(coefficients, low, high)`` over ``size`` variables as SciPy constraints."""
+    from scipy.optimize import LinearConstraint
+    from scipy.sparse import coo_matrix
+
+    if not rows:
+        return []
+    row_index, columns, data = [], [], []
+    for r, (coefficients, _low, _high) in enumerate(rows):
+        for column, coefficient in coefficients.items():
+            row_index.append(r)
+            columns.append(column)
+            data.append(coefficient)
+    matrix = coo_matrix((data, (row_index, columns)), shape=(len(rows), size)).tocsr()
+    return [LinearConstraint(matrix, [low for _c, low, _h in rows], [high for _c, _l, high in rows])]
+
+
+def sensitive(counts: Mapping[tuple[str, ...], int], table: Table, k: int) -> list[tuple[str, ...]]:
+    """The keys of cells with a count 1..k−1 (not the grand total)."""
+    grand = table.grand_key if table.partitions else None
+    return [key for key, count in counts.items() if 1 <= count < k and key != grand]
+
+
+def required_height(published: Table, size: int, k: int, method_aware: bool) -> int:
+    """The height the attacker must not rule out for a sensitive cell of ``published``."""
+    if markers_mean_fewer_than_k(published, method_aware):
+        return min(k - 1, size)
+    return min(k, size)
+
+
+def single_audit(published: Table, exact: Table, total: int, k: int, *,
+                 method_aware: bool) -> dict[CellRef, CellBounds]:
+    """The sensitive cells of one published table, given that table alone (tables share only
+    T, which is published, so a package is audited table by table)."""
+    system = System()
+    columns = system.block(published, total)
+    system.publish(published, columns, total, k, method_aware)
+    height = required_height(published, total, k, method_aware)
+    counts = {c.key: c.count for c in exact.cells}
+    return system.protection([Target((published.id, key), columns[key], height)
+                              for key in sensitive(counts, exact, k)])
+
+
+@dataclass(frozen=True)
+class Groups:
+    """Two overlapping releases of one table: the true counts of the persons counted alike in
+    both (``common``), of the earlier version of the others (``earlier_group``) and of their
+    new version (``new_group``), with the sizes of the three."""
+
+    common: Mapping[tuple[str, ...], int]
+    earlier_group: Mapping[tuple[str, ...], int]
+    new_group: Mapping[tuple[str, ...], int]
+    common_size: int
+    earlier_size: int
+    new_size: int
+
+
+def joint_audit(new: Table, new_exact: Table, earlier: Table, earlier_exact: Table,
+                groups: Groups, k: int, *, earlier_method_aware: bool,
+                tag: str) -> dict[CellRef, CellBounds]:
+    """The sensitive cells of both groups and of both releases, given both publications. A
+    group cell that one publication alone already pins down is left out (it is not the pairing
+    that tells: a table where everyone is in one category says so on its own)."""
+    new_total, earlier_total = groups.common_size + groups.new_size, groups.common_size + groups.earlier_size
+    system = System()
+    common = system.block(new, groups.common_size)
+    group_a = system.block(new, groups.earlier_size)
+    group_b = system.block(new, groups.new_size)
+    new_cells = system.sum_of(common, group_b, size=new_total)
+    earlier_cells = system.sum_of(common, group_a, size=earlier_total)
+    system.publish(new, new_cells, new_total, k, method_aware=False)
+    system.publish(earlier, earlier_cells, earlier_total, k, method_aware=earlier_method_aware)
+    targets = []
+    for name, counts, columns, size, table, aware in (
+            ("new-group", groups.new_group, group_b, groups.new_size, new, False),
+            ("earlier-group", groups.earlier_group, group_a, groups.earlier_size, new, False),
+            ("new", {c.key: c.count for c in new_exact.cells}, new_cells, new_total, new, False),
+            ("earlier", {c.key: c.count for c in earlier_exact.cells}, earlier_cells,
+             earlier_total, earlier, earlier_method_aware)):
+        height = required_height(table, size, k, aware)
+        targets += [Target((f"{name}:{tag}:{new.id}", key), columns[key], height)
+                    for key in sensitive(counts, new, k)]
+    bounds = system.protection(targets)
+    for ref, found in list(bounds.items()):
+        group = ref[0].split(":", 1)[0]
+        if found.protected or group not in ("new-group", "earlier-group"):
+            continue
+        published, size, total = ((new, groups.new_size, new_total) if group == "new-group"
+                                  else (earlier, groups.earlier_size, earlier_total))
+        if _pinned_alone(published, size, total, ref[1], k):
+            del bounds[ref]
+    return bounds
+
+
+def _pinned_alone(published: Table, size: int, total: int, key: tuple[str, ...], k: int) -> bool:
+    """Whether ``published`` alone pins the cell ``key`` of any group of ``size`` of its
+    ``total`` persons."""
+    system = System()
+    group = system.block(published, size)
+    rest = system.block(published, total - size)
+    whole = system.sum_of(group, rest, size=total)
+    system.publish(published, whole, total, k, method_aware=False)
+    target = Target(("", key), group[key], min(k, size))
+    return not system.protection([target])[target.ref].protected
+
+
+@contextlib.contextmanager
+def native_stdout_silenced() -> Iterator[None]:
+    """Run native code with file descriptor 1 sent to the null device.
+
+    HiGHS 1.12 (bundled with SciPy) now and then printf()s a debug line during a MIP solve,
+    bypassing its own output switch (ERGO-Code/HiGHS#2783); it must not end up in the output
+    of the command line. (Whatever another thread writes there during the few milliseconds
+    is discarded too.) Where descriptor 1 cannot be duplicated (no console), the solve simply
+    runs as it is.
+    """
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+        saved = os.dup(1)
+    except (OSError, ValueError):
+        saved = None
+    if saved is None:
+        yield
+        return
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, 1)
+        finally:
+            os.close(null)
+        yield
+    finally:
+        _flush_c_stdio()  # what the C library still buffers goes to the null device too
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+def _flush_c_stdio() -> None:
+    try:
+        runtime = ctypes.CDLL("ucrtbase" if sys.platform == "win32" else None)
+        runtime.fflush(None)
+    except (OSError, AttributeError):
+        pass
