@@ -164,8 +164,13 @@ def test_stats_json_has_every_category_and_the_margins(cli, db_file, tmp_path):
     code, out, err = cli("stats", "abroad", "--year", "2025", "--db", db_file, "--json")
     assert (code, err) == (0, "")
     document = json.loads(out)
-    assert list(document) == ["year", "total", "tables", "scope"] and document["scope"] == "exact"
+    # the contract's keys, then the case rows beside the persons and the scope
+    assert list(document) == ["year", "total", "tables", "cases", "scope"]
+    assert document["scope"] == "exact" and document["cases"] == 4
     assert (document["year"], document["total"]) == (2025, 4)
+    for table in document["tables"]:  # no child has two cases here: persons = cases
+        for cell in table["cells"]:
+            assert cell.pop("cases") == cell["count"]
     tables = {t["id"]: t for t in document["tables"]}
     assert tables["by_status"] == {"id": "by_status", "dimensions": ["status"], "cells": [
         {"status": "at_risk", "count": 1}, {"status": "abroad", "count": 1},

@@ -20,14 +20,24 @@ def print_tables(stats, heading: str) -> None:
     for table in stats.tables:
         print()
         print(table_title(table.id))
-        rows = [[" / ".join(category_label(d, c) for d, c in zip(table.dimensions, cell.key))
-                 or table_title(table.id), cell.count if isinstance(cell.count, str) else format_number(cell.count)]
-                for cell in table.cells]
         header = [" / ".join(dimension_title(d) for d in table.dimensions), _("Persons")]
-        width = max(len(r[0]) for r in [header, *rows])
-        number = max(len(r[1]) for r in [header, *rows])
-        for label, count in [header, *rows]:
-            print(f"  {label.ljust(width)}  {count.rjust(number)}")
+        if stats.case_tables:
+            header.append(_("Cases"))
+        rows = [header]
+        for cell in table.cells:
+            row = [" / ".join(category_label(d, c) for d, c in zip(table.dimensions, cell.key))
+                   or table_title(table.id), _shown(cell.count)]
+            if stats.case_tables:
+                row.append(_shown(stats.case_count(table.id, cell.key)))
+            rows.append(row)
+        widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
+        for label, *counts in rows:
+            print("  " + "  ".join([label.ljust(widths[0]),
+                                    *(c.rjust(w) for c, w in zip(counts, widths[1:]))]))
+
+
+def _shown(count) -> str:
+    return count if isinstance(count, str) else format_number(count)
 
 
 def cmd_stats_abroad(args) -> int:

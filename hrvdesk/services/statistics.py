@@ -1,7 +1,8 @@
 """The internal statistics on children taken abroad, as each role may see them (``cli.md``,
 ``stats abroad``): an administrator the exact tables; an editor the exact tables over her
 own administration's cases; a viewer the protected tables of the national package, never
-an exact small count. Seeing exact figures is audited.
+an exact small count. The exact tables count persons with the case rows beside them (a child
+with two cases is one person). Seeing exact figures is audited.
 """
 
 from __future__ import annotations
@@ -48,9 +49,10 @@ def abroad_statistics(db: Database, year: int) -> RoleStatistics:
     db.require(Permission.VIEW_STATISTICS, what=_("see the statistics on children taken abroad"))
     session = db.session
     if session.role is Role.ADMIN:
-        result = RoleStatistics(abroad_repo.stats_for(db, year), Scope.EXACT)
+        result = RoleStatistics(abroad_repo.stats_for(db, year, cases_too=True), Scope.EXACT)
     elif session.role is Role.EDITOR:
-        result = RoleStatistics(abroad_repo.stats_for(db, year, reported_by=session.administration),
+        result = RoleStatistics(abroad_repo.stats_for(db, year, reported_by=session.administration,
+                                                      cases_too=True),
                                 Scope.EXACT_OWN, session.administration)
     else:
         exact, protected = protected_statistics(db, year)

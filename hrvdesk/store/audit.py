@@ -26,6 +26,7 @@ ACTIONS: dict[str, str] = {
     "unlock_failed": N_("Failed unlock"),
     "lock": N_("Locked"),
     "view": N_("Record viewed"),
+    "lookup": N_("Child looked up by personal identity number"),
     "create": N_("Record created"),
     "update": N_("Record updated"),
     "delete": N_("Record deleted"),

@@ -29,11 +29,11 @@ from hrvdesk.i18n import N_, _, format_date, format_number
 from hrvdesk.io import export_national
 from hrvdesk.io.export_national import NationalPackage
 from hrvdesk.services.statistics import abroad_statistics
-from hrvdesk.store import abroad_repo, settings
+from hrvdesk.store import abroad_repo, releases_repo, settings
 from hrvdesk.ui import import_panel
 from hrvdesk.ui.import_panel import ImportKind, field
 from hrvdesk.ui.locking import ClipboardGuard
-from hrvdesk.ui.models import Column, Index, RecordTableView
+from hrvdesk.ui.models import Column, Index, RecordTableModel, RecordTableView
 from hrvdesk.ui.sections.tabbed import TabPanel
 from hrvdesk.ui.widgets import Retranslator, error_text, heading, message_label
 from hrvdesk.ui.work_widgets import button_row, fill_combo, labels_text, list_text, writing
@@ -298,11 +298,14 @@ class StatisticsPanel(PeriodTablesPanel):
     def _describe(self) -> None:
         if self.stats is None:
             return
+        counted = _("persons counted: {n}").format(n=format_number(self.stats.total))
+        if self.stats.cases is not None:
+            counted = _("persons counted: {n} (in {cases} cases)").format(
+                n=format_number(self.stats.total), cases=format_number(self.stats.cases))
         self.note.setText(_(
-            "Reporting period {period}, {what}; persons counted: {n}. For internal use only; the "
+            "Reporting period {period}, {what}; {counted}. For internal use only; the "
             "package for the national team is protected against re-identification."
-        ).format(period=period_text(self.stats.period), what=self.seen.heading(),
-                 n=format_number(self.stats.total)))
+        ).format(period=period_text(self.stats.period), what=self.seen.heading(), counted=counted))
 
 
 # --- the package for the national team ------------------------------------------------------
@@ -342,10 +345,52 @@ class ExportPanel(PeriodTablesPanel):
         self.result = message_label()
         self.result.setObjectName("export_result")
         layout.addWidget(self.result)
+        releases = self._releases_view()
+        layout.addWidget(labelled(self.tr_, N_("Packages already &sent:"), releases,
+                                  N_("Packages already sent")))
+        layout.addWidget(releases)
+        self.again_button = self.button(N_("Save a sent package a&gain…"), self.save_again,
+                                        N_("Write the chosen package again, byte for byte as it was sent"))
+        layout.addLayout(button_row(self.again_button))
         self.year.currentIndexChanged.connect(lambda _i: self._forget_preview())
+
+    def _releases_view(self) -> RecordTableView:
+        self.releases = RecordTableModel([
+            Column(N_("Release"), lambda r: r.id),
+            Column(N_("Period"), lambda r: Period(r.period_from, r.period_to), period_text),
+            Column(N_("Persons"), lambda r: r.total, format_number),
+            Column(N_("Suppressed cells"), lambda r: r.suppressed, format_number),
+            Column(N_("Corrects release"), lambda r: r.supersedes, lambda v: "" if v is None else str(v)),
+            Column(N_("Sent"), lambda r: r.created_at[:16].replace("T", " ")),
+            Column(N_("By"), lambda r: r.created_by),
+        ], parent=self)
+        self.releases_view = RecordTableView("", self.ctx.clipboard)
+        self.releases_view.setObjectName("releases")
+        self.releases_view.setModel(self.releases)
+        return self.releases_view
+
+    def save_again(self) -> None:
+        release = self.releases_view.current_row()
+        if release is None:
+            self.result.setText(_("Choose a package in the list first."))
+            return
+        name = f"national-statistics-release-{release.id}.json"
+        out_json = self.ctx.dialogs.save_file(self.ctx.window, _("Save the package again"),
+                                              str(Path.home() / name), _("JSON files (*.json)"))
+        if out_json is None:
+            return
+        db = self.ctx.db
+
+        def done(_release) -> None:
+            self.result.setText(_("Release {id} was written again: {file}.").format(
+                id=release.id, file=out_json.name))
+
+        self.ctx.run(lambda: writing(out_json, lambda: export_national.write_release(
+            db, release.id, out_json)), done, self._failed)
 
     def refresh(self) -> None:
         db = self.ctx.db
+        self.releases.set_rows(releases_repo.list_releases(db))
         fresh = self.year.count() == 0
         fill_years(self.year, db)
         if fresh:  # the national survey asks for the last completed period
@@ -416,10 +461,15 @@ class ExportPanel(PeriodTablesPanel):
             self._show(written)
         self.result.setText(text)
         self.ctx.status(text)
+        self.releases.set_rows(releases_repo.list_releases(self.ctx.db))
         self.ctx.changed(self.section)
 
     def _failed(self, exc: BaseException) -> None:
         self.result.setText(_("Nothing was written. {reason}").format(reason=error_text(exc)))
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.releases.retranslate()
 
 
 # --- import ---------------------------------------------------------------------------------
