@@ -66,11 +66,13 @@ def next_id(db: Database) -> int:
     return db.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM releases").fetchone()[0]
 
 
-def overlapping(db: Database, start: dt.date, end: dt.date) -> list[Release]:
-    """Earlier releases whose period overlaps ``start``–``end``, newest first."""
+def overlapped_by_start_month(db: Database, start_month: int) -> list[Release]:
+    """The releases whose period is not one of the periods that start in ``start_month``:
+    every package made after changing the setting to it overlaps them (and is audited jointly
+    with them, so it may show less)."""
     return [_release(r) for r in db.conn.execute(
-        f"SELECT {_COLUMNS} FROM releases WHERE period_from <= ? AND period_to >= ? ORDER BY id DESC",
-        (end.isoformat(), start.isoformat()))]
+        f"SELECT {_COLUMNS} FROM releases WHERE CAST(substr(period_from, 6, 2) AS INTEGER) <> ?"
+        " ORDER BY id", (start_month,))]
 
 
 def record(db: Database, *, release_id: int, start: dt.date, end: dt.date, format_version: int,

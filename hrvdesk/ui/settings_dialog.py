@@ -23,11 +23,13 @@ from hrvdesk.domain.errors import ValidationError
 from hrvdesk.domain.roles import Permission
 from hrvdesk.domain.settings import DATABASE, WORKSTATION, Setting
 from hrvdesk.i18n import N_, _, current_language, format_date
-from hrvdesk.store import settings as db_settings
+from hrvdesk.store import releases_repo, settings as db_settings
 from hrvdesk.ui.locking import MINUTE_MS
+from hrvdesk.ui.school_holidays_box import SchoolHolidaysBox
 from hrvdesk.ui.settings_store import data_dir
 from hrvdesk.ui.unlock import LANGUAGE_NAMES
-from hrvdesk.ui.widgets import FormDialog, Retranslator, error_text, form_row, message_label
+from hrvdesk.ui.widgets import (FormDialog, Retranslator, error_text, form_row, group_form,
+                                message_label)
 from hrvdesk.ui.work_widgets import yes_no
 
 if TYPE_CHECKING:
@@ -195,12 +197,6 @@ def editor_for(setting: Setting, dialog: "SettingsDialog") -> Editor:
 # --- the dialog -------------------------------------------------------------------------
 
 
-def _form(box: QGroupBox) -> QFormLayout:
-    form = QFormLayout(box)
-    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-    return form
-
-
 class SettingsDialog(FormDialog):
     """Workstation and database settings, and where the data is."""
 
@@ -220,6 +216,8 @@ class SettingsDialog(FormDialog):
             form.insertRow(0, note)
             for editor in self.database.values():
                 editor.set_read_only(True)
+        self.holidays = SchoolHolidaysBox(db, self.tr_, self.may_change_database)
+        self.form.addRow(self.holidays)
         self._location(db.path)
         self.completed.connect(self._apply)
 
@@ -231,7 +229,7 @@ class SettingsDialog(FormDialog):
                current: Callable[[str], object]) -> tuple[dict[str, Editor], QFormLayout]:
         box = QGroupBox()
         self.tr_.bind(box.setTitle, title)
-        form = _form(box)
+        form = group_form(box)
         editors = {}
         for key, setting in declared.items():
             if key in HIDDEN:
@@ -246,7 +244,7 @@ class SettingsDialog(FormDialog):
     def _location(self, db_path: Path) -> None:
         box = QGroupBox()
         self.tr_.bind(box.setTitle, N_("Where the data is"))
-        form = _form(box)
+        form = group_form(box)
         self.locations: dict[str, QLineEdit] = {}
         for name, label, path in (("data_folder", N_("Data folder"), data_dir()),
                                   ("settings_file", N_("Settings file"), self.host.settings.path),
@@ -282,7 +280,32 @@ class SettingsDialog(FormDialog):
         db, changes = self.host.db, self.values(self.database)
         if not self.may_change_database:
             return lambda: []
-        return lambda: db_settings.put_all(db, changes)
+        if not self._start_month_confirmed(changes["period_start_month"]):
+            return None
+        holidays = self.holidays.change()
+
+        def save() -> list[str]:
+            if holidays is not None:
+                holidays()
+            return db_settings.put_all(db, changes)
+
+        return save
+
+    def _start_month_confirmed(self, start_month: int) -> bool:
+        """A new start month after packages were sent: say which releases the new periods
+        overlap, and go on only if the user agrees."""
+        db = self.host.db
+        if start_month == db_settings.get(db, "period_start_month"):
+            return True
+        overlapped = releases_repo.overlapped_by_start_month(db, start_month)
+        if not overlapped:
+            return True
+        listed = "; ".join(_("release {id} ({start} – {end})").format(
+            id=r.id, start=format_date(r.period_from), end=format_date(r.period_to)) for r in overlapped)
+        return self.host.dialogs.question(self, _("Reporting period"), _(
+            "Packages have already been sent for periods that start in another month: {releases}. "
+            "Every new period will overlap them, so each new package is protected together with "
+            "them and may show fewer figures. Change the start month anyway?").format(releases=listed))
 
     def _apply(self, _changed_database_keys) -> None:
         """The database part is saved: save this workstation's part and put it to use."""

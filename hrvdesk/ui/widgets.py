@@ -51,6 +51,13 @@ def plain(text: str) -> str:
     return text.replace("&&", "\x00").replace("&", "").replace("\x00", "&")
 
 
+def group_form(box: QWidget) -> QFormLayout:
+    """A form layout filling ``box`` (a group box of a settings-like dialog)."""
+    form = QFormLayout(box)
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    return form
+
+
 def form_row(form: QFormLayout, tr: Retranslator, msgid: str, field: QWidget,
              description: str | None = None, **values) -> QLabel:
     """Add ``field`` to ``form`` under a label (with mnemonic) that also names it."""

@@ -9,7 +9,7 @@ import platformdirs
 import pytest
 import shiboken6
 from PySide6.QtGui import QAccessible
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QSpinBox, QWidget
+from PySide6.QtWidgets import QAbstractSpinBox, QComboBox, QDateEdit, QLabel, QLineEdit, QSpinBox, QWidget
 
 from hrvdesk import APP_NAME, i18n
 from hrvdesk.domain.settings import DATABASE, WORKSTATION
@@ -152,8 +152,10 @@ def test_the_data_location_is_shown_read_only(app, dialog, db_file):
 
 
 def test_every_control_of_the_dialog_has_an_accessible_name(dialog):
-    for widget in [w for kind in (QLineEdit, QSpinBox, QComboBox) for w in dialog.findChildren(kind)]:
-        if widget.isVisibleTo(dialog) and not isinstance(widget.parent(), QSpinBox):
+    for widget in [w for kind in (QLineEdit, QSpinBox, QDateEdit, QComboBox)
+                   for w in dialog.findChildren(kind)]:
+        # the line edit inside a spin box or date box is named by the box itself
+        if widget.isVisibleTo(dialog) and not isinstance(widget.parent(), QAbstractSpinBox):
             name = QAccessible.queryAccessibleInterface(widget).text(QAccessible.Text.Name)
             assert name.strip(), widget.objectName()
 
@@ -190,3 +192,44 @@ def test_the_app_remembers_the_last_database_but_no_secret(app, db_file, setting
     text = Path(settings.path).read_text(encoding="utf-8")
     assert str(db_file) in text
     assert "correct horse" not in text and "passphrase" not in text
+
+
+def test_school_holidays_show_the_defaults_and_keep_the_municipalitys_own(app, dialog):
+    from hrvdesk.store import holidays_repo
+
+    box = dialog.holidays
+    box.year.setCurrentIndex(box.year.findData(2025))
+    assert "svenska standarddatumen" in box.state.text()
+    first, last = box.days["summer"]
+    assert first.date().toPython().month == 6 and last.date().toPython().month == 8
+    autumn_first, autumn_last = box.days["autumn"]
+    autumn_first.setDate(autumn_first.date().addDays(-7))
+    save(dialog)
+    stored = holidays_repo.school_year(app.db, 2025)
+    assert not stored.default and stored.holiday("autumn").start == autumn_first.date().toPython()
+    assert "school_holidays:2025" in settings_audits(app.db)
+    again = app.window.show_settings()
+    again.holidays.year.setCurrentIndex(again.holidays.year.findData(2025))
+    assert "egna datum" in again.holidays.state.text()
+    again.holidays.use_defaults()
+    save(again)
+    assert holidays_repo.school_year(app.db, 2025).default
+
+
+def test_a_new_start_month_after_a_release_asks_first_and_names_it(app, dialog, dialogs):
+    from hrvdesk.domain.abroad_stats import Period
+    from hrvdesk.store import releases_repo
+
+    with app.db.transaction():  # a package sent for the calendar year 2024
+        releases_repo.record(app.db, release_id=1, start=Period.for_year(2024).start,
+                             end=Period.for_year(2024).end, format_version=2, method="m", threshold=3,
+                             seed=b"s", supersedes=None, total=0, suppressed=0, json_bytes=b"{}",
+                             csv_bytes=b"", exact=(), persons=())
+    editor(dialog, "period_start_month").setCurrentIndex(9)
+    dialogs.expect("question", False)
+    dialog.ok_button.click()
+    assert "utlämning 1 (1 jan. 2024 – 31 dec. 2024)" in dialogs.texts("question")[0]
+    assert dialog.isVisible() and db_settings.get(app.db, "period_start_month") == 1
+    dialogs.expect("question", True)
+    save(dialog)
+    assert db_settings.get(app.db, "period_start_month") == 10
