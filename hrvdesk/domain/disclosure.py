@@ -13,9 +13,9 @@ Rules (``national-export.md``, threshold ``k``):
    cell by cell, whatever the method-aware and the joint audit still find.
 5. In the tables that do not partition T every count below k, zero included, is the marker;
    in the partitioning tables an unsuppressed zero is published as ``0``. In the tables
-   where every person counts at least once (:data:`AT_LEAST_ONE`) the published cells must
-   add up to T on their own: otherwise the rule "at least one per person" would tell that
-   some marker is not zero, and the whole table is the marker.
+   where every person counts at least once (:data:`AT_LEAST_ONE`) the rule "at least one per
+   person" must not tell that a marker is not zero: where the markers would have to make up
+   too much of T, the whole table is the marker (:func:`_short_of_t`).
 
 Ties between equally good patterns are broken at random from a secret seed kept with the
 release, so re-running the product on a guessed table does not reproduce the pattern.
@@ -186,10 +186,23 @@ def rule_cells(tables: Sequence[Table], k: int) -> set[CellRef]:
         if t.partitions:
             continue
         below = {(t.id, c.key) for c in t.cells if c.count < k}
-        if t.id in AT_LEAST_ONE and sum(c.count for c in t.cells if c.count >= k) < total:
+        if t.id in AT_LEAST_ONE and _short_of_t(t, total, k):
             below = {(t.id, c.key) for c in t.cells}
         cells |= below
     return cells
+
+
+def _short_of_t(table: Table, total: int, k: int) -> bool:
+    """Whether an :data:`AT_LEAST_ONE` table must be hidden whole.
+
+    Its published cells (each ≥ k) add up to S; the m markers (each ≤ k−1) must make up the
+    gap T − S. Once the gap exceeds what m − 1 markers can hold, every marker is known not
+    to be zero. The table is hidden whole one marker earlier, from a gap above
+    max(0, m − 2)·(k − 1): so a table hidden whole may also be one where a marker is 0 (the
+    other markers holding the gap), and a hidden table does not tell that none is."""
+    shown = sum(c.count for c in table.cells if c.count >= k)
+    markers = sum(1 for c in table.cells if c.count < k)
+    return total - shown > max(0, markers - 2) * (k - 1)
 
 
 def apply_suppression(tables: Sequence[Table],
@@ -364,14 +377,17 @@ def _counts(table: Table, persons: Iterable[PersonRecord]) -> dict[tuple[str, ..
     return counts
 
 
-def _table_bounds(published: Table, exact: Table, total: int, k: int, pairs: Sequence[_Pair],
-                  inherent: Collection[CellRef] = ()) -> dict[CellRef, CellBounds]:
-    """Every sensitive cell of one table, alone and jointly with each earlier release, but
-    those ``inherent`` to the earlier releases (see :func:`_inherent`)."""
+def _table_bounds(published: Table, exact: Table, total: int, k: int,
+                  pairs: Sequence[_Pair]) -> dict[CellRef, CellBounds]:
+    """Every sensitive cell of one table, alone and jointly with each earlier release; of the
+    joint findings that fail, those :func:`_inherent` to the earlier releases are left out."""
     bounds = single_audit(published, exact, total, k, method_aware=not pairs)
     for pair in pairs:
         bounds.update(pair.audit(published, exact, k))
-    return {ref: b for ref, b in bounds.items() if ref not in inherent}
+    if any(":" in ref[0] and not b.protected for ref, b in bounds.items()):
+        inherent = _inherent(exact, total, k, pairs)
+        bounds = {ref: b for ref, b in bounds.items() if ref not in inherent}
+    return bounds
 
 
 def _inherent(exact: Table, total: int, k: int, pairs: Sequence[_Pair]) -> set[CellRef]:
@@ -379,11 +395,11 @@ def _inherent(exact: Table, total: int, k: int, pairs: Sequence[_Pair]) -> set[C
     even when the new table publishes nothing but T. (An earlier release published 0 in a
     cell and one person was added: the new cell is at most 1, whatever is published now.
     What the earlier release itself showed is not the new package's to take back.)"""
-    if not pairs:
-        return set()
     hidden = apply_suppression([exact], _everything_but_grand_total(exact))[0]
-    return {ref for ref, b in _table_bounds(hidden, exact, total, k, pairs).items()
-            if not b.protected and ":" in ref[0]}
+    found = {}
+    for pair in pairs:
+        found.update(pair.audit(hidden, exact, k))
+    return {ref for ref, b in found.items() if not b.protected}
 
 
 def protect(stats: StatTables, k: int = DEFAULT_THRESHOLD, *,
@@ -407,13 +423,12 @@ def protect(stats: StatTables, k: int = DEFAULT_THRESHOLD, *,
     failing_tables = []
     for table in stats.tables:
         noise = _noise(seed, table)
-        inherent = _inherent(table, total, k, pairs)
         own = {ref for ref in suppressed if ref[0] == table.id}
         if table.partitions and own & primaries and not small_population(total, k):
             chosen = _secondary(table, own & primaries, total, k, noise)
             own |= chosen if chosen is not None else _everything_but_grand_total(table)
         while failing := [(table.id, ref[1]) for ref, b in _table_bounds(
-                apply_suppression([table], own)[0], table, total, k, pairs, inherent).items()
+                apply_suppression([table], own)[0], table, total, k, pairs).items()
                 if not b.protected]:
             cell = _next_cell(table, own, failing, earlier_markers, noise)
             if cell is None:
@@ -435,7 +450,7 @@ def audit(published: Sequence[Table], exact: Sequence[Table], k: int, *,
     pairs = [_Pair.of(release, persons) for release in earlier if release.exact]
     bounds: dict[CellRef, CellBounds] = {}
     for p, e in zip(published, exact):
-        bounds.update(_table_bounds(p, e, total, k, pairs, _inherent(e, total, k, pairs)))
+        bounds.update(_table_bounds(p, e, total, k, pairs))
     return AuditResult(all(b.protected for b in bounds.values()), bounds)
 
 

@@ -14,8 +14,8 @@ most that number) and the method:
 
 A cell is *protected* when the attacker can neither rule out 0 nor rule out the height the
 contract asks for (``min(k, T)``; ``k−1`` where the marker itself says "fewer than k"). The
-audit asks exactly that as integer feasibility questions (HiGHS via
-:func:`scipy.optimize.milp`): is there a table consistent with everything the attacker knows
+audit asks exactly that as integer feasibility questions (HiGHS, through ``highspy``, one
+model per system whose bounds change between questions): is there a table consistent with everything the attacker knows
 in which the cell is 0, and one in which it reaches the height? A point found for one cell
 answers every other cell it happens to show at 0 or at height, so a table needs few solves.
 
@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import itertools
 import os
 import sys
@@ -198,6 +199,10 @@ class System:
                 if value >= t.required - _TOLERANCE:
                     high_seen[t.ref] = max(value, high_seen.get(t.ref, 0.0))
 
+        columns = [t.column for t in targets]
+        for sign in (1.0, -1.0):  # all as low, then all as high as they go: most are answered
+            if (point := solver.solve({}, dict.fromkeys(columns, sign))) is not None:
+                record(point)
         for t in targets:
             if t.ref not in low_seen and (point := solver.solve({t.column: (0, 0)})) is not None:
                 record(point)
@@ -212,37 +217,106 @@ class System:
 
 
 class _Solver:
-    """One compiled system, solved for feasibility under changed variable bounds."""
+    """One compiled system, solved for feasibility under changed variable bounds and
+    objectives: as a linear programme first (HiGHS through ``highspy``, one model kept
+    between solves), and as an integer programme only where the linear answer is not a
+    whole-number point (an infeasible linear programme has no integer point either)."""
 
     def __init__(self, system: System) -> None:
+        import highspy
+        import numpy as np
+        from scipy.sparse import coo_matrix
+
+        size, count = len(system.upper), len(system.rows)
+        rows, cols, data = [], [], []
+        for r, (coefficients, _low, _high) in enumerate(system.rows):
+            for col, coefficient in coefficients.items():
+                rows.append(r)
+                cols.append(col)
+                data.append(coefficient)
+        matrix = coo_matrix((data, (rows, cols)), shape=(count, size)).tocsc()
+        model = highspy.HighsLp()
+        model.num_col_, model.num_row_ = size, count
+        model.col_cost_ = np.zeros(size)
+        model.col_lower_, model.col_upper_ = np.array(system.lower), np.array(system.upper)
+        model.row_lower_ = np.array([low for _c, low, _h in system.rows], dtype=float)
+        model.row_upper_ = np.array([high for _c, _l, high in system.rows], dtype=float)
+        model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        model.a_matrix_.start_ = matrix.indptr
+        model.a_matrix_.index_ = matrix.indices
+        model.a_matrix_.value_ = matrix.data
+        self._model, self._size = model, size
+        self._lower, self._upper = list(system.lower), list(system.upper)
+        self._status = highspy.HighsModelStatus
+        self._linear = self._highs(model)
+        self._integer = None  # made when first needed
+
+    def _highs(self, model):
+        import highspy
+
+        with native_stdout_silenced():
+            highs = highspy.Highs()
+            highs.setOptionValue("output_flag", False)
+            highs.setOptionValue("time_limit", _MILP_TIME_LIMIT)
+            highs.passModel(model)
+        return highs
+
+    def solve(self, bounds: Mapping[int, tuple[float, float]],
+              objective: Mapping[int, float] | None = None):
+        """A whole-number point within the rows and bounds (``bounds`` overriding some),
+        minimising ``objective`` (column -> coefficient) if given, or None when there is none."""
         import numpy as np
 
-        size = len(system.upper)
-        self._constraints = linear_constraints(system.rows, size)
-        self._lower = np.array(system.lower)
-        self._upper = np.array(system.upper)
-        self._cost = np.zeros(size)
-        self._integrality = np.ones(size)
-
-    def solve(self, bounds: Mapping[int, tuple[float, float]]):
-        """A whole-number point within the rows and bounds (``bounds`` overriding some), or
-        None when there is none."""
-        from scipy.optimize import Bounds, milp
-
-        lower, upper = self._lower.copy(), self._upper.copy()
+        changed = {}
         for column, (low, high) in bounds.items():
-            lower[column], upper[column] = max(low, lower[column]), min(high, upper[column])
-            if lower[column] > upper[column]:
+            low, high = max(low, self._lower[column]), min(high, self._upper[column])
+            if low > high:
                 return None
-        with native_stdout_silenced():
-            result = milp(self._cost, constraints=self._constraints,
-                          integrality=self._integrality, bounds=Bounds(lower, upper),
-                          options={"time_limit": _MILP_TIME_LIMIT})
-        if result.status == 2:  # infeasible
-            return None
-        if result.x is None:
-            raise ValueError("the attacker's integer programme has no answer")
-        return result.x
+            changed[column] = (low, high)
+        point = self._run(self._linear, changed, objective)
+        if point is None or np.all(np.abs(point - np.round(point)) <= _TOLERANCE):
+            return point
+        if self._integer is None:
+            import highspy
+
+            self._model.integrality_ = [highspy.HighsVarType.kInteger] * self._size
+            self._integer = self._highs(self._model)
+        return self._run(self._integer, changed, objective)
+
+    def _run(self, highs, bounds: Mapping[int, tuple[float, float]],
+             objective: Mapping[int, float] | None):
+        import numpy as np
+
+        _change_bounds(highs, bounds)
+        if objective:
+            highs.changeColsCost(len(objective), np.array(list(objective), dtype=np.int32),
+                                 np.array(list(objective.values()), dtype=float))
+        try:
+            if highs is self._integer:  # the MIP solver's stray debug line (see below)
+                with native_stdout_silenced():
+                    highs.run()
+            else:
+                highs.run()
+            status = highs.getModelStatus()
+            if status == self._status.kInfeasible:
+                return None
+            if status != self._status.kOptimal:
+                raise ValueError("the attacker's programme has no answer")
+            return np.array(highs.getSolution().col_value)
+        finally:
+            _change_bounds(highs, {c: (self._lower[c], self._upper[c]) for c in bounds})
+            if objective:
+                highs.changeColsCost(len(objective), np.array(list(objective), dtype=np.int32),
+                                     np.zeros(len(objective)))
+
+
+def _change_bounds(highs, bounds: Mapping[int, tuple[float, float]]) -> None:
+    import numpy as np
+
+    if bounds:
+        highs.changeColsBounds(len(bounds), np.array(list(bounds), dtype=np.int32),
+                               np.array([b[0] for b in bounds.values()], dtype=float),
+                               np.array([b[1] for b in bounds.values()], dtype=float))
 
 
 def linear_constraints(rows: Sequence[tuple[dict[int, float], float, float]],
@@ -384,9 +458,18 @@ def native_stdout_silenced() -> Iterator[None]:
         os.close(saved)
 
 
-def _flush_c_stdio() -> None:
+@functools.cache
+def _c_runtime():
     try:
-        runtime = ctypes.CDLL("ucrtbase" if sys.platform == "win32" else None)
-        runtime.fflush(None)
-    except (OSError, AttributeError):
+        return ctypes.CDLL("ucrtbase" if sys.platform == "win32" else None)
+    except OSError:
+        return None
+
+
+def _flush_c_stdio() -> None:
+    runtime = _c_runtime()
+    try:
+        if runtime is not None:
+            runtime.fflush(None)
+    except AttributeError:
         pass

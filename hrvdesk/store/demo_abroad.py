@@ -21,7 +21,8 @@ import random
 from dataclasses import dataclass
 
 from hrvdesk.domain.abroad import AbroadCase, StatusChange
-from hrvdesk.store import organisation
+from hrvdesk.domain.pseudonyms import keyed_hash
+from hrvdesk.store import organisation, pseudonym_keys
 from hrvdesk.store.abroad_repo import insert_case, normalised
 
 SCALES = {"small": (36, 3), "large": (5_000, 10)}   # cases, years ending with this year
@@ -39,6 +40,8 @@ _DESTINATIONS = {"IQ": 16, "SY": 8, "TR": 5, "LB": 3, "YE": 2, "AF": 12, "PK": 5
                  "BD": 2, "SO": 12, "ET": 3, "ER": 3, "KE": 2, "EG": 3, "MA": 3, "DZ": 2,
                  "XK": 3, "AL": 2, "BA": 1, "GM": 1, "NG": 1, "CD": 1}
 _UNKNOWN_DESTINATION = 0.14
+_WITHOUT_NUMBER = 0.2    # cases registered without a personal identity number
+_REPORTED_AGAIN = 0.12   # children reported again by another administration
 _FIRST_STATUS = {"at_risk": 62, "abroad": 34, "unknown": 4}
 _NOTES = (
     "DEMO: påhittat ärende för att visa hrvdesk.",
@@ -136,6 +139,30 @@ def _invent(rng: random.Random, first: dt.date, today: dt.date) -> _Invented:
     return _Invented(case, tuple(history), created, updated, f"demo-editor-{reporter.lower()}")
 
 
+def _with_persons(ctx, invented: list[_Invented], today: dt.date) -> list[_Invented]:
+    """Most children get a (fictitious) person pseudonym; about one in eight is reported again
+    by another administration a few weeks later, so that persons and cases differ."""
+    key = pseudonym_keys.load(ctx.db.conn, pseudonym_keys.ABROAD_PERSONS)
+    out = []
+    for number, item in enumerate(invented):
+        if ctx.rng.random() < _WITHOUT_NUMBER:
+            out.append(item)
+            continue
+        person = keyed_hash(f"demo-child:{number}", key)
+        first = dataclasses.replace(item, case=dataclasses.replace(item.case, person_key=person))
+        out.append(first)
+        again = item.case.known_date + dt.timedelta(days=ctx.rng.randint(7, 60))
+        if ctx.rng.random() < _REPORTED_AGAIN and again <= today:
+            other = ctx.rng.choice([r for r in _REPORTERS if r != item.case.reported_by])
+            case = dataclasses.replace(first.case, reported_by=other, known_date=again,
+                                       actions=_actions(ctx.rng, other, list(item.history), again))
+            history = (StatusChange(case.status, again),)
+            created = _at(min(again + dt.timedelta(days=2), today), ctx.rng)
+            out.append(_Invented(case, history, created, max(created, _at(history[-1].date, ctx.rng)),
+                                 f"demo-editor-{other.lower()}"))
+    return out
+
+
 def demo_abroad(ctx) -> None:
     """Fill the register of a new demo database (``ctx``: :class:`hrvdesk.store.demo.DemoContext`)."""
     count, years = SCALES[ctx.scale]
@@ -144,8 +171,8 @@ def demo_abroad(ctx) -> None:
         return  # a register without the seeded administrations: nothing sensible to invent
     today = dt.date.today()
     first = dt.date(today.year - years + 1, 1, 1)
-    invented = sorted((_invent(ctx.rng, first, today) for _n in range(count)),
-                      key=lambda i: i.created)
+    invented = _with_persons(ctx, [_invent(ctx.rng, first, today) for _n in range(count)], today)
+    invented.sort(key=lambda i: i.created)
     with ctx.db.transaction() as conn:
         for number, item in enumerate(invented, start=1):
             case = dataclasses.replace(item.case, case_ref=f"DEMO-{number:04d}")

@@ -57,6 +57,8 @@ TARGETS = {
     "training report PDF": (2.0, 1.5),
     "action plan report PDF": (2.0, 1.5),
     "national export (JSON + CSV)": (1.0, 1.5),
+    "national export beside 5 overlapping releases": (1.0, 1.5),
+    "small demo: statistics + suppression + joint audit with 1 release": (0.2, 1.5),
     "backup (copy + one verification)": (None, 3.0),
     "CSV import, 10 000 training rows": (None, 3.0),
     "CSV import, 100 000 training rows": (None, 3.0),
@@ -139,7 +141,8 @@ class Child:
 def run_child(kind: str, args: argparse.Namespace, env: dict | None = None) -> Child:
     """Run ``run.py --child KIND`` and read its one JSON line; its own peak RSS from wait4."""
     command = [sys.executable, str(Path(__file__).resolve()), "--child", kind, "--db", str(args.db),
-               "--plain", str(args.plain), "--runs", str(args.runs), "--year", str(args.year)]
+               "--plain", str(args.plain), "--runs", str(args.runs), "--year", str(args.year),
+               "--seed", str(args.seed)]
     spawned = time.time()
     process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
                                env={**os.environ, **(env or {})})
@@ -331,6 +334,56 @@ def child_national(args: argparse.Namespace) -> dict:
     return _compare(args, lambda db: len(build_package(db, args.year, now=now).json_bytes()), check_equal=False)
 
 
+#: Start months of the earlier releases the joint-audit figures record first: the calendar
+#: year, three moved starts (each overlapping the calendar year), and a correction.
+EARLIER_START_MONTHS = (1, 4, 7, 10, 1)
+
+
+def _with_releases(db, year: int, months=EARLIER_START_MONTHS) -> None:
+    """Record releases (periods starting in ``months``) overlapping the calendar year ``year``."""
+    from hrvdesk.io.export_national import export_national
+    from hrvdesk.store import settings
+
+    with tempfile.TemporaryDirectory() as tmp:
+        for month in months:
+            settings.put(db, "period_start_month", month)
+            export_national(db, year, Path(tmp) / "p.json", today=dt.date(year + 2, 1, 1))
+    settings.put(db, "period_start_month", 1)
+
+
+def _joint_export(args: argparse.Namespace, source: Path, months=EARLIER_START_MONTHS) -> dict:
+    """The package of ``args.year`` beside the earlier releases, on a copy of ``source``
+    (encrypted) and on its plain copy, each with the same releases recorded first."""
+    from hrvdesk.io.export_national import build_package
+
+    now = dt.datetime(args.year + 1, 1, 15, 9, 0)
+    with tempfile.TemporaryDirectory() as tmp:
+        for suffix in ("", ".keys"):
+            shutil.copyfile(f"{source}{suffix}", Path(tmp) / f"copy.db{suffix}")
+        args = argparse.Namespace(**{**vars(args), "db": Path(tmp) / "copy.db",
+                                     "plain": Path(tmp) / "plain.db"})
+        make_plain_copy(args.db, args.plain)
+        db, plain = _open_both(args)
+        for each in (db, plain):
+            _with_releases(each, args.year, months)
+        return _compare(args, lambda db: build_package(db, args.year, now=now).json_bytes(),
+                        check_equal=False, opened=(db, plain))
+
+
+def child_national_joint(args: argparse.Namespace) -> dict:
+    return _joint_export(args, args.db)
+
+
+def child_small_joint(args: argparse.Namespace) -> dict:
+    from hrvdesk.store import keyslots
+    from hrvdesk.store.demo import create_demo
+
+    with tempfile.TemporaryDirectory() as tmp:
+        small = Path(tmp) / "small.db"
+        create_demo(small, USER, PASSPHRASE, seed=args.seed, scale="small", kdf=keyslots.FAST_KDF).close()
+        return _joint_export(args, small, months=(1,))  # the package of a corrected year
+
+
 def child_table(args: argparse.Namespace) -> dict:
     """The app's record table with 100 000 rows: select all and read the selection."""
     from PySide6.QtWidgets import QApplication
@@ -404,11 +457,12 @@ def _open_both(args: argparse.Namespace):
     return db, Database(args.plain, conn, db.header, bytearray(db.key), db.session)
 
 
-def _compare(args: argparse.Namespace, job, check_equal: bool = True) -> dict:
-    """Median seconds of ``job(db)`` on the encrypted and on the plain database, in turns."""
+def _compare(args: argparse.Namespace, job, check_equal: bool = True, opened=None) -> dict:
+    """Median seconds of ``job(db)`` on the encrypted and on the plain database, in turns
+    (``opened``: the pair from :func:`_open_both`, when the caller prepared them)."""
     from common import timed
 
-    db, plain = _open_both(args)
+    db, plain = opened or _open_both(args)
     with db, plain:
         figures = timed(args.runs, encrypted=lambda: job(db), plain=lambda: job(plain))
     encrypted, unencrypted = figures["encrypted"], figures["plain"]
@@ -462,6 +516,8 @@ CHILDREN = {
     "backup": child_backup,
     "import": child_import,
     "national": child_national,
+    "national_joint": child_national_joint,
+    "small_joint": child_small_joint,
     "table": child_table,
     "ready": child_ready,
     "statistics": child_statistics,
@@ -481,6 +537,8 @@ IN_PROCESS = {  # child kind -> figure name (timed inside the child, with the pl
     "report_training": "training report PDF",
     "report_plan": "action plan report PDF",
     "national": "national export (JSON + CSV)",
+    "national_joint": "national export beside 5 overlapping releases",
+    "small_joint": "small demo: statistics + suppression + joint audit with 1 release",
     "backup": "backup (copy + one verification)",
 }
 

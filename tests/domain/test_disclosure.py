@@ -316,3 +316,19 @@ def test_brute_force_on_small_tables_agrees_with_the_audit(cases, k, data):
         assert all(found) == brute_force_protected(exact, shown, total, k), exact.id
         checked += 1
     assume(checked)
+
+
+def test_an_at_least_one_table_is_hidden_whole_only_where_the_markers_must_make_up_t():
+    # known to: social services 7, education 2, other 1 (T = 10): the two markers must hold 3,
+    # so neither could be 0 — the whole table goes
+    kinds = {"SOC": "social_services", "UBF": "education", "KLF": "other"}
+    cases = [person(reported_by=by) for by in ["SOC"] * 7 + ["UBF"] * 2 + ["KLF"]]
+    package = protect(build_tables(cases, YEAR, kinds), k=3)
+    assert [c.count for c in package.tables[4].cells] == [MARKER] * 3
+    # purposes 6, 3, 3 published, the gap of 5 spread over five markers: published as usual
+    purposes = ([("upbringing_trip",)] * 6 + [("forced_marriage",)] * 3 + [("child_marriage",)] * 3
+                + [("conversion",)] * 2 + [("other",)] * 2 + [("evade_authorities",)])
+    stats = stats_for([person(purposes=p) for p in purposes])
+    table = protect(stats, k=3).tables[7]
+    assert table.id == "by_purpose" and table.count("upbringing_trip") == 6
+    assert audit(protect(stats, k=3).tables, stats.tables, 3).passed
