@@ -91,13 +91,17 @@ def _chart(report: ReportBuilder, table: Table, title: str, *, skip_zeros: bool)
 
 
 def _method_note(report: ReportBuilder, stats: StatTables, k: int, internal: bool) -> None:
-    report.heading(_("Method"))
+    """What the figures count and what a marker means, for a committee; the technical method
+    is in :func:`_method_appendix`."""
+    report.heading(_("How to read the figures"))
     report.paragraph(_(
-        "The tables count the persons whose case became known to the municipality during the "
-        "reporting period {period}. The status is the status at the end of the period. The age "
-        "is the year the case became known minus the year of birth. A person may have several "
-        "purposes and several actions, so those tables do not add up to the number of persons.")
-        .format(period=_period_text(stats)))
+        "Each child is counted once, even when several administrations reported the child: the "
+        "register recognises a child by a pseudonym of the personal identity number, never the "
+        "number itself. A child is counted in the reporting period {period} when one of the "
+        "child's cases became known during it. The status is the status at the end of the "
+        "period; the age is the year the case became known minus the year of birth. A child may "
+        "have several purposes and actions and be known to several administrations, so those "
+        "tables do not add up to the number of children.").format(period=_period_text(stats)))
     if internal:
         report.paragraph(_(
             "This internal version shows the exact figures without suppression. It must not be "
@@ -105,12 +109,31 @@ def _method_note(report: ReportBuilder, stats: StatTables, k: int, internal: boo
             "report suppress small counts."))
         return
     report.paragraph(_(
-        "To protect the persons counted, every count from 1 to {below} is suppressed, and so "
-        "are as many further cells as are needed so that no suppressed count can be worked out "
-        "from the published figures (threshold {k}). This is checked before publication by "
-        "an attacker audit with linear programming. A suppressed cell is shown as \u201c{marker}\u201d. "
-        "A zero is a real zero: no person in that category. The total number of persons is "
-        "always published.").format(below=k - 1, k=k, marker=MARKER))
+        "“{marker}” means that the figure is hidden to protect the children: it may be "
+        "small, zero or larger, and nothing can be concluded from it, not even together with "
+        "the other figures or with earlier years. In the tables where a child may be counted "
+        "several times, “{marker}” means fewer than {k}. A published 0 is a real zero: "
+        "no child in that category. The total number of children is always published."
+    ).format(marker=MARKER, k=k))
+    report.paragraph(_(
+        "In a year with fewer than {small} children only the total is published: with so few "
+        "children, any breakdown could point out a child. Small municipalities will therefore "
+        "often see little more than the total.").format(small=2 * k))
+
+
+def _method_appendix(report: ReportBuilder, k: int) -> None:
+    report.heading(_("Appendix: the method"))
+    report.paragraph(_(
+        "Cell suppression with threshold {k}: every count from 1 to {below} is suppressed, in "
+        "the tables where a child may be counted several times every count below {k}, and then "
+        "as few and as small further cells as needed, inner cells before totals, chosen among "
+        "equally good patterns at random from a secret kept with the release. Before a package "
+        "is written, an attacker audit (linear and integer programming) checks every suppressed "
+        "count below {k}: an attacker who knows every published figure of this and of every "
+        "earlier package, the rules every record follows and the method itself must not be "
+        "able to rule out 0 nor {k}. For a period that overlaps an earlier package, the "
+        "children added or changed since are protected as a group of their own. A package "
+        "that fails the audit is never written.").format(k=k, below=k - 1))
 
 
 def _trend(report: ReportBuilder, db: Database, year: int, total: int, internal: bool) -> None:
@@ -181,7 +204,8 @@ def build_annual_report(db: Database, year: int, internal: bool = False, *,
         (_("Produced"), _("{date} by {user} with hrvdesk {version}").format(
             date=format_date(now.date()), user=db.user, version=__version__)),
     ])
-    _method_note(report, exact, settings.get(db, "suppression_threshold"), internal)
+    threshold = control.get(_("Threshold"), settings.get(db, "suppression_threshold"))
+    _method_note(report, exact, threshold, internal)
     _tables(report, tables)
     report.heading(_("Charts"))
     by_id = {t.id: t for t in tables}
@@ -189,6 +213,8 @@ def build_annual_report(db: Database, year: int, internal: bool = False, *,
     _chart(report, by_id["by_destination_region"], table_title("by_destination_region"),
            skip_zeros=True)
     _trend(report, db, year, exact.total, internal)
+    if not internal:
+        _method_appendix(report, threshold)
     pdf = report.build()
     db.audited("report", target=AUDIT_TARGET, detail={"year": year, "internal": internal})
     return pdf

@@ -52,7 +52,9 @@ def test_public_report_in_swedish(db):
             "Botkyrka kommun", "Barn som förts utomlands: årsstatistik 2025",
             "Redovisningsperiod 1 jan. 2025 – 31 dec. 2025", "Botkyrka (0127)",
             "Tröskelvärde 3", "Angriparkontroll godkänd",
-            "undertrycks varje antal från 1 till 2", "visas som ”..”", "En nolla är en verklig nolla",
+            "varje antal från 1 till 2 undertrycks", "”..” betyder att siffran är dold",
+            "En publicerad nolla är en verklig nolla", "färre än 6 barn publiceras bara totalen",
+            "Bilaga: metoden", "Varje barn räknas en gång",
             "Efter status vid periodens slut", "Efter kön och ålder", "Efter destinationsregion",
             "Efter misstänkt syfte", "Diagram", "Utveckling",
             "Framtagen av anna 2026-02-03 14:05"):
@@ -78,7 +80,7 @@ def test_public_report_in_english(db):
     i18n.set_language("en")
     text = " ".join(pages(build_annual_report(db, 2025, now=NOW)))
     for expected in ("Botkyrka municipality", "Children taken abroad: annual statistics 2025",
-                     "Reporting period 1 Jan 2025 – 31 Dec 2025", "A zero is a real zero",
+                     "Reporting period 1 Jan 2025 – 31 Dec 2025", "A published 0 is a real zero",
                      "By status at the end of the period", "Trend", "Produced by anna"):
         assert expected in text, expected
 
