@@ -319,9 +319,10 @@ def build_parser() -> Parser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_audit)
 
-    from hrvdesk.cli import export, imports, report, stats
+    from hrvdesk.cli import export, followups, imports, report, stats
 
-    for register in (imports.register, stats.register, export.register, report.register, *EXTRA_COMMANDS):
+    for register in (imports.register, stats.register, export.register, report.register,
+                     followups.register, *EXTRA_COMMANDS):
         register(sub)
     return parser
 

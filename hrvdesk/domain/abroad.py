@@ -34,7 +34,9 @@ class AbroadCase:
     """One person and event. ``departure_date`` is text ``YYYY-MM-DD`` or ``YYYY-MM``;
     ``destination`` an upper-case ISO 3166-1 alpha-2 code; ``person_key`` the keyed
     pseudonym of the child's personal identity number (:mod:`hrvdesk.domain.personnummer`),
-    never the number itself; None means unknown / not given."""
+    never the number itself; ``follow_up_date`` when the case is next to be followed up;
+    ``no_school_since`` the day since which a child reported by a school has had no school
+    placement; None means unknown / not given."""
 
     person_key: str | None = None
     case_ref: str | None = None
@@ -49,6 +51,8 @@ class AbroadCase:
     status: str
     reported_married: bool = False
     actions: tuple[str, ...] = ()
+    follow_up_date: dt.date | None = None
+    no_school_since: dt.date | None = None
     notes: str | None = None
     id: int | None = None
 
@@ -152,6 +156,8 @@ def validate_case(case: AbroadCase, today: dt.date, known_administrations: Colle
         problem("actions", _('"No action" cannot be combined with another action.'))
     if case.person_key is not None and not _PERSON_KEY.fullmatch(case.person_key):
         problem("person_key", _("Not a pseudonym of a personal identity number."))
+    if case.no_school_since is not None and case.no_school_since > today:
+        problem("no_school_since", _("The date is in the future."))
     problems.extend(_personal_number_problems(case, line))
     return problems
 

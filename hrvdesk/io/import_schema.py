@@ -653,10 +653,13 @@ ABROAD = Schema(
         Column("status", "status", True, CodeValue(CASE_STATUSES)),
         Column("reported_married", "uppges_gift", False, YesNoValue()),
         Column("actions", "åtgärder", False, CodeListValue(ACTIONS)),
+        Column("follow_up_date", "uppföljningsdatum", False, DateValue()),
+        Column("no_school_since", "utan_skolplacering_sedan", False, DateValue()),
         Column("notes", "anteckningar", False, TextValue()),
     ),
     rules=(
         not_in_future("known_date"),
+        not_in_future("no_school_since"),
         year_not_after("birth_year", "known_date", N_(
             "The birth year {year} is after the year the municipality learned of the case "
             "({date_year}).")),

@@ -45,7 +45,10 @@ ERASED_BY_RETENTION: tuple[str, ...] = ("case_ref", "notes")
 #: Target of the audit entries of retention (single cases: ``case:<id>``; imports: the kind).
 REGISTER_TARGET = "abroad"
 #: Kinds of entries in a case's own history.
-CHANGE_KINDS = ("create", "import", "update", "retention")
+CHANGE_KINDS = ("create", "import", "update", "retention", "follow_up")
+#: Fields added after cases were first stored: left out of a case's fingerprint while empty,
+#: so that a file imported before they existed is still recognised as already present.
+LATER_FIELDS = ("person_key", "follow_up_date", "no_school_since")
 
 _VIEW = N_("see the cases of children taken abroad")
 _EDIT = N_("change a case of a child taken abroad")
@@ -124,8 +127,11 @@ def normalised(case: AbroadCase) -> AbroadCase:
 def fingerprint(case: AbroadCase) -> str:
     """Identifies a case's content (not its id): equal for identical import rows."""
     case = normalised(case)
-    content = {name: getattr(case, name) for name in CASE_FIELDS}
-    content["known_date"] = case.known_date.isoformat()
+    content = {name: getattr(case, name) for name in CASE_FIELDS
+               if not (name in LATER_FIELDS and getattr(case, name) is None)}
+    for name, value in content.items():
+        if isinstance(value, dt.date):
+            content[name] = value.isoformat()
     return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False)
                           .encode("utf-8")).hexdigest()
 
@@ -186,7 +192,8 @@ def _years_before(day: dt.date, years: int) -> dt.date:
 # --- reading ----------------------------------------------------------------------------------
 
 _SELECT = ("SELECT c.id, c.person_key, c.case_ref, c.reported_by, c.known_date, c.departure_date, c.gender,"
-           " c.birth_year, c.honour_link, c.destination, c.status, c.reported_married, c.notes,"
+           " c.birth_year, c.honour_link, c.destination, c.status, c.reported_married,"
+           " c.follow_up_date, c.no_school_since, c.notes,"
            " c.reduced, c.created_at, c.created_by, c.updated_at, c.updated_by"
            " FROM abroad_cases c")
 
@@ -209,13 +216,14 @@ def _load(conn, where: str = "1 = 1", params: Sequence = (), *, notes: bool = Tr
     actions = _grouped(conn, f"SELECT x.case_id, x.action FROM abroad_case_actions x {join}", params)
     out = []
     for (cid, person, ref, by, known, departure, gender, birth_year, link, destination, status, married,
-         note, is_reduced, created_at, created_by, updated_at, updated_by) in rows:
+         follow_up, no_school, note, is_reduced, created_at, created_by, updated_at, updated_by) in rows:
         case = AbroadCase(
             id=cid, person_key=person, case_ref=ref if case_ref else None, reported_by=by,
             known_date=dt.date.fromisoformat(known), departure_date=departure, gender=gender,
             birth_year=birth_year, purposes=_ordered(purposes.get(cid, ()), "purposes"),
             honour_link=link, destination=destination, status=status,
             reported_married=bool(married), actions=_ordered(actions.get(cid, ()), "actions"),
+            follow_up_date=_date_or_none(follow_up), no_school_since=_date_or_none(no_school),
             notes=note if notes else None)
         out.append(StoredCase(case, bool(is_reduced), dt.datetime.fromisoformat(created_at),
                               created_by, dt.datetime.fromisoformat(updated_at), updated_by))
@@ -230,9 +238,12 @@ def _stored(db: Database, case_id: int) -> StoredCase:
 
 
 def list_cases(db: Database, *, period: Period | None = None, status: str | None = None,
-               reported_by: str | None = None, purpose: str | None = None) -> list[StoredCase]:
+               reported_by: str | None = None, purpose: str | None = None,
+               due_by: dt.date | None = None, person_key: str | None = None) -> list[StoredCase]:
     """The cases the user may see, by known date, filtered by reporting period (known date
-    in it), current status, reporting administration and purpose. Notes are left out.
+    in it), current status, reporting administration, purpose, follow-up due by a day
+    (``due_by``: follow-up date on or before it, or none while the child is abroad or at
+    risk) and child (``person_key``). Notes are left out.
 
     An editor sees the cases of their own administration only.
     """
@@ -250,6 +261,13 @@ def list_cases(db: Database, *, period: Period | None = None, status: str | None
         conditions.append("EXISTS (SELECT 1 FROM abroad_case_purposes p"
                           " WHERE p.case_id = c.id AND p.purpose = ?)")
         params.append(purpose)
+    if due_by is not None:
+        conditions.append("(c.follow_up_date <= ? OR (c.follow_up_date IS NULL"
+                          " AND c.status IN ('abroad', 'at_risk')))")
+        params.append(due_by.isoformat())
+    if person_key is not None:
+        conditions.append("c.person_key = ?")
+        params.append(person_key)
     return _load(db.conn, " AND ".join(conditions) or "1 = 1", params, notes=False)
 
 
@@ -319,7 +337,17 @@ def _columns(case: AbroadCase) -> dict[str, Any]:
             "known_date": case.known_date.isoformat(), "departure_date": case.departure_date,
             "gender": case.gender, "birth_year": case.birth_year, "honour_link": case.honour_link,
             "destination": case.destination, "status": case.status,
-            "reported_married": int(case.reported_married), "notes": case.notes}
+            "reported_married": int(case.reported_married),
+            "follow_up_date": _iso_or_none(case.follow_up_date),
+            "no_school_since": _iso_or_none(case.no_school_since), "notes": case.notes}
+
+
+def _iso_or_none(day: dt.date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def _date_or_none(text: str | None) -> dt.date | None:
+    return None if text is None else dt.date.fromisoformat(text)
 
 
 def filled_fields(case: AbroadCase) -> tuple[str, ...]:
@@ -455,6 +483,7 @@ def case_from_row(row: Mapping[str, Any], person_key: bytes) -> AbroadCase:
         birth_year=row.get("birth_year"), purposes=tuple(row["purposes"]),
         honour_link=row["honour_link"], destination=row.get("destination"), status=row["status"],
         reported_married=bool(row.get("reported_married")), actions=tuple(row.get("actions") or ()),
+        follow_up_date=row.get("follow_up_date"), no_school_since=row.get("no_school_since"),
         notes=row.get("notes")))
 
 
@@ -526,6 +555,7 @@ def apply_retention(db: Database, today: dt.date | None = None) -> int:
             conn.execute("UPDATE abroad_cases SET case_ref = NULL, notes = NULL, reduced = 1,"
                          " reduced_at = ?, fingerprint = reduced_fingerprint WHERE id = ?",
                          (at, case_id))
+            conn.execute("UPDATE abroad_followups SET note = NULL WHERE case_id = ?", (case_id,))
             _record_change(conn, case_id, at, db.user, "retention", ERASED_BY_RETENTION)
         db.audit("retention", target=REGISTER_TARGET, fields=ERASED_BY_RETENTION,
                  detail={"cases": len(due), "retention_years": settings.get(db, "retention_years"),

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 from hrvdesk import APP_NAME, DESKTOP_ID, disable_core_dumps, i18n
 from hrvdesk.domain.errors import HrvError, PermissionDenied
 from hrvdesk.domain.roles import Permission, Role
-from hrvdesk.i18n import _
+from hrvdesk.i18n import _, ngettext
 from hrvdesk.store.database import Database
 from hrvdesk.store.keyslots import wipe
 from hrvdesk.services import integrity
@@ -160,7 +160,22 @@ class App(QObject):
         self.window.activateWindow()
         self.unlock.hide()
         self.idle.start()
+        self._tell_overdue_follow_ups(db)
         self._scan_pages_if_due(db)
+
+    def _tell_overdue_follow_ups(self, db: Database) -> None:
+        """Right after unlock: how many follow-ups the user should already have done."""
+        from hrvdesk.domain.followups import overdue
+        from hrvdesk.domain.roles import Permission
+        from hrvdesk.store import followups_repo
+
+        if not db.session.can(Permission.VIEW_CASES):
+            return
+        late = overdue(followups_repo.work_list(db, audited=False))
+        if late:
+            self.window.statusBar().showMessage(ngettext(
+                "{n} follow-up is overdue: see Children taken abroad, Follow-ups.",
+                "{n} follow-ups are overdue: see Children taken abroad, Follow-ups.", late).format(n=late))
 
     def _scan_pages_if_due(self, db: Database) -> None:
         """The daily full page check, in the background (see :mod:`hrvdesk.services.integrity`)."""

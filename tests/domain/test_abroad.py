@@ -32,10 +32,11 @@ def fields_of(problems) -> list[str]:
 
 def test_field_order_is_the_import_spec_order():
     names = [f.name for f in dataclasses.fields(AbroadCase)]
-    assert [n for n in names if n != "follow_up_date"] == [
+    # the import format's columns, then (an extension) no_school_since before notes
+    assert names == [
         "person_key", "case_ref", "reported_by", "known_date", "departure_date", "gender",
         "birth_year", "purposes", "honour_link", "destination", "status",
-        "reported_married", "actions", "notes", "id"]
+        "reported_married", "actions", "follow_up_date", "no_school_since", "notes", "id"]
 
 
 def test_a_complete_case_is_valid_and_optional_fields_may_be_empty():

@@ -69,7 +69,8 @@ def test_swedish_excel_abroad_file_is_parsed_to_canonical_values(tmp_path):
         "departure_date": "2025-02", "gender": "girl", "birth_year": 2011,
         "purposes": ("child_marriage", "fgm"), "honour_link": "suspected", "destination": "SO",
         "status": "abroad", "reported_married": True,
-        "actions": ("concern_report", "investigation"), "notes": "Skolan larmade före sommarlovet",
+        "actions": ("concern_report", "investigation"), "follow_up_date": None,
+        "no_school_since": None, "notes": "Skolan larmade före sommarlovet",
     }
     empty = result.rows[1]
     assert (empty["birth_year"], empty["reported_married"], empty["actions"]) == (None, False, ())
@@ -278,7 +279,9 @@ def test_schemas_follow_the_contract_tables():
     assert [(c.name, c.sv_name, c.required) for c in HEADCOUNT.columns] == [
         ("year", "år", True), ("administration", "förvaltning", True),
         ("headcount", "antal_anställda", True), ("target_group", "målgrupp", False)]
-    assert [c.sv_name for c in ABROAD.columns] == ["personnummer", *ABROAD_SV]
+    assert [c.sv_name for c in ABROAD.columns] == [
+        "personnummer", *ABROAD_SV[:-1], "uppföljningsdatum", "utan_skolplacering_sedan",
+        "anteckningar"]
     assert [c.name for c in ABROAD.columns if c.required] == [
         "reported_by", "known_date", "gender", "birth_year", "purposes", "honour_link", "status"]
     assert [(c.name, c.sv_name) for c in TRAINING.columns if c.required] == [

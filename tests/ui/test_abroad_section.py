@@ -21,6 +21,7 @@ from hrvdesk.ui.actions import Act
 from hrvdesk.ui.dialogs import OPEN_FILE, QUESTION, SAVE_FILE
 from hrvdesk.ui.locking import CONCEALED_HINT
 from hrvdesk.ui.sections.abroad import FIELD_TITLES, CaseDialog, CasesPanel
+from hrvdesk.ui.sections.abroad_followups import FollowUpsPanel
 from hrvdesk.ui.sections.abroad_panels import ExportPanel, ImportPanel, StatisticsPanel
 from tests.conftest import ADMIN, PASSPHRASE
 from tests.store.abroad_helpers import PERSONAL_NUMBER, case
@@ -104,7 +105,7 @@ def test_the_administrator_sees_every_case_and_the_filters_narrow_it(admin, case
 def test_an_editor_sees_only_the_cases_of_their_administration(app, db_file, cases):
     window = open_as(app, db_file, EDITOR)
     section = window.show_section("abroad")
-    assert set(section.panels) == {CasesPanel, StatisticsPanel, ImportPanel}  # no export
+    assert set(section.panels) == {CasesPanel, FollowUpsPanel, StatisticsPanel, ImportPanel}  # no export
     panel = section.show_panel(CasesPanel)
     assert listed(panel) == {cases["A"], cases["C"], cases["D"]}
     assert not panel.reporter.isEnabled() and panel.reporter.currentData() == "SOC"

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from hrvdesk.domain.roles import Permission, Role, Session
 from hrvdesk.ui.models import Column, EditableTableModel, RecordTableModel, RecordTableView
 from hrvdesk.ui.sections.abroad import CasesPanel, ChildrenAbroadSection
+from hrvdesk.ui.sections.abroad_followups import FollowUpsPanel
 from hrvdesk.ui.sections.abroad_panels import ImportPanel, StatisticsPanel
 from hrvdesk.ui.sections.administration import AdministrationSection
 from hrvdesk.ui.sections.tabbed import TabbedSection
@@ -116,7 +117,7 @@ def test_tabs_follow_the_role(app, db_file):
     window = unlock(app, db_file, EDITOR, OTHER_PASSPHRASE)
     section = window.show_section("abroad")
     tabs = [type(section.tabs.widget(i)) for i in range(section.tabs.count())]
-    assert tabs == [CasesPanel, StatisticsPanel, ImportPanel]  # an editor sends no national package
+    assert tabs == [CasesPanel, FollowUpsPanel, StatisticsPanel, ImportPanel]  # no national package
     assert set(section.panels) == set(tabs)
     imports = section.show_panel(ImportPanel)
     assert section.tabs.currentWidget() is imports

@@ -28,11 +28,13 @@ from hrvdesk.domain.errors import HrvError, Problem, ValidationError
 from hrvdesk.domain.roles import Permission
 from hrvdesk.i18n import N_, _, format_date, format_datetime, format_number
 from hrvdesk.services import register as case_register
-from hrvdesk.store import abroad_repo, organisation
+from hrvdesk.domain.followups import overdue
+from hrvdesk.store import abroad_repo, followups_repo, organisation
 from hrvdesk.store.abroad_repo import CaseChange, StoredCase
 from hrvdesk.ui.actions import Act
 from hrvdesk.ui.models import Column, RecordTableModel, RecordTableView
 from hrvdesk.ui.sections import Figure, SectionContext, register
+from hrvdesk.ui.sections.abroad_followups import FollowUpLog, FollowUpsPanel
 from hrvdesk.ui.sections.abroad_panels import (ExportPanel, ImportPanel, StatisticsPanel, current_period,
                                                fill_years, labelled, period_text)
 from hrvdesk.ui.sections.tabbed import TabbedSection, TabPanel
@@ -46,7 +48,9 @@ FIELD_TITLES: dict[str, str] = {
     "known_date": N_("Known date"), "departure_date": N_("Departure date"),
     "gender": N_("Gender"), "birth_year": N_("Birth year"), "purposes": N_("Suspected purposes"),
     "honour_link": N_("Honour link"), "destination": N_("Destination"), "status": N_("Status"),
-    "reported_married": N_("Reported married"), "actions": N_("Actions taken"), "notes": N_("Notes"),
+    "reported_married": N_("Reported married"), "actions": N_("Actions taken"),
+    "follow_up_date": N_("Next follow-up"), "no_school_since": N_("No school placement since"),
+    "notes": N_("Notes"),
 }
 CHANGE_KINDS: dict[str, str] = {
     "create": N_("Registered"), "import": N_("Imported"), "update": N_("Changed"),
@@ -57,6 +61,18 @@ UNKNOWN_BIRTH_YEAR = 1899
 LATEST_BIRTH_YEAR = 2100
 DATE_FORMAT = "yyyy-MM-dd"  # ISO 8601, as Swedish authorities write dates
 ERROR_STYLE = "QLabel { color: #b00020; font-weight: bold; }"
+
+
+def _day(field: QLineEdit, name: str) -> dt.date | None:
+    """The date typed into ``field`` (``YYYY-MM-DD``), None when empty; ValidationError for
+    ``name`` otherwise."""
+    text = field.text().strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError.single(_("Write the date as YYYY-MM-DD."), field=name) from None
 
 
 def field_title(name: str) -> str:
@@ -142,6 +158,11 @@ class CaseDialog(FormDialog):
         self.status_date = QDateEdit(QDate.currentDate())
         self.reported_married = QCheckBox()
         self.actions = CodeChecklist(ACTIONS)
+        self.follow_up_date = QLineEdit()
+        self.no_school_since = QLineEdit()
+        for field in (self.follow_up_date, self.no_school_since):
+            field.setMaxLength(10)
+            self.tr_.bind(field.setPlaceholderText, N_("YYYY-MM-DD"))
         self.notes = QPlainTextEdit()
         self.notes.setTabChangesFocus(True)
         self.notes.setFixedHeight(self.notes.fontMetrics().lineSpacing() * 5)
@@ -190,6 +211,11 @@ class CaseDialog(FormDialog):
                      N_("The day the new status took effect"))
         self._row("reported_married", N_("Reported &married:"), self.reported_married)
         self._row("actions", N_("&Actions taken:"), self.actions)
+        self._row("follow_up_date", N_("Next &follow-up:"), self.follow_up_date,
+                  N_("When the case is next to be followed up; it then appears on the work list"))
+        self._row("no_school_since", N_("No school placement si&nce:"), self.no_school_since,
+                  N_("For a child reported by a school: the day since which the child has had no "
+                     "school placement"))
         self._row("notes", N_("&Notes:"), self.notes,
                   N_("Free text for your own work; never exported. No names or personal identity numbers."))
         self.destination.textChanged.connect(lambda _t: self._show_region())
@@ -254,6 +280,9 @@ class CaseDialog(FormDialog):
         self.tabs = tabs
         self.tr_.bind(tabs.setAccessibleName, N_("Case"))
         self._wrap_body(tabs)
+        self.follow_ups = FollowUpLog(self.ctx, stored.case.id, self.tr_,
+                                      self.ctx.can(Permission.EDIT_CASES, stored.case.reported_by))
+        add_tab(tabs, self.tr_, N_("Follow-up"), self.follow_ups)
         for model, msgid, name in ((self.changes, N_("Changes"), N_("History of changes")),
                                    (self.statuses, N_("Status history"), N_("Status history"))):
             view = RecordTableView("", self.ctx.clipboard)
@@ -292,6 +321,8 @@ class CaseDialog(FormDialog):
         select_data(self.status, case.status)
         self.reported_married.setChecked(case.reported_married)
         self.actions.set_checked(case.actions)
+        self.follow_up_date.setText(case.follow_up_date.isoformat() if case.follow_up_date else "")
+        self.no_school_since.setText(case.no_school_since.isoformat() if case.no_school_since else "")
         self.notes.setPlainText(case.notes or "")
         for field in (self.case_ref, self.notes):
             field.setReadOnly(reduced)
@@ -363,6 +394,8 @@ class CaseDialog(FormDialog):
             status=self.status.currentData(),
             reported_married=self.reported_married.isChecked(),
             actions=self.actions.checked(),
+            follow_up_date=_day(self.follow_up_date, "follow_up_date"),
+            no_school_since=_day(self.no_school_since, "no_school_since"),
             notes=self.notes.toPlainText().strip() or None)
 
     def field_problems(self) -> dict[str, str]:
@@ -596,6 +629,7 @@ class ChildrenAbroadSection(TabbedSection):
     handles = frozenset({Act.NEW_RECORD})
     PANELS = (
         (Permission.VIEW_CASES, CasesPanel, N_("Cases")),
+        (Permission.VIEW_CASES, FollowUpsPanel, N_("Follow-ups")),
         (Permission.VIEW_STATISTICS, StatisticsPanel, N_("Statistics")),
         (Permission.EXPORT_NATIONAL, ExportPanel, N_("Export for the national team")),
         (Permission.IMPORT, ImportPanel, N_("Import file")),
@@ -625,4 +659,6 @@ class ChildrenAbroadSection(TabbedSection):
             out.append(Figure(_("Abroad now"), format_number(statuses.count("abroad")), scope))
             out.append(Figure(_("At risk of being taken abroad now"),
                               format_number(statuses.count("at_risk")), scope))
+            late = overdue(followups_repo.work_list(db, audited=False))
+            out.append(Figure(_("Follow-ups overdue"), format_number(late), scope, attention=late > 0))
         return out
