@@ -32,6 +32,8 @@ ROUTINE_PURPOSES = CodeList("routine_purpose", N_("Purpose"), [
     Code("parental_support", "föräldrastöd", N_("Support for parents")),
     Code("family_contact", "familjekontakt", N_("Contact with the family")),
     Code("information", "information", N_("Information")),
+    Code("children_abroad", "barn_utomlands", N_("Children taken abroad or at risk of it")),
+    Code("reported_married", "uppges_gifta", N_("Children reported married")),
 ])
 
 ROUTINE_STATUSES = CodeList("routine_status", N_("Status"), [

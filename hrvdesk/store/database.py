@@ -219,9 +219,18 @@ class Database:
         if current >= len(migrations):
             return None
         for mig in migrations[current:]:
-            with connection.transaction(conn):
-                mig.apply(conn)
-                conn.execute(f"PRAGMA user_version = {mig.version:d}")
+            rebuilds = getattr(mig.module, "FOREIGN_KEYS_OFF", False)
+            if rebuilds:  # SQLite's procedure for rebuilding a table others refer to
+                conn.execute("PRAGMA foreign_keys = OFF")
+            try:
+                with connection.transaction(conn):
+                    mig.apply(conn)
+                    if rebuilds and conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
+                        raise RuntimeError(f"migration {mig.name} breaks a foreign key")
+                    conn.execute(f"PRAGMA user_version = {mig.version:d}")
+            finally:
+                if rebuilds:
+                    conn.execute("PRAGMA foreign_keys = ON")
         return current, len(migrations)
 
     @staticmethod

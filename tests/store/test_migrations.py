@@ -68,3 +68,21 @@ def test_failed_migration_leaves_previous_version(admin_db, monkeypatch):
 
 def test_migration_numbers_are_contiguous():
     assert [m.version for m in all_migrations()] == list(range(1, latest_version() + 1))
+
+
+def test_rebuilding_the_routines_table_keeps_what_refers_to_it(admin_db):
+    path = _downgrade_copy(admin_db, 7)
+    conn = connection.connect(path, admin_db.key)
+    with connection.transaction(conn):
+        conn.execute("INSERT INTO routines(id, title, purpose, owner, status, review_interval_months,"
+                     " created_at, created_by, updated_at, updated_by)"
+                     " VALUES (1, 'Vid misstanke', 'detect', 'SOC', 'adopted', 24, 'x', 'x', 'x', 'x')")
+        conn.execute("INSERT INTO routine_participants(routine, party, position) VALUES (1, 'SOC', 0)")
+        conn.execute("INSERT INTO routine_versions(routine, number, adopted_on, adopted_by, recorded_at,"
+                     " recorded_by) VALUES (1, 1, '2024-01-01', 'SN', 'x', 'x')")
+    conn.close()
+    with Database.open(path, ADMIN, PASSPHRASE) as db:
+        assert db.conn.execute("SELECT count(*) FROM routine_participants").fetchone()[0] == 1
+        assert db.conn.execute("SELECT count(*) FROM routine_versions").fetchone()[0] == 1
+        assert db.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        db.conn.execute("UPDATE routines SET purpose = 'children_abroad' WHERE id = 1")
