@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from hrvdesk.cli.stats_abroad import add_abroad
+from hrvdesk.cli.stats_abroad import add_abroad, add_cross
 from hrvdesk.i18n import _, format_number, format_percent
 
 TOPICS = ("hrv", "fgm", "dv")
@@ -85,7 +85,7 @@ def add_training(subparsers) -> None:
 
 
 #: The ``stats`` sub-commands: each adds itself to the given sub-parser collection.
-SUBCOMMANDS: list[Callable] = [add_training, add_abroad]
+SUBCOMMANDS: list[Callable] = [add_training, add_abroad, add_cross]
 
 
 def register(subparsers) -> None:

@@ -63,3 +63,46 @@ def add_abroad(subparsers) -> None:
     p.add_argument("--json", action="store_true")
     db_options(p)
     p.set_defaults(func=cmd_stats_abroad)
+
+
+def cmd_stats_cross(args) -> int:
+    from pathlib import Path
+
+    from hrvdesk.cli import open_db, print_json
+    from hrvdesk.io.safe_export import csv_bytes
+    from hrvdesk.services.statistics import cross_table
+    from hrvdesk.store.safewrite import write_bytes
+
+    with open_db(args) as db:
+        table = cross_table(db, args.year, args.rows, args.columns)
+    header, body = table.header(), table.body()
+    if args.csv:
+        write_bytes(Path(args.csv), csv_bytes(header, body))
+    if args.json:
+        print_json({"year": args.year, "rows": table.rows.id, "columns": table.columns.id,
+                    "total": table.total, "cells": [
+                        {"row": r, "column": c, "count": table.counts[r, c]}
+                        for r in table.row_categories for c in table.column_categories],
+                    "row_totals": table.row_totals, "column_totals": table.column_totals})
+        return 0
+    widths = [max(len(str(row[i])) for row in [header, *body]) for i in range(len(header))]
+    for row in [header, *body]:
+        print("  ".join(str(v).ljust(w) if i == 0 else str(v).rjust(w)
+                        for i, (v, w) in enumerate(zip(row, widths))))
+    return 0
+
+
+def add_cross(subparsers) -> None:
+    from hrvdesk.cli import db_options
+    from hrvdesk.cli.stats import year_argument
+
+    p = subparsers.add_parser("cross", help=_("persons by two dimensions you choose (exact, "
+                                              "administrators only)"))
+    p.add_argument("--year", required=True, type=year_argument, metavar="Y")
+    p.add_argument("--rows", required=True, metavar="DIMENSION")
+    p.add_argument("--columns", required=True, metavar="DIMENSION")
+    p.add_argument("--csv", metavar="FILE.csv", help=_("also write the table as CSV (for Excel)"))
+    p.add_argument("--json", action="store_true")
+    db_options(p)
+    p.set_defaults(func=cmd_stats_cross)
+

@@ -275,6 +275,7 @@ class PersonRecord:
     key: str
     case_ids: tuple[int | None, ...]
     cells: Mapping[str, tuple[tuple[str, ...], ...]]
+    country: str | None = None  # of the most recent case: internal statistics only, never a table
 
 
 def person_key_of(case: AbroadCase, position: int = 0) -> str:
@@ -317,7 +318,7 @@ def person_records(cases: Iterable[AbroadCase], period: Period, kind_of: Mapping
         person = _Person(tuple(ordered), latest, status_of(latest),
                          frozenset(kind_of.get(c.reported_by, "other") for c in ordered), holidays)
         cells = {spec.id: tuple(spec.keys(person)) for spec in _SPECS}
-        records.append(PersonRecord(key, tuple(c.id for c in ordered), cells))
+        records.append(PersonRecord(key, tuple(c.id for c in ordered), cells, latest.destination))
     return records
 
 

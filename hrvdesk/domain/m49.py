@@ -87,3 +87,12 @@ def region_name(code: str) -> str:
     """Translated name of a sub-region code (the code itself when not a sub-region)."""
     name = _NAMES.get(code)
     return _(name) if name else code
+
+
+def country_name(code: str) -> str:
+    """The country's name in the UI language (CLDR, through Babel); the code when unknown."""
+    from babel import Locale
+
+    from hrvdesk.i18n import current_language
+
+    return Locale.parse(current_language()).territories.get(code, code)

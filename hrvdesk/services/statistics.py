@@ -11,6 +11,7 @@ import enum
 from dataclasses import dataclass
 
 from hrvdesk.domain.abroad_stats import StatTables
+from hrvdesk.domain.errors import PermissionDenied, ValidationError
 from hrvdesk.domain.roles import Permission, Role
 from hrvdesk.i18n import _
 from hrvdesk.io.export_national import protected_statistics
@@ -59,3 +60,23 @@ def abroad_statistics(db: Database, year: int) -> RoleStatistics:
         return RoleStatistics(StatTables(exact.period, exact.total, protected.tables), Scope.PROTECTED)
     db.audited("view", target=f"statistics:abroad:{year}", detail={"scope": result.scope.value})
     return result
+
+
+def cross_table(db: Database, year: int, rows: str, columns: str):
+    """Persons of the reporting period ending in ``year`` by two dimensions of
+    :data:`hrvdesk.domain.cross_tables.DIMENSIONS`: exact, for an administrator only
+    (audited as ``view`` of ``statistics:cross:<year>`` with the two dimensions)."""
+    from hrvdesk.domain import cross_tables
+
+    db.require(Permission.VIEW_STATISTICS, what=_("see the statistics on children taken abroad"))
+    if not db.session.is_admin:
+        raise PermissionDenied(_("Only an administrator may see exact cross-tables."))
+    for field, name in (("--rows", rows), ("--columns", columns)):
+        if name not in cross_tables.DIMENSIONS:
+            raise ValidationError.single(_("Not a dimension; choose one of: {names}.").format(
+                names=", ".join(cross_tables.DIMENSIONS)), field=field)
+    records = abroad_repo.persons_for(db, abroad_repo.period_for(db, year))
+    table = cross_tables.cross_table(records, rows, columns)
+    db.audited("view", target=f"statistics:cross:{year}", fields=(rows, columns))
+    return table
+

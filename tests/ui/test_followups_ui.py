@@ -68,3 +68,24 @@ def test_the_overview_tile_counts_the_overdue_follow_ups(app, db_file):
     window = open_as(app, db_file, ADMIN)
     figures = {f.label: f for f in window.show_section("abroad").figures()}
     assert figures["Follow-ups overdue"].value == "2" and figures["Follow-ups overdue"].attention
+
+
+def test_an_administrator_chooses_a_cross_table_and_saves_it_as_csv(app, db_file, tmp_path, dialogs):
+    from hrvdesk.ui.dialogs import SAVE_FILE
+    from hrvdesk.ui.sections.abroad_panels import StatisticsPanel
+    from tests.ui.conftest import EDITOR
+
+    registered(db_file)
+    window = open_as(app, db_file, ADMIN)
+    panel = window.show_section("abroad").show_panel(StatisticsPanel)
+    box = panel.cross
+    box.rows.setCurrentIndex(box.rows.findData("status"))
+    box.columns.setCurrentIndex(box.columns.findData("child_or_adult"))
+    box.show_table()
+    assert box.model.rowCount() == 5 and box.model.columnCount() == 5  # 4 statuses + total
+    dialogs.expect(SAVE_FILE, tmp_path / "kors.csv")
+    assert box.save() == tmp_path / "kors.csv"
+    assert (tmp_path / "kors.csv").read_bytes().startswith(b"\xef\xbb\xbfStatus")
+    app.lock()
+    editor_window = open_as(app, db_file, EDITOR)
+    assert editor_window.show_section("abroad").show_panel(StatisticsPanel).cross is None

@@ -280,6 +280,12 @@ class StatisticsPanel(PeriodTablesPanel):
         layout.addWidget(self.note)
         self.tables = TablesView(self.ctx.clipboard)
         layout.addWidget(self.tables, 1)
+        self.cross = None
+        if self.ctx.session.is_admin:
+            from hrvdesk.ui.sections.abroad_cross import CrossTableBox
+
+            self.cross = CrossTableBox(self.ctx, self.tr_, self.year.currentData)
+            layout.addWidget(self.cross)
         self.year.currentIndexChanged.connect(lambda _i: self.show_year())
 
     def refresh(self) -> None:
@@ -294,6 +300,11 @@ class StatisticsPanel(PeriodTablesPanel):
         self.stats = self.seen.stats
         self.tables.show_tables(self.stats.tables)
         self._describe()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        if self.cross is not None:
+            self.cross.retranslate()
 
     def _describe(self) -> None:
         if self.stats is None:
