@@ -165,3 +165,17 @@ def test_an_editor_learns_only_that_other_administrations_know_the_child(admin_d
     with opened_as(admin_db, "SOC") as editor:
         found = abroad_repo.cases_of_person(editor, key)
     assert (found.visible, found.elsewhere) == ((own,), 1)
+
+
+def test_two_cases_in_two_calendar_years_of_one_period_are_one_person():
+    from hrvdesk.domain.abroad_stats import Period, build_tables
+
+    key = "b" * 64
+    cases = [case(id=1, person_key=key, known_date=dt.date(2024, 11, 3), status="at_risk"),
+             case(id=2, person_key=key, known_date=dt.date(2025, 3, 9), status="abroad",
+                  reported_by="UBF")]
+    kinds = {"SOC": "social_services", "UBF": "education"}
+    july = build_tables(cases, Period.for_year(2025, 7), kinds, cases_too=True)
+    assert (july.total, july.cases) == (1, 2)
+    assert july.table("by_status").count("abroad") == 1  # the most recent case decides
+    assert [build_tables(cases, Period.for_year(y), kinds).total for y in (2024, 2025)] == [1, 1]

@@ -43,6 +43,8 @@ _UNKNOWN_DESTINATION = 0.14
 _WITHOUT_NUMBER = 0.2    # cases registered without a personal identity number
 _REPORTED_AGAIN = 0.12   # children reported again by another administration
 _FIRST_STATUS = {"at_risk": 62, "abroad": 34, "unknown": 4}
+_FOLLOW_UP_NOTES = (None, "Demo: samtal med skolans närvaroansvariga.",
+                    "Demo: ingen kontakt, nytt försök nästa vecka.", "Demo: familjen besökt.")
 _NOTES = (
     "DEMO: påhittat ärende för att visa hrvdesk.",
     "DEMO: fiktiv anteckning om samverkan med skolan.",
@@ -108,8 +110,11 @@ def _actions(rng: random.Random, reporter: str, history: list[StatusChange], kno
         "lvu": 0.15,
         "school_followup": 0.45 if reporter == "UBF" else 0.15,
         "consular_contact": 0.4 if went_abroad else 0.02,
+        "placement": 0.08,
+        "protected_housing": 0.05,
     }
-    return tuple(action for action, chance in chances.items() if rng.random() < chance)
+    chosen = tuple(action for action, chance in chances.items() if rng.random() < chance)
+    return chosen or (("no_action",) if rng.random() < 0.5 else ())
 
 
 def _invent(rng: random.Random, first: dt.date, today: dt.date) -> _Invented:
@@ -175,7 +180,37 @@ def demo_abroad(ctx) -> None:
     invented.sort(key=lambda i: i.created)
     with ctx.db.transaction() as conn:
         for number, item in enumerate(invented, start=1):
-            case = dataclasses.replace(item.case, case_ref=f"DEMO-{number:04d}")
-            insert_case(conn, case, at=item.created, user=item.editor, history=item.history,
-                        updated_at=item.updated)
+            case = _followed_up(ctx.rng, dataclasses.replace(item.case, case_ref=f"DEMO-{number:04d}"),
+                                today)
+            case_id = insert_case(conn, case, at=item.created, user=item.editor, history=item.history,
+                                  updated_at=item.updated)
+            _follow_up_log(conn, ctx.rng, case_id, case, item.editor, today)
         ctx.db.audit("create", target="demo:abroad", detail={"cases": len(invented)})
+
+
+def _followed_up(rng: random.Random, case: AbroadCase, today: dt.date) -> AbroadCase:
+    """Open cases get a next follow-up date (some overdue, some due soon, a few none at all);
+    some children reported by a school have no school placement."""
+    if case.status not in ("abroad", "at_risk"):
+        return case
+    due = None if rng.random() < 0.1 else today + dt.timedelta(days=rng.randint(-30, 60))
+    no_school = None
+    if case.reported_by == "UBF" and case.status == "abroad" and rng.random() < 0.5:
+        no_school = min(today, case.known_date + dt.timedelta(days=rng.randint(0, 20)))
+    return dataclasses.replace(case, follow_up_date=due, no_school_since=no_school)
+
+
+def _follow_up_log(conn, rng: random.Random, case_id: int, case: AbroadCase, editor: str,
+                   today: dt.date) -> None:
+    """One to three entries of what was done, between the known date and today."""
+    if case.status == "unknown" or rng.random() < 0.4:
+        return
+    span = max(0, (today - case.known_date).days)
+    for _n in range(rng.randint(1, 3)):
+        day = case.known_date + dt.timedelta(days=rng.randint(0, min(span, 300)))
+        kind = rng.choice(("attendance_officer", "social_services", "home_visit", "police",
+                           "embassy", "other") + (("returned",) if case.status == "returned" else ()))
+        conn.execute("INSERT INTO abroad_followups(case_id, done_on, kind, note, recorded_at,"
+                     " recorded_by) VALUES (?, ?, ?, ?, ?, ?)",
+                     (case_id, day.isoformat(), kind, rng.choice(_FOLLOW_UP_NOTES),
+                      dt.datetime.combine(day, dt.time(10)).astimezone().isoformat(), editor))
