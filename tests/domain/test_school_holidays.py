@@ -58,3 +58,13 @@ def test_an_entered_year_with_overlapping_or_reversed_holidays_is_refused():
                                     Holiday("sports", christmas.start, christmas.end)
                                     if h.kind == "sports" else h for h in year.holidays))
     assert len(school_year_problems(broken)) >= 2
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_first_and_last_day_of_each_holiday_count_and_the_days_around_do_not(kind):
+    holiday = default_school_year(2025).holiday(kind)
+    expected = "summer_holiday" if kind == "summer" else "other_school_holiday"
+    for day in (holiday.start, holiday.end):
+        assert departure_timing(day.isoformat(), "abroad") == expected
+    for day in (holiday.start - dt.timedelta(days=1), holiday.end + dt.timedelta(days=1)):
+        assert departure_timing(day.isoformat(), "abroad") == "school_term"
