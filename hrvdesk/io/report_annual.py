@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from hrvdesk import __version__
 from hrvdesk.domain.abroad_stats import (TOTAL, StatTables, Table, category_label,
                                          dimension_title, table_title)
-from hrvdesk.domain.disclosure import MARKER
+from hrvdesk.domain.disclosure import MARKER, grand_total
 from hrvdesk.domain.errors import PermissionDenied
 from hrvdesk.domain.roles import Permission
 from hrvdesk.i18n import _, format_date
@@ -197,7 +197,7 @@ def build_annual_report(db: Database, year: int, internal: bool = False, *,
     report.key_values([
         (_("Municipality"), f"{name} ({code})"),
         (_("Reporting period"), _period_text(exact)),
-        (_("Persons"), exact.total),
+        (_("Persons"), grand_total(tables)),
         (_("Figures"), _("exact, unsuppressed (internal)") if internal
          else _("protected as in the package for the national team")),
         *control.items(),
@@ -212,7 +212,7 @@ def build_annual_report(db: Database, year: int, internal: bool = False, *,
     _chart(report, by_id["by_purpose"], table_title("by_purpose"), skip_zeros=False)
     _chart(report, by_id["by_destination_region"], table_title("by_destination_region"),
            skip_zeros=True)
-    _trend(report, db, year, exact.total, internal)
+    _trend(report, db, year, grand_total(tables), internal)
     if not internal:
         _method_appendix(report, threshold)
     pdf = report.build()

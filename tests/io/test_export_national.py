@@ -300,3 +300,16 @@ class TestReleaseRegister:
         with restore(copy, tmp_path / "restored.db", db.user, PASSPHRASE) as restored:
             assert [r.id for r in releases_repo.list_releases(restored)] == [1]
             assert releases_repo.release_bytes(restored, 1)[1] == written[0].read_bytes()
+
+
+def test_once_sent_the_public_figures_are_the_sent_package_even_after_a_late_case(db, written):
+    from hrvdesk.domain.disclosure import grand_total
+    from hrvdesk.services.statistics import abroad_statistics
+
+    abroad_repo.create_case(db, case(known_date=D(2025, 6, 6)), now=moment(2026, 1, 11))
+    exact, shown = export_national.protected_statistics(db, 2025)
+    assert (exact.total, grand_total(shown.tables)) == (20, 19)
+    sent = json.loads(written[0].read_text("utf-8"))["tables"]
+    assert [t.to_json_dict() for t in shown.tables] == sent
+    with opened_as(db, VIEWER) as viewer:
+        assert abroad_statistics(viewer, 2025).stats.total == 19
