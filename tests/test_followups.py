@@ -72,12 +72,12 @@ def test_a_follow_up_entry_is_logged_audited_and_sets_the_next_date(db):
         followups_repo.add_entry(editor, late, FollowUpEntry(TODAY, "home_visit"))
 
 
-def test_retention_erases_the_notes_of_the_follow_up_log(db):
+def test_retention_deletes_the_follow_up_log(db):
     late = db.ids["late"]
     followups_repo.add_entry(db, late, FollowUpEntry(TODAY, "other", "Samtal med mamman"))
     db.conn.execute("UPDATE abroad_cases SET updated_at = '2000-01-01T00:00:00+00:00' WHERE id = ?", (late,))
     assert abroad_repo.apply_retention(db, TODAY) >= 1
-    assert followups_repo.entries(db, late)[0].note is None
+    assert followups_repo.entries(db, late) == []
 
 
 def test_the_command_lists_the_due_follow_ups(cli, db):

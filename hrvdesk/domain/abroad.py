@@ -29,6 +29,17 @@ _NOT_SCANNED = frozenset({"person_key"})
 _DEPARTURE = re.compile(r"([0-9]{4})-([0-9]{2})(?:-([0-9]{2}))?")
 
 
+@dataclass(frozen=True)
+class Coarsened:
+    """What retention keeps of a case's exact details (:func:`coarsened`): the age band
+    instead of the birth year, the M49 region instead of the country, the departure timing
+    instead of the date."""
+
+    age_band: str
+    region: str
+    timing: str
+
+
 @dataclass(frozen=True, kw_only=True)
 class AbroadCase:
     """One person and event. ``departure_date`` is text ``YYYY-MM-DD`` or ``YYYY-MM``;
@@ -55,6 +66,7 @@ class AbroadCase:
     no_school_since: dt.date | None = None
     notes: str | None = None
     id: int | None = None
+    coarsened: Coarsened | None = None  # set by retention, never by a user
 
 
 @dataclass(frozen=True)
@@ -92,7 +104,10 @@ def age(case: AbroadCase) -> int | None:
 
 
 def age_band(case: AbroadCase) -> str:
-    """``0-12``, ``13-17``, ``18+`` or ``unknown`` (also for an impossible negative age)."""
+    """``0-12``, ``13-17``, ``18+`` or ``unknown`` (also for an impossible negative age); a
+    case reduced by retention keeps only its band."""
+    if case.coarsened is not None:
+        return case.coarsened.age_band
     years = age(case)
     if years is None or years < 0:
         return "unknown"
@@ -181,3 +196,31 @@ def _personal_number_problems(case: AbroadCase, line: int | None) -> list[Proble
                 found.append(p)
                 break
     return found
+
+
+#: What retention erases of a case: everything that could point at a child or a date finer
+#: than a month (the codes stay; see :func:`coarsened`).
+ERASED_BY_RETENTION: tuple[str, ...] = (
+    "person_key", "case_ref", "departure_date", "birth_year", "destination", "follow_up_date",
+    "no_school_since", "notes")
+
+
+def years_before(day: dt.date, years: int) -> dt.date:
+    """The same day ``years`` earlier (28 February for a 29 February)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def coarsened(case: AbroadCase, status: str, timing: str) -> AbroadCase:
+    """``case`` reduced to what later statistics still need: the month of the known date,
+    the age band, the M49 region and the departure timing (``timing``, from the school
+    holidays), the codes; ``status`` its status at the end of its reporting period."""
+    from hrvdesk.domain import m49
+
+    kept = Coarsened(age_band(case), m49.region_of(case.destination) or "unknown", timing)
+    return dataclasses.replace(case, **dict.fromkeys(ERASED_BY_RETENTION),
+                               known_date=case.known_date.replace(day=1), status=status,
+                               coarsened=kept)
+

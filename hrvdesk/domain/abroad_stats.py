@@ -189,6 +189,18 @@ class _Spec:
 _REGIONS = m49.SUB_REGIONS + (UNKNOWN,)
 
 
+def _region(case: AbroadCase) -> str:
+    if case.coarsened is not None:
+        return case.coarsened.region
+    return m49.region_of(case.destination) or UNKNOWN
+
+
+def _timing(person: _Person) -> str:
+    if person.latest.coarsened is not None:
+        return person.latest.coarsened.timing
+    return departure_timing(person.latest.departure_date, person.status, person.holidays)
+
+
 def _every(codes: Callable[[AbroadCase], Iterable[str]]) -> Callable[[_Person], list[tuple[str]]]:
     """The codes of any of the person's cases, each once."""
     return lambda p: [(code,) for code in sorted({c for case in p.cases for c in codes(case)})]
@@ -208,10 +220,10 @@ _SPECS: tuple[_Spec, ...] = (
           lambda p: [(kind,) for kind in sorted(p.kinds)]),
     _Spec("by_destination_region", N_("By destination region"),
           (("region", _REGIONS),), True,
-          lambda p: [(m49.region_of(p.latest.destination) or UNKNOWN,)]),
+          lambda p: [(_region(p.latest),)]),
     _Spec("by_departure_timing", N_("By time of departure"),
           (("timing", DEPARTURE_TIMINGS.values),), True,
-          lambda p: [(departure_timing(p.latest.departure_date, p.status, p.holidays),)]),
+          lambda p: [(_timing(p),)]),
     _Spec("by_purpose", N_("By suspected purpose (a person may have several)"),
           (("purpose", PURPOSES.values),), False, _every(lambda case: case.purposes)),
     _Spec("by_action", N_("By action taken (a person may have several)"),

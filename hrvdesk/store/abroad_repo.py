@@ -26,7 +26,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from hrvdesk.domain.abroad import AbroadCase, StatusChange, validate_case
+from hrvdesk.domain.abroad import (ERASED_BY_RETENTION, AbroadCase, Coarsened, StatusChange,
+                                   coarsened, status_at, validate_case, years_before)
+from hrvdesk.domain.school_holidays import departure_timing
 from hrvdesk.domain import personnummer
 from hrvdesk.domain.abroad_stats import Period, PersonRecord, StatTables, build_tables, person_records
 from hrvdesk.domain.codes import ACTIONS, PURPOSES
@@ -39,9 +41,11 @@ from hrvdesk.store.database import Database
 from hrvdesk.store.importing import ImportRows, Progress, WriteOutcome
 
 #: The fields of a case (without its id), in the order of the import format.
-CASE_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(AbroadCase) if f.name != "id")
-#: What retention erases; what is left is the statistical content of the case.
-ERASED_BY_RETENTION: tuple[str, ...] = ("case_ref", "notes")
+CASE_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(AbroadCase)
+                                     if f.name not in ("id", "coarsened"))
+#: What a re-imported row and a stored case are compared without (the fields that can be
+#: erased or changed by hand after the import: see :func:`reduced`).
+NOT_FINGERPRINTED_WHEN_REDUCED: tuple[str, ...] = ("case_ref", "notes")
 #: Target of the audit entries of retention (single cases: ``case:<id>``; imports: the kind).
 REGISTER_TARGET = "abroad"
 #: Kinds of entries in a case's own history.
@@ -137,8 +141,9 @@ def fingerprint(case: AbroadCase) -> str:
 
 
 def reduced(case: AbroadCase) -> AbroadCase:
-    """``case`` as retention leaves it."""
-    return dataclasses.replace(case, **dict.fromkeys(ERASED_BY_RETENTION))
+    """``case`` without its reference and notes: the fingerprint a re-imported row is
+    recognised by once the stored case was reduced."""
+    return dataclasses.replace(case, **dict.fromkeys(NOT_FINGERPRINTED_WHEN_REDUCED))
 
 
 def _registered(db: Database) -> set[str]:
@@ -182,18 +187,12 @@ def cases_of_person(db: Database, person_key: str, *, excluding: int | None = No
     return PersonMatch(visible, len(rows) - len(visible))
 
 
-def _years_before(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
-
-
 # --- reading ----------------------------------------------------------------------------------
 
 _SELECT = ("SELECT c.id, c.person_key, c.case_ref, c.reported_by, c.known_date, c.departure_date, c.gender,"
            " c.birth_year, c.honour_link, c.destination, c.status, c.reported_married,"
            " c.follow_up_date, c.no_school_since, c.notes,"
+           " c.coarse_age_band, c.coarse_region, c.coarse_timing,"
            " c.reduced, c.created_at, c.created_by, c.updated_at, c.updated_by"
            " FROM abroad_cases c")
 
@@ -216,7 +215,8 @@ def _load(conn, where: str = "1 = 1", params: Sequence = (), *, notes: bool = Tr
     actions = _grouped(conn, f"SELECT x.case_id, x.action FROM abroad_case_actions x {join}", params)
     out = []
     for (cid, person, ref, by, known, departure, gender, birth_year, link, destination, status, married,
-         follow_up, no_school, note, is_reduced, created_at, created_by, updated_at, updated_by) in rows:
+         follow_up, no_school, note, coarse_age, coarse_region, coarse_timing,
+         is_reduced, created_at, created_by, updated_at, updated_by) in rows:
         case = AbroadCase(
             id=cid, person_key=person, case_ref=ref if case_ref else None, reported_by=by,
             known_date=dt.date.fromisoformat(known), departure_date=departure, gender=gender,
@@ -224,7 +224,8 @@ def _load(conn, where: str = "1 = 1", params: Sequence = (), *, notes: bool = Tr
             honour_link=link, destination=destination, status=status,
             reported_married=bool(married), actions=_ordered(actions.get(cid, ()), "actions"),
             follow_up_date=_date_or_none(follow_up), no_school_since=_date_or_none(no_school),
-            notes=note if notes else None)
+            notes=note if notes else None,
+            coarsened=Coarsened(coarse_age, coarse_region, coarse_timing) if is_reduced else None)
         out.append(StoredCase(case, bool(is_reduced), dt.datetime.fromisoformat(created_at),
                               created_by, dt.datetime.fromisoformat(updated_at), updated_by))
     return out
@@ -533,33 +534,53 @@ importing.register(importing.ImportKind("abroad", ABROAD, _write_rows, scope_col
 
 def retention_cutoff(db: Database, today: dt.date) -> dt.date:
     """Cases whose last change was before this day are due for reduction."""
-    return _years_before(today, settings.get(db, "retention_years"))
+    return years_before(today, settings.get(db, "retention_years"))
+
+
+def due_for_retention(db: Database, today: dt.date, years: int) -> int:
+    """How many cases a retention period of ``years`` would reduce on ``today``."""
+    cutoff = years_before(today, years)
+    return db.conn.execute("SELECT count(*) FROM abroad_cases WHERE reduced = 0 AND updated_at < ?",
+                           (cutoff.isoformat(),)).fetchone()[0]
 
 
 def apply_retention(db: Database, today: dt.date | None = None) -> int:
-    """Reduce every case whose last change is older than ``retention_years`` to its
-    statistical content (case reference and notes erased); returns how many.
+    """Reduce every case whose last change is older than ``retention_years`` to what the
+    statistics still need (:func:`hrvdesk.domain.abroad.coarsened`): the pseudonym, case
+    reference, dates finer than the month, birth year, country and notes erased, the
+    follow-up log and the field-level history deleted (one ``retention`` entry remains), the
+    status history reduced to the status at the end of its reporting period. Returns how many.
 
     A policy of the register, not a user's choice: it needs no permission, and it is
-    audited (``retention``) under the unlocking user when it reduced anything.
+    audited (``retention``) under the unlocking user when it reduced anything. The freed pages
+    are overwritten (``secure_delete``) and the write-ahead log is emptied afterwards.
     """
     today = today or dt.date.today()
     cutoff = retention_cutoff(db, today)
-    due = [case_id for (case_id,) in db.conn.execute(
-        "SELECT id FROM abroad_cases WHERE reduced = 0 AND updated_at < ?", (cutoff.isoformat(),))]
+    due = [s.case for s in _load(db.conn, "c.reduced = 0 AND c.updated_at < ?", (cutoff.isoformat(),))]
     if not due:
         return 0
     at = _stamp(None).isoformat()
+    holidays, start_month = holidays_repo.calendar(db), settings.get(db, "period_start_month")
     with db.transaction() as conn:
-        for case_id in due:
-            conn.execute("UPDATE abroad_cases SET case_ref = NULL, notes = NULL, reduced = 1,"
+        for case in due:
+            status = status_at(case, _history(conn, case.id),
+                               Period.containing(case.known_date, start_month).end)
+            kept = coarsened(case, status, departure_timing(case.departure_date, status, holidays))
+            erased = ", ".join(f"{name} = NULL" for name in ERASED_BY_RETENTION)
+            conn.execute(f"UPDATE abroad_cases SET {erased}, known_date = ?, status = ?,"
+                         " coarse_age_band = ?, coarse_region = ?, coarse_timing = ?, reduced = 1,"
                          " reduced_at = ?, fingerprint = reduced_fingerprint WHERE id = ?",
-                         (at, case_id))
-            conn.execute("UPDATE abroad_followups SET note = NULL WHERE case_id = ?", (case_id,))
-            _record_change(conn, case_id, at, db.user, "retention", ERASED_BY_RETENTION)
+                         (kept.known_date.isoformat(), status, kept.coarsened.age_band,
+                          kept.coarsened.region, kept.coarsened.timing, at, case.id))
+            for table in ("abroad_followups", "abroad_status_changes", "abroad_changes"):
+                conn.execute(f"DELETE FROM {table} WHERE case_id = ?", (case.id,))
+            _add_status(conn, case.id, StatusChange(status, kept.known_date), at, db.user)
+            _record_change(conn, case.id, at, db.user, "retention", ERASED_BY_RETENTION)
         db.audit("retention", target=REGISTER_TARGET, fields=ERASED_BY_RETENTION,
                  detail={"cases": len(due), "retention_years": settings.get(db, "retention_years"),
                          "changed_before": cutoff.isoformat()})
+    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return len(due)
 
 

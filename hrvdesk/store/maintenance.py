@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import errno
 import os
 import shutil
@@ -23,12 +24,13 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hrvdesk.domain.abroad import years_before
 from hrvdesk.domain.errors import DamagedDatabaseError, HrvError
 from hrvdesk.domain.roles import Permission, Session
 from hrvdesk.i18n import _
 from hrvdesk.store import audit, connection, fileset, filesystem, signing
 from hrvdesk.store.database import Database, session_for
-from hrvdesk.store.keyslots import KeyHeader, wipe
+from hrvdesk.store.keyslots import KeyHeader, header_path, wipe
 from hrvdesk.store.migrations import latest_version
 from hrvdesk.store.safewrite import FILE_MODE, fsync_dir
 
@@ -259,3 +261,21 @@ def restore(source: str | os.PathLike, target: str | os.PathLike, user: str, pas
     db = Database.open_with_key(target, user, key)
     db.audited("restore", detail={"from": source.name})
     return db
+
+
+def old_backups(folder: str | os.PathLike, years: int, today: dt.date) -> list[Path]:
+    """Backups (a database file with its key file beside it) in ``folder`` last written more
+    than ``years`` ago: retention never reaches them, so they must be destroyed by hand."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    cutoff = dt.datetime.combine(years_before(today, years), dt.time()).timestamp()
+    found = []
+    for path in sorted(folder.glob("*.db")):
+        try:
+            if header_path(path).is_file() and path.stat().st_mtime < cutoff:
+                found.append(path)
+        except OSError:
+            continue
+    return found
+

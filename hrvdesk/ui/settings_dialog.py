@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (QAbstractSpinBox, QComboBox, QFormLayout, QGroupB
 from hrvdesk.domain.errors import ValidationError
 from hrvdesk.domain.roles import Permission
 from hrvdesk.domain.settings import DATABASE, WORKSTATION, Setting
-from hrvdesk.i18n import N_, _, current_language, format_date
-from hrvdesk.store import releases_repo, settings as db_settings
+from hrvdesk.i18n import N_, _, current_language, format_date, ngettext
+from hrvdesk.store import abroad_repo, releases_repo, settings as db_settings
 from hrvdesk.ui.locking import MINUTE_MS
 from hrvdesk.ui.school_holidays_box import SchoolHolidaysBox
 from hrvdesk.ui.settings_store import data_dir
@@ -216,6 +216,15 @@ class SettingsDialog(FormDialog):
             form.insertRow(0, note)
             for editor in self.database.values():
                 editor.set_read_only(True)
+        retention = message_label()
+        retention.setObjectName("retention_note")
+        self.tr_.bind(retention.setText, N_(
+            "Retention: a case that has not been changed for that many years is reduced when the "
+            "database is unlocked. Its personal identity pseudonym, reference, notes, exact dates, "
+            "birth year, country and follow-up log are erased; the month, age band, region, "
+            "departure timing and codes stay for the statistics. Backups are not reached: destroy "
+            "them on the same schedule."))
+        form.addRow(retention)
         self.holidays = SchoolHolidaysBox(db, self.tr_, self.may_change_database)
         self.form.addRow(self.holidays)
         self._location(db.path)
@@ -280,7 +289,8 @@ class SettingsDialog(FormDialog):
         db, changes = self.host.db, self.values(self.database)
         if not self.may_change_database:
             return lambda: []
-        if not self._start_month_confirmed(changes["period_start_month"]):
+        if not (self._start_month_confirmed(changes["period_start_month"])
+                and self._retention_confirmed(changes["retention_years"])):
             return None
         holidays = self.holidays.change()
 
@@ -290,6 +300,23 @@ class SettingsDialog(FormDialog):
             return db_settings.put_all(db, changes)
 
         return save
+
+    def _retention_confirmed(self, years: int) -> bool:
+        """A shorter retention period reduces cases at once and for good: say how many."""
+        db = self.host.db
+        if years >= db_settings.get(db, "retention_years"):
+            return True
+        due = abroad_repo.due_for_retention(db, dt.date.today(), years)
+        if not due:
+            return True
+        return self.host.dialogs.question(self, _("Retention"), ngettext(
+            "With {years} years, {n} case will be reduced now: its personal identity pseudonym, "
+            "reference, notes, exact dates, birth year, country and follow-up log are erased for "
+            "good; only what the statistics need is kept. Shorten the retention period?",
+            "With {years} years, {n} cases will be reduced now: their personal identity pseudonyms, "
+            "references, notes, exact dates, birth years, countries and follow-up logs are erased "
+            "for good; only what the statistics need is kept. Shorten the retention period?",
+            due).format(years=years, n=due))
 
     def _start_month_confirmed(self, start_month: int) -> bool:
         """A new start month after packages were sent: say which releases the new periods

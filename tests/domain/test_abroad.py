@@ -36,7 +36,8 @@ def test_field_order_is_the_import_spec_order():
     assert names == [
         "person_key", "case_ref", "reported_by", "known_date", "departure_date", "gender",
         "birth_year", "purposes", "honour_link", "destination", "status",
-        "reported_married", "actions", "follow_up_date", "no_school_since", "notes", "id"]
+        "reported_married", "actions", "follow_up_date", "no_school_since", "notes", "id",
+        "coarsened"]
 
 
 def test_a_complete_case_is_valid_and_optional_fields_may_be_empty():

@@ -243,3 +243,20 @@ def test_backup_cancelled_does_nothing(app, admin, dialogs, tmp_path):
     assert backup_panel.result.text() == "" and backup_panel.checks.count() == 0
     assert sorted(tmp_path.rglob("*")) == before
     assert ui_queries.last_backup(app.db) is None
+
+
+def test_the_overview_warns_of_backups_older_than_the_retention_period(app, admin_window, tmp_path):
+    import os
+    import time
+
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    for name, years in (("gammal.db", 6), ("ny.db", 1)):
+        for path in (folder / name, folder / (name + ".keys")):
+            path.write_bytes(b"x")
+            then = time.time() - years * 366 * 86400
+            os.utime(path, (then, then))
+    app.settings.put("backup_folder", str(folder))
+    figures = {f.label: f for f in admin_window.show_section("administration").figures()}
+    warning = figures["Säkerhetskopior äldre än gallringstiden"]
+    assert warning.value == "1" and warning.attention and "5" in warning.description

@@ -3,6 +3,7 @@ audited) and to the workstation file, applied at once (idle lock, language)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import platformdirs
@@ -233,3 +234,19 @@ def test_a_new_start_month_after_a_release_asks_first_and_names_it(app, dialog, 
     dialogs.expect("question", True)
     save(dialog)
     assert db_settings.get(app.db, "period_start_month") == 10
+
+
+def test_a_shorter_retention_period_says_how_many_cases_it_reduces_now(app, dialog, dialogs):
+    from hrvdesk.store import abroad_repo
+    from tests.store.abroad_helpers import case, moment
+
+    year = dt.date.today().year
+    abroad_repo.create_case(app.db, case(known_date=dt.date(year - 4, 1, 1)), now=moment(year - 3))
+    editor(dialog, "retention_years").setValue(2)
+    dialogs.expect("question", False)
+    dialog.ok_button.click()
+    assert "kommer 1 ärende att reduceras nu" in dialogs.texts("question")[0]
+    assert db_settings.get(app.db, "retention_years") == 5
+    dialogs.expect("question", True)
+    save(dialog)
+    assert db_settings.get(app.db, "retention_years") == 2

@@ -17,8 +17,8 @@ from hrvdesk.domain.codes import ADMINISTRATION_KINDS
 from hrvdesk.domain.roles import Permission, Role
 from hrvdesk.domain.settings import backup_overdue
 from hrvdesk.i18n import N_, _, format_date, format_datetime, format_number
-from hrvdesk.store import audit, organisation, ui_queries, users
-from hrvdesk.store.maintenance import BEFORE_RESTORE, CheckReport, backup
+from hrvdesk.store import audit, organisation, settings as db_settings, ui_queries, users
+from hrvdesk.store.maintenance import BEFORE_RESTORE, CheckReport, backup, old_backups
 from hrvdesk.ui.models import Column, RecordTableModel, RecordTableView
 from hrvdesk.ui.sections import Figure, SectionContext, register
 from hrvdesk.ui.sections.tabbed import TabbedSection
@@ -519,6 +519,14 @@ class AdministrationSection(TabbedSection):
                               format_number(ui_queries.count_audit_entries(db, today, today))))
         if self.ctx.can(Permission.BACKUP):
             out.append(self._backup_figure(ui_queries.last_backup(db)))
+            folder = self.ctx.settings.get("backup_folder")
+            years = db_settings.get(db, "retention_years")
+            old = old_backups(folder, years, dt.date.today()) if folder else []
+            if old:
+                out.append(Figure(_("Backups older than the retention period"), format_number(len(old)),
+                                  _("in {folder}: retention does not reach backups; destroy them "
+                                    "after {years} years as well").format(folder=folder, years=years),
+                                  True))
         return out
 
     def _backup_figure(self, when: dt.datetime | None) -> Figure:
