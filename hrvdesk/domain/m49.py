@@ -96,3 +96,29 @@ def country_name(code: str) -> str:
     from hrvdesk.i18n import current_language
 
     return Locale.parse(current_language()).territories.get(code, code)
+
+
+def country_shown(code: str) -> str:
+    """How a country is shown in a form: ``Irak (IQ)``."""
+    return f"{country_name(code)} ({code})"
+
+
+def country_from_text(text: str | None) -> str | None:
+    """The country code a user meant: a code (``iq``), a name in Swedish or English (``Irak``,
+    ``Iraq``, any case) or the form's own ``Irak (IQ)``; None when it is none of these."""
+    from babel import Locale
+
+    text = (text or "").strip()
+    if not text:
+        return None
+    if text.endswith(")") and "(" in text:
+        text = text[text.rindex("(") + 1:-1]
+    if (code := parse_country(text)) is not None:
+        return code
+    wanted = text.casefold()
+    for language in ("sv", "en"):
+        names = Locale.parse(language).territories
+        for code in COUNTRY_TO_SUB_REGION:
+            if names.get(code, "").casefold() == wanted:
+                return code
+    return None

@@ -462,3 +462,28 @@ def test_listing_the_register_is_audited(app, db_file, cases):
     tab(window, CasesPanel)
     entries = [e for e in audit.entries(app.db.conn, action="view") if e.target == "abroad:list"]
     assert entries and entries[0].user == ADMIN and "rows" in entries[0].detail
+
+
+@pytest.mark.parametrize("typed, code", [("Irak", "IQ"), ("irak", "IQ"), ("Iraq", "IQ"), ("Iran", "IR"),
+                                         ("so", "SO"), ("Somalia (SO)", "SO")])
+def test_a_country_typed_by_its_name_is_saved_as_that_country(app, admin, typed, code):
+    dialog = tab(admin, CasesPanel).new_case()
+    dialog.destination.setText(typed)
+    assert dialog.case().destination == code
+    assert dialog.region.text().startswith("Region")
+
+
+def test_a_country_that_is_none_is_refused_under_its_field(app, admin):
+    dialog = tab(admin, CasesPanel).new_case()
+    dialog.destination.setText("Irakistan")
+    dialog.ok_button.click()
+    assert "destination" in dialog.field_problems() and dialog.isVisible()
+
+
+def test_a_stored_country_is_shown_by_its_name_in_the_ui_language(app, admin, cases):
+    panel = tab(admin, CasesPanel)
+    panel.select(cases["B"])
+    dialog = panel.open_case()
+    assert dialog.destination.text() == "Somalia (SO)"
+    completions = dialog.destination.completer().model()
+    assert "Iraq (IQ)" in completions.stringList()

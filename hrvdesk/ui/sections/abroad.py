@@ -16,10 +16,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QGridLayout, QHBoxLayout, QLabel, QLineEdit,
-                               QListWidget, QListWidgetItem, QPlainTextEdit, QScrollArea, QSpinBox,
-                               QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtCore import QDate, QStringListModel, Qt
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QCompleter, QDateEdit, QGridLayout, QHBoxLayout,
+                               QLabel, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit,
+                               QScrollArea, QSpinBox, QTabWidget, QVBoxLayout, QWidget)
 
 from hrvdesk.domain import m49
 from hrvdesk.domain.abroad import CASE_REF_MAX_LENGTH, AbroadCase, StatusChange, validate_case
@@ -152,7 +152,11 @@ class CaseDialog(FormDialog):
         self.purposes = CodeChecklist(PURPOSES)
         self.honour_link = QComboBox()
         self.destination = QLineEdit()
-        self.destination.setMaxLength(2)
+        self.destination.setMaxLength(60)
+        self._countries = QCompleter(self)
+        self._countries.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self._countries.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.destination.setCompleter(self._countries)
         self.region = QLabel()
         self.status = QComboBox()
         self.status_date = QDateEdit(QDate.currentDate())
@@ -171,7 +175,7 @@ class CaseDialog(FormDialog):
             date.setDisplayFormat(DATE_FORMAT)
         self._fill_codes()
         self.tr_.bind(self.departure_date.setPlaceholderText, N_("YYYY-MM-DD or YYYY-MM"))
-        self.tr_.bind(self.destination.setPlaceholderText, N_("e.g. IQ"))
+        self.tr_.bind(self.destination.setPlaceholderText, N_("Type the country's name, e.g. Irak"))
         self.tr_.bind(self.birth_year.setSpecialValueText, N_("Unknown"))
 
         destination = QWidget()
@@ -203,7 +207,8 @@ class CaseDialog(FormDialog):
                   N_("Tick every purpose that is suspected (Space ticks)"))
         self._row("honour_link", N_("&Honour link:"), self.honour_link)
         self._row("destination", N_("Des&tination country:"), destination,
-                  N_("ISO 3166-1 alpha-2 country code; only its region is ever reported"))
+                  N_("Choose the country by its name (or type its two-letter code); only its region "
+                     "is ever reported"))
         self.tr_.bind(self.destination.setAccessibleName, N_("Destination country"))
         self._row("status", N_("Stat&us:"), self.status)
         if stored is not None:
@@ -302,6 +307,7 @@ class CaseDialog(FormDialog):
                 updated=format_datetime(stored.updated_at, "short"), updater=stored.updated_by))
 
     def _fill_codes(self) -> None:
+        self._fill_countries()
         fill_codes(self.gender, GENDERS)
         fill_codes(self.honour_link, HONOUR_LINKS)
         fill_codes(self.status, CASE_STATUSES)
@@ -317,7 +323,7 @@ class CaseDialog(FormDialog):
         self.birth_year.setValue(case.birth_year if case.birth_year is not None else UNKNOWN_BIRTH_YEAR)
         self.purposes.set_checked(case.purposes)
         select_data(self.honour_link, case.honour_link)
-        self.destination.setText(case.destination or "")
+        self.destination.setText(m49.country_shown(case.destination) if case.destination else "")
         select_data(self.status, case.status)
         self.reported_married.setChecked(case.reported_married)
         self.actions.set_checked(case.actions)
@@ -331,18 +337,38 @@ class CaseDialog(FormDialog):
         if self.stored is not None:
             self.status_date.setEnabled(self.status.currentData() != self.stored.case.status)
 
+    def _fill_countries(self) -> None:
+        chosen = self._destination_code()
+        self._countries.setModel(QStringListModel(sorted(
+            (m49.country_shown(code) for code in m49.COUNTRY_TO_SUB_REGION), key=str.casefold), self))
+        if chosen:
+            self.destination.setText(m49.country_shown(chosen))
+
+    def _destination_code(self) -> str | None:
+        return m49.country_from_text(self.destination.text())
+
     def _show_region(self) -> None:
-        code = self.destination.text().strip().upper()
-        if not code:
+        code = self._destination_code()
+        if not self.destination.text().strip():
             self.region.setText(_("Unknown destination"))
-        elif m49.is_country(code):
+        elif code is not None:
             region = m49.region_of(code)
             self.region.setText(_("Region: {region}").format(region=m49.region_name(region)) if region
                                 else _("No region"))
         else:
-            self.region.setText(_("Not a known country code"))
+            self.region.setText(_("Not a known country: choose one from the list"))
 
     # --- values and problems ----------------------------------------------------------
+
+    def _destination(self) -> str | None:
+        """The chosen country's code (ValidationError when the text names no country)."""
+        if not self.destination.text().strip():
+            return None
+        code = self._destination_code()
+        if code is None:
+            raise ValidationError.single(_("Not a known country: choose one from the list."),
+                                         field="destination")
+        return code
 
     def _person_key(self) -> str | None:
         """The pseudonym of the number typed (ValidationError for ``person_key`` when it is
@@ -390,7 +416,7 @@ class CaseDialog(FormDialog):
             birth_year=None if year == UNKNOWN_BIRTH_YEAR else year,
             purposes=self.purposes.checked(),
             honour_link=self.honour_link.currentData(),
-            destination=self.destination.text().strip().upper() or None,
+            destination=self._destination(),
             status=self.status.currentData(),
             reported_married=self.reported_married.isChecked(),
             actions=self.actions.checked(),
@@ -477,7 +503,7 @@ class CasesPanel(TabPanel):
             Column(N_("Birth year"), lambda s: s.case.birth_year, align_right=True),
             Column(N_("Suspected purposes"), lambda s: s.case.purposes, labels_text(PURPOSES)),
             Column(N_("Status"), lambda s: s.case.status, CASE_STATUSES.label),
-            Column(N_("Destination"), lambda s: s.case.destination),
+            Column(N_("Destination"), lambda s: s.case.destination, m49.country_name),
             Column(N_("Last changed"), lambda s: s.updated_at.date(), format_date),
         ], parent=self)
         layout = QVBoxLayout(self)
