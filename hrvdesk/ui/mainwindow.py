@@ -56,6 +56,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.nav)
         splitter.addWidget(self.stack)
         splitter.setStretchFactor(1, 1)
+        splitter.setCollapsible(0, False)  # no section may squeeze the navigation away
         layout.addWidget(splitter, 1)
         self.setCentralWidget(central)
         self.who = QLabel()
@@ -292,6 +293,9 @@ class MainWindow(QMainWindow):
             item.setText(_(section.title))
             item.setToolTip(_(section.description) if section.description else "")
             self.stack.widget(row).setAccessibleName(_(section.title))
+        widest = max((self.nav.fontMetrics().horizontalAdvance(_(section.title))
+                      for section in self._sections), default=0)
+        self.nav.setMinimumWidth(min(260, widest + self.nav.iconSize().width() + 40))
         for action, section in zip(self._goto, self._sections):
             action.setText(_("Go to {section}").format(section=_(section.title)))
         self.banner.setText(_("DEMO – all data here is fictitious and is deleted when you close hrvdesk."))

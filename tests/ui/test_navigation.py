@@ -124,3 +124,17 @@ def test_tab_order_of_the_unlock_dialog(app, db_file):
     expected = [dialog.user, dialog.passphrase, dialog.remember, dialog.unlock_button, dialog.open_button,
                 dialog.create_button, dialog.language, dialog.quit_button]
     assert [w for w in order if w in expected] == expected
+
+
+def test_no_section_squeezes_the_navigation_at_the_default_size(admin_window):
+    from PySide6.QtWidgets import QApplication
+
+    admin_window.resize(1100, 720)
+    admin_window.show()
+    widths = {}
+    for row in range(admin_window.nav.count()):
+        admin_window.nav.setCurrentRow(row)
+        QApplication.processEvents()
+        widths[admin_window.nav.item(row).text()] = admin_window.nav.width()
+    assert min(widths.values()) >= 120, widths
+    assert admin_window.width() <= 1100

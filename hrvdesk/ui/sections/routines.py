@@ -312,24 +312,31 @@ class RoutinesPanel(Panel):
 
     # --- building ------------------------------------------------------------------------
 
-    def _filters(self) -> QHBoxLayout:
-        row = QHBoxLayout()
+    def _filters(self) -> QVBoxLayout:
+        """The filters in two rows, so that the tab fits beside the navigation."""
+        rows = QVBoxLayout()
+        first, second = QHBoxLayout(), QHBoxLayout()
         self.search = QLineEdit()
         self.search.setClearButtonEnabled(True)
         self.tr_.bind(self.search.setPlaceholderText, N_("Find by title"))
         self.status_filter, self.purpose_filter = QComboBox(), QComboBox()
         self.owner_filter, self.review_filter = QComboBox(), QComboBox()
-        for msgid, widget in ((N_("&Find:"), self.search), (N_("Stat&us:"), self.status_filter),
-                              (N_("&Purpose:"), self.purpose_filter), (N_("&Owner:"), self.owner_filter),
-                              (N_("Re&view:"), self.review_filter)):
+        for row, msgid, widget in ((first, N_("&Find:"), self.search),
+                                   (first, N_("Stat&us:"), self.status_filter),
+                                   (first, N_("&Purpose:"), self.purpose_filter),
+                                   (second, N_("&Owner:"), self.owner_filter),
+                                   (second, N_("Re&view:"), self.review_filter)):
             add_labelled(row, self.tr_, msgid, widget)
-            if isinstance(widget, QComboBox):
-                widget.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            if isinstance(widget, QComboBox):  # never wider than a short label: the row must fit
+                widget.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+                widget.setMinimumContentsLength(12)
                 widget.currentIndexChanged.connect(lambda _i: self.apply_filters())
         self.search.textChanged.connect(lambda _t: self.apply_filters())
-        row.addStretch(1)
+        for row in (first, second):
+            row.addStretch(1)
+            rows.addLayout(row)
         self._fill_filters()
-        return row
+        return rows
 
     def _fill_filters(self) -> None:
         fill_codes(self.status_filter, ROUTINE_STATUSES, _("All"))
