@@ -96,7 +96,7 @@ def _plan_sections(report: ReportBuilder, db: Database, year: int) -> None:
         (_("In force"), _years(plan.valid_from, plan.valid_to) if plan.valid_to
          else _("from {year}").format(year=plan.valid_from)),
         (_("Activities this year"), len(sheet)),
-        (_("Reported"), sum(line.recorded for line in sheet)),
+        (_("Reported"), sum(line.reported for line in sheet)),
         *((FOLLOWUP_STATUSES.label(code), statuses[code]) for code in FOLLOWUP_STATUSES.values),
     ])
     for goal in plan.goals:

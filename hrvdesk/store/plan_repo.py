@@ -58,6 +58,12 @@ class ActivityFollowUp:
     finished_in: int | None = None
 
     @property
+    def reported(self) -> bool:
+        """Reported for this year by someone: stored, and not merely carried over unfinished
+        from last year (saving a carried-over line is a report)."""
+        return self.recorded and self.followup.carried_from is None
+
+    @property
     def status_text(self) -> str:
         """The activity's state in the year, in words (carried over, finished, not reported)."""
         if self.finished_in is not None:
@@ -504,17 +510,17 @@ def save_followup(db: Database, followup: FollowUp, plan_id: str = DEFAULT_PLAN)
     old = _stored_followups(db, followup.year, plan_id).get(followup.activity_code)
     fields = [n for n in ("status", "comment")
               if old is None or getattr(old, n) != getattr(followup, n)]
-    if not fields:
+    if not fields and old.carried_from is None:
         return old
+    fields = fields or ["status"]  # confirming a carried-over status is a report too
     row = _activity_row(db, plan, followup.activity_code)
     with db.transaction() as conn:
         conn.execute(
             "INSERT INTO plan_followups(activity, year, status, comment, carried_from, updated_by,"
             " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(activity, year) DO UPDATE SET"
-            " status = excluded.status, comment = excluded.comment,"
+            " status = excluded.status, comment = excluded.comment, carried_from = NULL,"
             " updated_by = excluded.updated_by, updated_at = excluded.updated_at",
-            (row, followup.year, followup.status, followup.comment,
-             followup.carried_from if old is None else None, db.user, now_iso()))
+            (row, followup.year, followup.status, followup.comment, None, db.user, now_iso()))
         db.audit("create" if old is None else "update",
                  target=f"followup:{plan_id}:{followup.activity_code}:{followup.year}", fields=fields)
     return _stored_followups(db, followup.year, plan_id)[followup.activity_code]

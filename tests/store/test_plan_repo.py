@@ -187,6 +187,13 @@ def test_unfinished_activities_carry_over_into_the_next_year(db):
         "started", "ongoing", "not_started")
     assert {f.carried_from for f in stored.values()} == {2023}
     assert {f.comment for f in stored.values()} == {""}
+    # carried over is not reported: nobody has reported anything for 2024 yet
+    assert sum(line.reported for line in sheet) == 0
+    plan_repo.save_followup(db, FollowUp("A1.1", 2024, "done"))
+    plan_repo.save_followup(db, FollowUp("A1.4", 2024, "ongoing"))  # the carried status, confirmed
+    lines = {line.activity.code: line for line in plan_repo.year_followup(db, 2024)}
+    assert sum(line.reported for line in lines.values()) == 2
+    assert lines["A1.1"].followup.carried_from is None and "carried" not in lines["A1.1"].status_text
 
 
 def test_carry_over_follows_the_chain_of_years(db):

@@ -510,8 +510,7 @@ class FollowUpPanel(PlanPanel):
             status = str(value)
         else:
             comment = str(value)
-        followup = FollowUp(line.activity.code, line.followup.year, status, comment,
-                            carried_from=line.followup.carried_from)
+        followup = FollowUp(line.activity.code, line.followup.year, status, comment)
         try:
             saved = plan_repo.save_followup(self.ctx.db, followup)
         except Exception as exc:
@@ -529,7 +528,7 @@ class FollowUpPanel(PlanPanel):
         self.model.set_rows(sheet)
         self.heading.setText(_("Follow-up {year}, plan version {version}").format(
             year=year, version=self.plan.version))
-        reported = sum(line.recorded for line in sheet)
+        reported = sum(line.reported for line in sheet)
         carried = sum(line.followup.carried_from is not None for line in sheet)
         self.summary.setText(_("{reported} of {total} activities reported for {year}; {carried} carried "
                                "over unfinished from {previous}.").format(
@@ -744,7 +743,7 @@ class ActionPlanSection(TabbedSection):
         if plan_repo.plan_for_year(db, year) is None:
             return []
         sheet = plan_repo.year_followup(db, year)
-        reported = sum(line.recorded for line in sheet)
+        reported = sum(line.reported for line in sheet)
         return [Figure(_("Action plan follow-up {year}").format(year=year),
                        _("{reported} of {total}").format(reported=format_number(reported),
                                                          total=format_number(len(sheet))),
