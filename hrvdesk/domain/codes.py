@@ -120,6 +120,16 @@ DEPARTURE_TIMINGS = CodeList("departure_timing", N_("Departure"), _codes(
     ("unknown", "okänt", N_("Departure unknown")),
 ))
 
+PARTNER_KINDS = CodeList("partner_kind", N_("Kind of partner"), _codes(
+    ("police", "polis", N_("Police")),
+    ("housing", "bostadsbolag", N_("Housing company")),
+    ("womens_shelter", "kvinnojour", N_("Women's shelter")),
+    ("fire_service", "räddningstjänst", N_("Fire and rescue service")),
+    ("region", "region", N_("Region (health care)")),
+    ("civil_society", "civilsamhälle", N_("Civil society organisation")),
+    ("other", "övrig", N_("Other partner")),
+))
+
 YES_NO = CodeList("yes_no", N_("Yes/no"), _codes(
     ("yes", "ja", N_("Yes")),
     ("no", "nej", N_("No")),

@@ -118,10 +118,13 @@ def test_organisation_register(app, admin):
     partner.ok_button.click()
     assert partner.isVisible() and partner.message.text()  # invalid code: said, not saved
     partner.code.setText("BUP")
-    partner.kind.setText("region")
+    partner.kind.setCurrentIndex(partner.kind.findData("region"))
     partner.ok_button.click()
     assert "BUP" in codes(org.partners)
-    assert "BUP" in [p.code for p in organisation.partners(app.db)]
+    assert {p.code: p.kind for p in organisation.partners(app.db)}["BUP"] == "region"
+    kinds = {org.partners.index(r, 0).data(): org.partners.index(r, 2).data()
+             for r in range(org.partners.rowCount())}
+    assert kinds["KVJ"] == "Women's shelter" and kinds["BOB"] == "Housing company"  # words, not codes
 
 
 def test_overview_shows_real_figures(app, admin):

@@ -13,7 +13,7 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QGroupBox, QHBoxLayout, QLabel,
                                QLineEdit, QListWidget, QProgressBar, QVBoxLayout)
 
-from hrvdesk.domain.codes import ADMINISTRATION_KINDS
+from hrvdesk.domain.codes import ADMINISTRATION_KINDS, PARTNER_KINDS
 from hrvdesk.domain.roles import Permission, Role
 from hrvdesk.domain.settings import backup_overdue
 from hrvdesk.i18n import N_, _, format_date, format_datetime, format_number
@@ -23,7 +23,7 @@ from hrvdesk.ui.models import Column, RecordTableModel, RecordTableView
 from hrvdesk.ui.sections import Figure, SectionContext, register
 from hrvdesk.ui.sections.tabbed import TabbedSection
 from hrvdesk.ui.widgets import FormDialog, PassphraseFields, error_text, form_row, message_label, plain
-from hrvdesk.ui.work_widgets import Panel, button_row, fill_combo, yes_no
+from hrvdesk.ui.work_widgets import Panel, button_row, fill_codes, fill_combo, yes_no
 
 # --- shared -------------------------------------------------------------------------------
 
@@ -81,16 +81,23 @@ class PartnerDialog(FormDialog):
         self.code = QLineEdit(existing.code if existing else "")
         self.code.setReadOnly(existing is not None)
         self.name = QLineEdit(existing.name if existing else "")
-        self.kind = QLineEdit(existing.kind if existing else "")
+        self.kind = QComboBox()
+        self.kind.setObjectName("partner_kind")
+        fill_codes(self.kind, PARTNER_KINDS)
+        if existing is not None and existing.kind:
+            if self.kind.findData(existing.kind) < 0:  # a kind typed before the list existed
+                self.kind.addItem(existing.kind, existing.kind)
+            self.kind.setCurrentIndex(self.kind.findData(existing.kind))
         self.active = QCheckBox()
         self.active.setChecked(existing.active if existing else True)
         form_row(self.form, self.tr_, N_("&Code:"), self.code, N_("A short code that never changes, e.g. POL"))
         form_row(self.form, self.tr_, N_("&Name:"), self.name)
-        form_row(self.form, self.tr_, N_("&Kind:"), self.kind, N_("For example police, housing, region"))
+        form_row(self.form, self.tr_, N_("&Kind:"), self.kind)
         form_row(self.form, self.tr_, N_("&Active:"), self.active)
 
     def work(self):
-        partner = organisation.Partner(self.code.text(), self.name.text(), self.kind.text(), self.active.isChecked())
+        partner = organisation.Partner(self.code.text(), self.name.text(), self.kind.currentData(),
+                                       self.active.isChecked())
         db = self.ctx.db
         return lambda: organisation.save_partner(db, partner)
 
@@ -108,7 +115,7 @@ class OrganisationPanel(Panel):
         self.partners = RecordTableModel([
             Column(N_("Code"), lambda p: p.code),
             Column(N_("Name"), lambda p: p.name),
-            Column(N_("Kind"), lambda p: p.kind),
+            Column(N_("Kind"), lambda p: p.kind, PARTNER_KINDS.label),
             Column(N_("Active"), lambda p: p.active, yes_no),
         ], parent=self)
         layout = QVBoxLayout(self)
