@@ -55,6 +55,7 @@ WORKSTATION: dict[str, Setting] = {s.key: s for s in (
     Setting("backup_folder", str, "", N_("Backup folder")),
     Setting("backup_reminder_days", int, 7, N_("Remind me when the last backup is older than (days)"), 1, 365),
     Setting("last_database", str, "", N_("Last database opened")),
+    Setting("training_list_percent", int, 65, N_("Height of the training list (%)"), 20, 85),
 )}
 
 

@@ -35,7 +35,7 @@ from hrvdesk.ui.work_widgets import yes_no
 if TYPE_CHECKING:
     from hrvdesk.ui.app import App
 
-HIDDEN = frozenset({"last_database"})  # remembered by the app, not chosen
+HIDDEN = frozenset({"last_database", "training_list_percent"})  # remembered by the app, not chosen
 
 
 def month_name(month: int) -> str:

@@ -138,3 +138,20 @@ def test_no_section_squeezes_the_navigation_at_the_default_size(admin_window):
         widths[admin_window.nav.item(row).text()] = admin_window.nav.width()
     assert min(widths.values()) >= 120, widths
     assert admin_window.width() <= 1100
+
+
+def test_the_training_list_gets_most_of_the_height_and_keeps_the_share_moved_to(app, admin_window):
+    from PySide6.QtWidgets import QApplication, QSplitter
+
+    from hrvdesk.ui.sections.training import TrainingsPanel
+
+    admin_window.resize(1100, 720)
+    admin_window.show()
+    panel = admin_window.show_section("training").show_panel(TrainingsPanel)
+    QApplication.processEvents()
+    splitter = panel.findChild(QSplitter, "training_splitter")
+    top, bottom = splitter.sizes()
+    assert top > bottom and panel.view.height() > 8 * panel.view.verticalHeader().defaultSectionSize()
+    splitter.moveSplitter(int((top + bottom) * 0.4), 1)
+    splitter.splitterMoved.emit(int((top + bottom) * 0.4), 1)
+    assert 35 <= app.settings.get("training_list_percent") <= 45

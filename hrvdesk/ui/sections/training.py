@@ -16,7 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QComboBox, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QSplitter,
+                               QVBoxLayout, QWidget)
 
 from hrvdesk.domain.codes import TRAINING_FORMATS, TRAINING_TOPICS
 from hrvdesk.domain.roles import Permission
@@ -86,18 +87,36 @@ class TrainingsPanel(TabPanel):
         ], icon_column=9, icon_of=lambda r: RULE_ICON if vpc_rule_broken(r.training) else None, parent=self)
         self.view = self.table(N_("Trainings"), self.model)
         self.view.activated.connect(lambda _index: self.edit_training())
-        layout.addWidget(self.view, 3)
+        top = QWidget()
+        listing = QVBoxLayout(top)
+        listing.setContentsMargins(0, 0, 0, 0)
+        listing.addWidget(self.view, 1)
         self.count = QLabel()
-        layout.addWidget(self.count)
+        listing.addWidget(self.count)
         self.new_button = self.button(N_("&New training…"), self.new_training)
         self.edit_button = self.button(N_("&Edit training…"), self.edit_training)
         self.delete_button = self.button(N_("&Delete training…"), self.delete_training,
                                          N_("Delete the training with its completions"))
         for button in (self.new_button, self.edit_button, self.delete_button):
             button.setVisible(self.may_edit)
-        layout.addLayout(button_row(self.new_button, self.edit_button, self.delete_button))
-        layout.addWidget(self._participants(), 2)
+        listing.addLayout(button_row(self.new_button, self.edit_button, self.delete_button))
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setObjectName("training_splitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(top)
+        self.splitter.addWidget(self._participants())
+        share = int(self.ctx.settings.get("training_list_percent"))
+        self.splitter.setSizes([share * 10, (100 - share) * 10])
+        self.splitter.splitterMoved.connect(lambda _pos, _index: self._remember_split())
+        layout.addWidget(self.splitter, 1)
         self.view.selectionModel().currentRowChanged.connect(lambda *_a: self.show_selected())
+
+    def _remember_split(self) -> None:
+        """The list's share of the height, kept for the next start (this workstation)."""
+        top, bottom = self.splitter.sizes()
+        if top + bottom:
+            self.ctx.settings.put("training_list_percent",
+                                  min(85, max(20, round(100 * top / (top + bottom)))))
 
     # --- building ------------------------------------------------------------------------
 
