@@ -246,6 +246,9 @@ class _Solver:
         model.a_matrix_.index_ = matrix.indices
         model.a_matrix_.value_ = matrix.data
         self._model, self._size = model, size
+        self._matrix = matrix
+        self._row_lower = np.array([low for _c, low, _h in system.rows], dtype=float)
+        self._row_upper = np.array([high for _c, _l, high in system.rows], dtype=float)
         self._lower, self._upper = list(system.lower), list(system.upper)
         self._status = highspy.HighsModelStatus
         self._linear = self._highs(model)
@@ -276,12 +279,27 @@ class _Solver:
         point = self._run(self._linear, changed, objective)
         if point is None or np.all(np.abs(point - np.round(point)) <= _TOLERANCE):
             return point
+        if self._fits(rounded := np.round(point), changed):  # often enough, and far cheaper
+            return rounded
         if self._integer is None:
             import highspy
 
             self._model.integrality_ = [highspy.HighsVarType.kInteger] * self._size
             self._integer = self._highs(self._model)
         return self._run(self._integer, changed, objective)
+
+    def _fits(self, point, bounds: Mapping[int, tuple[float, float]]) -> bool:
+        """Whether a whole-number point satisfies every row and bound."""
+        import numpy as np
+
+        lower, upper = np.array(self._lower), np.array(self._upper)
+        for column, (low, high) in bounds.items():
+            lower[column], upper[column] = low, high
+        if np.any(point < lower - _TOLERANCE) or np.any(point > upper + _TOLERANCE):
+            return False
+        values = self._matrix @ point
+        return bool(np.all(values >= self._row_lower - _TOLERANCE)
+                    and np.all(values <= self._row_upper + _TOLERANCE))
 
     def _run(self, highs, bounds: Mapping[int, tuple[float, float]],
              objective: Mapping[int, float] | None):
