@@ -117,6 +117,8 @@ class ProtectedPackage:
     seed: str = ""
     joint_with: tuple[int, ...] = ()
     failing_tables: tuple[str, ...] = ()
+    audit: AuditResult | None = field(default=None, compare=False, repr=False)
+    """The audit :func:`protect` ran on exactly these tables (internal; None when made otherwise)."""
 
     def disclosure_control(self) -> dict:
         """The ``disclosure_control`` object of the national JSON."""
@@ -420,25 +422,30 @@ def protect(stats: StatTables, k: int = DEFAULT_THRESHOLD, *,
     suppressed = rule_cells(stats.tables, k) | set().union(
         *(suppressed_refs(r.published) for r in earlier if not r.exact))
     primaries = primary_cells(stats.tables, k)
-    failing_tables = []
+    failing_tables: list[str] = []
+    found: dict[CellRef, CellBounds] = {}
     for table in stats.tables:
         noise = _noise(seed, table)
         own = {ref for ref in suppressed if ref[0] == table.id}
         if table.partitions and own & primaries and not small_population(total, k):
             chosen = _secondary(table, own & primaries, total, k, noise)
             own |= chosen if chosen is not None else _everything_but_grand_total(table)
-        while failing := [(table.id, ref[1]) for ref, b in _table_bounds(
-                apply_suppression([table], own)[0], table, total, k, pairs).items()
-                if not b.protected]:
+        while True:
+            bounds = _table_bounds(apply_suppression([table], own)[0], table, total, k, pairs)
+            failing = [(table.id, ref[1]) for ref, b in bounds.items() if not b.protected]
+            if not failing:
+                break
             cell = _next_cell(table, own, failing, earlier_markers, noise)
             if cell is None:
                 failing_tables.append(table.id)
                 break
             own.add(cell)
+        found.update(bounds)
         suppressed |= own
     published = apply_suppression(stats.tables, suppressed)
     return ProtectedPackage(stats.period, k, published, len(suppressed), not failing_tables,
-                            seed, tuple(r.id for r in earlier), tuple(failing_tables))
+                            seed, tuple(r.id for r in earlier), tuple(failing_tables),
+                            AuditResult(not failing_tables, found))
 
 
 def audit(published: Sequence[Table], exact: Sequence[Table], k: int, *,

@@ -44,6 +44,8 @@ AT_LEAST_ONE = frozenset({"by_purpose", "known_to"})
 a reporting administration): their cells add up to at least the number of persons."""
 _TOLERANCE = 1e-6
 _MILP_TIME_LIMIT = 60.0  # seconds; the systems are small, HiGHS needs milliseconds
+#: For systems this small, HiGHS's symmetry detection costs more than it saves.
+_INTEGER_OPTIONS = {"mip_detect_symmetry": False}
 
 CellRef = tuple[str, tuple[str, ...]]
 """(table id, cell key); in a joint audit the table id carries a prefix naming the group."""
@@ -286,6 +288,8 @@ class _Solver:
 
             self._model.integrality_ = [highspy.HighsVarType.kInteger] * self._size
             self._integer = self._highs(self._model)
+            for option, value in _INTEGER_OPTIONS.items():
+                self._integer.setOptionValue(option, value)
         return self._run(self._integer, changed, objective)
 
     def _fits(self, point, bounds: Mapping[int, tuple[float, float]]) -> bool:
