@@ -439,7 +439,11 @@ def protect(stats: StatTables, k: int = DEFAULT_THRESHOLD, *,
             if cell is None:
                 failing_tables.append(table.id)
                 break
-            own.add(cell)
+            if not table.partitions and table.count(*cell[1]) >= k:
+                # a marker there says "fewer than k": rather than break that, hide the table
+                own |= _everything_but_grand_total(table)
+            else:
+                own.add(cell)
         found.update(bounds)
         suppressed |= own
     published = apply_suppression(stats.tables, suppressed)
