@@ -14,7 +14,7 @@ from hrvdesk.domain.cross_tables import DIMENSIONS, cross_table
 from hrvdesk.domain.errors import PermissionDenied, ValidationError
 from hrvdesk.services import statistics
 from hrvdesk.store import abroad_repo, audit
-from tests.privacy.test_attacker import KINDS, population
+from tests.privacy.populations import KINDS, population
 from tests.store.abroad_helpers import D, case
 from tests.store.plan_helpers import VIEWER, add_users, opened_as
 
