@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from hrvdesk.domain import m49
-from hrvdesk.domain.abroad_stats import TOTAL, UNKNOWN, PersonRecord, category_label
+from hrvdesk.domain.abroad_stats import UNKNOWN, PersonRecord, category_label
 from hrvdesk.domain.codes import (ACTIONS, ADMINISTRATION_KINDS, AGE_BANDS, CASE_STATUSES,
                                   DEPARTURE_TIMINGS, GENDERS, HONOUR_LINKS, PURPOSES, YES_NO)
 from hrvdesk.i18n import N_, _
@@ -123,5 +123,3 @@ def cross_table(records: Sequence[PersonRecord], rows: str, columns: str) -> Cro
             col_totals[c] += 1
     return CrossTable(a, b, row_cats, col_cats, counts, row_totals, col_totals, len(records))
 
-
-__all__ = ["DIMENSIONS", "CrossTable", "cross_table", "TOTAL"]

@@ -49,8 +49,6 @@ from hrvdesk.domain.disclosure_audit import (AT_LEAST_ONE, MARKER, CellBounds, C
 from hrvdesk.domain.errors import ValidationError
 from hrvdesk.i18n import _
 
-__all__ = ["MARKER", "AT_LEAST_ONE", "CellBounds", "small_population"]
-
 METHOD = "cell suppression, LP-audited"
 DEFAULT_THRESHOLD = 3
 MIN_THRESHOLD, MAX_THRESHOLD = 3, 10

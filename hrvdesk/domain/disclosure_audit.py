@@ -99,7 +99,7 @@ def primary_floor(table: Table) -> int:
     return 0 if table.partitions and len(table.dimensions) == 1 and len(inner) == 2 else 1
 
 
-def markers_mean_fewer_than_k(published: Table, method_aware: bool = True) -> bool:
+def markers_mean_fewer_than_k(published: Table) -> bool:
     """Whether the markers of a table that does not partition T say "fewer than k": always,
     unless the whole table is markers (a package that supersedes another hides such a table
     whole rather than a count of k or more, so rule 5 holds there too)."""
@@ -166,7 +166,7 @@ class System:
                 markers.append(columns[cell.key])
             else:
                 self.fix(columns[cell.key], cell.count)
-        if markers_mean_fewer_than_k(table, method_aware):
+        if markers_mean_fewer_than_k(table):
             for column in markers:
                 self.upper[column] = min(self.upper[column], k - 1)
         inner = [columns[c.key] for c in table.cells
@@ -228,16 +228,9 @@ class _Solver:
     def __init__(self, system: System) -> None:
         import highspy
         import numpy as np
-        from scipy.sparse import coo_matrix
 
         size, count = len(system.upper), len(system.rows)
-        rows, cols, data = [], [], []
-        for r, (coefficients, _low, _high) in enumerate(system.rows):
-            for col, coefficient in coefficients.items():
-                rows.append(r)
-                cols.append(col)
-                data.append(coefficient)
-        matrix = coo_matrix((data, (rows, cols)), shape=(count, size)).tocsc()
+        matrix = _sparse(system.rows, size).tocsc()
         model = highspy.HighsLp()
         model.num_col_, model.num_row_ = size, count
         model.col_cost_ = np.zeros(size)
@@ -346,18 +339,24 @@ def linear_constraints(rows: Sequence[tuple[dict[int, float], float, float]],
                        size: int) -> list:
     """Rows ``(coefficients, low, high)`` over ``size`` variables as SciPy constraints."""
     from scipy.optimize import LinearConstraint
-    from scipy.sparse import coo_matrix
 
     if not rows:
         return []
+    return [LinearConstraint(_sparse(rows, size).tocsr(), [low for _c, low, _h in rows],
+                             [high for _c, _l, high in rows])]
+
+
+def _sparse(rows: Sequence[tuple[dict[int, float], float, float]], size: int):
+    """The coefficients of ``rows`` as a sparse matrix (rows × ``size`` variables)."""
+    from scipy.sparse import coo_matrix
+
     row_index, columns, data = [], [], []
     for r, (coefficients, _low, _high) in enumerate(rows):
         for column, coefficient in coefficients.items():
             row_index.append(r)
             columns.append(column)
             data.append(coefficient)
-    matrix = coo_matrix((data, (row_index, columns)), shape=(len(rows), size)).tocsr()
-    return [LinearConstraint(matrix, [low for _c, low, _h in rows], [high for _c, _l, high in rows])]
+    return coo_matrix((data, (row_index, columns)), shape=(len(rows), size))
 
 
 def sensitive(counts: Mapping[tuple[str, ...], int], table: Table, k: int) -> list[tuple[str, ...]]:
@@ -366,9 +365,9 @@ def sensitive(counts: Mapping[tuple[str, ...], int], table: Table, k: int) -> li
     return [key for key, count in counts.items() if 1 <= count < k and key != grand]
 
 
-def required_height(published: Table, size: int, k: int, method_aware: bool) -> int:
+def required_height(published: Table, size: int, k: int) -> int:
     """The height the attacker must not rule out for a sensitive cell of ``published``."""
-    if markers_mean_fewer_than_k(published, method_aware):
+    if markers_mean_fewer_than_k(published):
         return min(k - 1, size)
     return min(k, size)
 
@@ -380,7 +379,7 @@ def single_audit(published: Table, exact: Table, total: int, k: int, *,
     system = System()
     columns = system.block(published, total)
     system.publish(published, columns, total, k, method_aware)
-    height = required_height(published, total, k, method_aware)
+    height = required_height(published, total, k)
     counts = {c.key: c.count for c in exact.cells}
     return system.protection([Target((published.id, key), columns[key], height)
                               for key in sensitive(counts, exact, k)])
@@ -416,13 +415,13 @@ def joint_audit(new: Table, new_exact: Table, earlier: Table, earlier_exact: Tab
     system.publish(new, new_cells, new_total, k, method_aware=False)
     system.publish(earlier, earlier_cells, earlier_total, k, method_aware=earlier_method_aware)
     targets = []
-    for name, counts, columns, size, table, aware in (
-            ("new-group", groups.new_group, group_b, groups.new_size, new, False),
-            ("earlier-group", groups.earlier_group, group_a, groups.earlier_size, new, False),
-            ("new", {c.key: c.count for c in new_exact.cells}, new_cells, new_total, new, False),
+    for name, counts, columns, size, table in (
+            ("new-group", groups.new_group, group_b, groups.new_size, new),
+            ("earlier-group", groups.earlier_group, group_a, groups.earlier_size, new),
+            ("new", {c.key: c.count for c in new_exact.cells}, new_cells, new_total, new),
             ("earlier", {c.key: c.count for c in earlier_exact.cells}, earlier_cells,
-             earlier_total, earlier, earlier_method_aware)):
-        height = required_height(table, size, k, aware)
+             earlier_total, earlier)):
+        height = required_height(table, size, k)
         targets += [Target((f"{name}:{tag}:{new.id}", key), columns[key], height)
                     for key in sensitive(counts, new, k)]
     bounds = system.protection(targets)

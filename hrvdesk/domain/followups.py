@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from hrvdesk.domain.abroad import AbroadCase
-from hrvdesk.domain.codes import Code, CodeList
+from hrvdesk.domain.codes import CASE_STATUSES, Code, CodeList
 from hrvdesk.domain.errors import Problem
 from hrvdesk.domain.pii import personal_number_problem
 from hrvdesk.i18n import N_, _
@@ -90,8 +90,6 @@ class WorkItem:
 
 
 def _status_label(status: str) -> str:
-    from hrvdesk.domain.codes import CASE_STATUSES
-
     return CASE_STATUSES.label(status).lower()
 
 

@@ -22,7 +22,7 @@ import datetime as dt
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -240,11 +240,12 @@ def _stored(db: Database, case_id: int) -> StoredCase:
 
 def list_cases(db: Database, *, period: Period | None = None, status: str | None = None,
                reported_by: str | None = None, purpose: str | None = None,
-               due_by: dt.date | None = None, person_key: str | None = None) -> list[StoredCase]:
+               due_by: dt.date | None = None,
+               person_keys: Collection[str] | None = None) -> list[StoredCase]:
     """The cases the user may see, by known date, filtered by reporting period (known date
     in it), current status, reporting administration, purpose, follow-up due by a day
     (``due_by``: follow-up date on or before it, or none while the child is abroad or at
-    risk) and child (``person_key``). Notes are left out.
+    risk) and children (``person_keys``). Notes are left out.
 
     An editor sees the cases of their own administration only.
     """
@@ -266,9 +267,10 @@ def list_cases(db: Database, *, period: Period | None = None, status: str | None
         conditions.append("(c.follow_up_date <= ? OR (c.follow_up_date IS NULL"
                           " AND c.status IN ('abroad', 'at_risk')))")
         params.append(due_by.isoformat())
-    if person_key is not None:
-        conditions.append("c.person_key = ?")
-        params.append(person_key)
+    if person_keys is not None:
+        keys = sorted(person_keys)
+        conditions.append(f"c.person_key IN ({', '.join('?' * len(keys)) or 'NULL'})")
+        params += keys
     return _load(db.conn, " AND ".join(conditions) or "1 = 1", params, notes=False)
 
 

@@ -77,8 +77,8 @@ def work_list(db: Database, today: dt.date | None = None, days: int = DEFAULT_DA
     items = _work_list(cases, today, days)
     keys = {i.case.person_key for i in items if i.case.person_key}
     others: dict[str, list[int]] = {}
-    for key in keys:
-        others[key] = [s.case.id for s in abroad_repo.list_cases(db, person_key=key)]
+    for stored in abroad_repo.list_cases(db, person_keys=keys) if keys else ():
+        others.setdefault(stored.case.person_key, []).append(stored.case.id)
     items = [WorkItem(i.case, i.overdue_days,
                       tuple(c for c in others.get(i.case.person_key, ()) if c != i.case.id))
              for i in items]
