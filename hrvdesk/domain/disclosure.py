@@ -42,10 +42,10 @@ if TYPE_CHECKING:  # NumPy and SciPy are imported where they are used: they take
     import numpy as np  # to load, and the app needs neither to start
 
 from hrvdesk.domain.abroad_stats import TOTAL, Period, PersonRecord, StatTables, Table
-from hrvdesk.domain.disclosure_audit import (AT_LEAST_ONE, MARKER, CellBounds, CellRef, Groups,
-                                             equations, joint_audit, linear_constraints,
+from hrvdesk.domain.disclosure_audit import (AT_LEAST_ONE, COUPLED, MARKER, CellBounds, CellRef,
+                                             Groups, equations, joint_audit, linear_constraints,
                                              native_stdout_silenced, primary_floor,
-                                             single_audit, small_population)
+                                             single_audit, small_population, table_of, units)
 from hrvdesk.domain.errors import ValidationError
 from hrvdesk.i18n import _
 
@@ -65,7 +65,7 @@ class AuditResult:
     bounds: dict[CellRef, CellBounds]
 
     def failing_tables(self) -> set[str]:
-        return {ref[0].rsplit(":", 1)[-1] for ref, b in self.bounds.items() if not b.protected}
+        return {table_of(ref) for ref, b in self.bounds.items() if not b.protected}
 
 
 # --- persons and earlier releases -------------------------------------------------------------
@@ -327,6 +327,29 @@ def _next_cell(table: Table, suppressed: set[CellRef], failing: Iterable[CellRef
     return (table.id, min(candidates, key=rank).key)
 
 
+def _cells_to_add(table: Table, suppressed: set[CellRef], failing: Iterable[CellRef], k: int,
+                  earlier_markers: set[CellRef], noise: Mapping[tuple[str, ...], float], *,
+                  may_add: bool) -> set[CellRef]:
+    """What to suppress next in ``table`` when its unit does not yet pass (nothing: no cell is
+    left). Where only a coupled table's cell fails (the departure rule pins it), the cell the
+    rule joins, then its neighbours; but the whole table when ``may_add`` is False (no marker
+    is a primary cell, so a marker would break the method's "one of them is a primary"). A
+    marker of a table that does not partition T says "fewer than k": rather than break that
+    for a count of k or more, the whole table is hidden."""
+    whole = _everything_but_grand_total(table) - suppressed
+    mine = [(table.id, ref[1]) for ref in failing if table_of(ref) == table.id]
+    if not mine:
+        if not may_add:
+            return whole
+        mine = [(table.id, COUPLED[table.id])]
+    cell = _next_cell(table, suppressed, mine, earlier_markers, noise)
+    if cell is None:
+        return set()
+    if not table.partitions and table.count(*cell[1]) >= k:
+        return whole
+    return {cell}
+
+
 @dataclass(frozen=True)
 class _Pair:
     """The new package against one earlier release: who is counted alike in both."""
@@ -351,11 +374,17 @@ class _Pair:
                       _counts(table, self.changed), len(self.common),
                       earlier_total - len(self.common), len(self.changed))
 
-    def audit(self, published: Table, exact: Table, k: int) -> dict[CellRef, CellBounds]:
-        if not any(t.id == published.id for t in self.release.published):
+    def audit(self, published: Sequence[Table], exact: Sequence[Table],
+              k: int) -> dict[CellRef, CellBounds]:
+        """The joint audit of one unit of tables (those of it the earlier release has)."""
+        shown = {t.id for t in self.release.published}
+        present = [(p, e) for p, e in zip(published, exact) if p.id in shown]
+        if not present:
             return {}
-        return joint_audit(published, exact, _table(self.release.published, published.id),
-                           _table(self.release.exact, published.id), self.groups(exact), k,
+        new, new_exact = zip(*present)
+        return joint_audit(new, new_exact, [_table(self.release.published, t.id) for t in new],
+                           [_table(self.release.exact, t.id) for t in new],
+                           [self.groups(t) for t in new_exact], k,
                            earlier_method_aware=self.release.supersedes is None,
                            tag=str(self.release.id))
 
@@ -377,10 +406,11 @@ def _counts(table: Table, persons: Iterable[PersonRecord]) -> dict[tuple[str, ..
     return counts
 
 
-def _table_bounds(published: Table, exact: Table, total: int, k: int,
-                  pairs: Sequence[_Pair]) -> dict[CellRef, CellBounds]:
-    """Every sensitive cell of one table, alone and jointly with each earlier release; of the
-    joint findings that fail, those :func:`_inherent` to the earlier releases are left out."""
+def _unit_bounds(published: Sequence[Table], exact: Sequence[Table], total: int, k: int,
+                 pairs: Sequence[_Pair]) -> dict[CellRef, CellBounds]:
+    """Every sensitive cell of one unit of tables (:func:`units`), alone and jointly with each
+    earlier release; of the joint findings that fail, those :func:`_inherent` to the earlier
+    releases are left out."""
     bounds = single_audit(published, exact, total, k, method_aware=not pairs)
     for pair in pairs:
         bounds.update(pair.audit(published, exact, k))
@@ -390,12 +420,12 @@ def _table_bounds(published: Table, exact: Table, total: int, k: int,
     return bounds
 
 
-def _inherent(exact: Table, total: int, k: int, pairs: Sequence[_Pair]) -> set[CellRef]:
-    """The joint findings that no suppression in the new table can change: those that hold
-    even when the new table publishes nothing but T. (An earlier release published 0 in a
+def _inherent(exact: Sequence[Table], total: int, k: int, pairs: Sequence[_Pair]) -> set[CellRef]:
+    """The joint findings that no suppression in the new tables can change: those that hold
+    even when the new package publishes nothing but T. (An earlier release published 0 in a
     cell and one person was added: the new cell is at most 1, whatever is published now.
     What the earlier release itself showed is not the new package's to take back.)"""
-    hidden = apply_suppression([exact], _everything_but_grand_total(exact))[0]
+    hidden = apply_suppression(exact, set().union(*map(_everything_but_grand_total, exact)))
     found = {}
     for pair in pairs:
         found.update(pair.audit(hidden, exact, k))
@@ -422,28 +452,30 @@ def protect(stats: StatTables, k: int = DEFAULT_THRESHOLD, *,
     primaries = primary_cells(stats.tables, k)
     failing_tables: list[str] = []
     found: dict[CellRef, CellBounds] = {}
+    decided: list[tuple[Table, Table]] = []  # (published, exact) of the coupled tables so far
     for table in stats.tables:
         noise = _noise(seed, table)
         own = {ref for ref in suppressed if ref[0] == table.id}
         if table.partitions and own & primaries and not small_population(total, k):
             chosen = _secondary(table, own & primaries, total, k, noise)
             own |= chosen if chosen is not None else _everything_but_grand_total(table)
+        partners = decided if table.id in COUPLED else []
         while True:
-            bounds = _table_bounds(apply_suppression([table], own)[0], table, total, k, pairs)
-            failing = [(table.id, ref[1]) for ref, b in bounds.items() if not b.protected]
+            bounds = _unit_bounds([*(p for p, _e in partners), apply_suppression([table], own)[0]],
+                                  [*(e for _p, e in partners), table], total, k, pairs)
+            failing = [ref for ref, b in bounds.items() if not b.protected]
             if not failing:
                 break
-            cell = _next_cell(table, own, failing, earlier_markers, noise)
-            if cell is None:
+            added = _cells_to_add(table, own, failing, k, earlier_markers, noise,
+                                  may_add=bool(pairs or own & primaries))
+            if not added:
                 failing_tables.append(table.id)
                 break
-            if not table.partitions and table.count(*cell[1]) >= k:
-                # a marker there says "fewer than k": rather than break that, hide the table
-                own |= _everything_but_grand_total(table)
-            else:
-                own.add(cell)
+            own |= added
         found.update(bounds)
         suppressed |= own
+        if table.id in COUPLED:
+            decided.append((apply_suppression([table], own)[0], table))
     published = apply_suppression(stats.tables, suppressed)
     return ProtectedPackage(stats.period, k, published, len(suppressed), not failing_tables,
                             seed, tuple(r.id for r in earlier), tuple(failing_tables),
@@ -458,8 +490,9 @@ def audit(published: Sequence[Table], exact: Sequence[Table], k: int, *,
     total = grand_total(published)
     pairs = [_Pair.of(release, persons) for release in earlier if release.exact]
     bounds: dict[CellRef, CellBounds] = {}
-    for p, e in zip(published, exact):
-        bounds.update(_table_bounds(p, e, total, k, pairs))
+    exact_of = {t.id: t for t in exact}
+    for unit in units(published):
+        bounds.update(_unit_bounds(unit, [exact_of[t.id] for t in unit], total, k, pairs))
     return AuditResult(all(b.protected for b in bounds.values()), bounds)
 
 

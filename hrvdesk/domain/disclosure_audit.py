@@ -10,7 +10,15 @@ most that number) and the method:
   least one of them is a primary cell (a count 1..k−1) — unless the population is small
   (T < 2k), when everything but T is a marker anyway;
 - in the tables that do not partition T, a marker of such a package means "fewer than k"
-  (≤ k−1), unless the whole table is markers (it may then have been suppressed whole).
+  (≤ k−1), unless the whole table is markers (it may then have been suppressed whole);
+- ``by_departure_timing`` alone may be hidden whole (every cell but T a marker) without a
+  primary cell in it: that is how the product stops the departure rule below from pinning a
+  cell of ``by_status``.
+
+One record rule joins two tables (:data:`COUPLED`): a person without a departure date is
+``not_departed`` only when ``at_risk``, so not_departed ≤ at_risk in every group of persons.
+Those two tables are audited as one unit (:func:`units`); every other table shares only T with
+the rest, so it is audited on its own.
 
 A cell is *protected* when the attacker can neither rule out 0 nor rule out the height the
 contract asks for (``min(k, T)``; ``k−1`` where the marker itself says "fewer than k"). The
@@ -46,6 +54,12 @@ _TOLERANCE = 1e-6
 _MILP_TIME_LIMIT = 60.0  # seconds; the systems are small, HiGHS needs milliseconds
 #: For systems this small, HiGHS's symmetry detection costs more than it saves.
 _INTEGER_OPTIONS = {"mip_detect_symmetry": False}
+
+COUPLED = {"by_status": ("at_risk",), "by_departure_timing": ("not_departed",)}
+"""The tables one record rule joins (in package order) and the cell of each it joins:
+``not_departed`` ≤ ``at_risk``."""
+MAY_HIDE_WHOLE = "by_departure_timing"
+"""The partitioning table the product may hide whole without a primary cell in it."""
 
 CellRef = tuple[str, tuple[str, ...]]
 """(table id, cell key); in a joint audit the table id carries a prefix naming the group."""
@@ -106,6 +120,36 @@ def markers_mean_fewer_than_k(published: Table) -> bool:
     return not published.partitions and any(c.count != MARKER for c in published.cells)
 
 
+def hidden_whole(table: Table) -> bool:
+    """Whether every cell of ``table`` but the grand total is a marker."""
+    return all(c.count == MARKER for c in table.cells
+               if not (table.partitions and c.key == table.grand_key))
+
+
+def claims_a_primary(table: Table) -> bool:
+    """Whether the method says that one of the markers of a partitioning ``table`` is a primary
+    cell (in a package that supersedes nothing and is not a small population)."""
+    return table.partitions and not (table.id == MAY_HIDE_WHOLE and hidden_whole(table))
+
+
+def units(tables: Sequence[Table]) -> list[tuple[Table, ...]]:
+    """The tables grouped as they are audited: the :data:`COUPLED` ones together (in place of
+    the first of them), every other one alone."""
+    coupled = tuple(t for t in tables if t.id in COUPLED)
+    found: list[tuple[Table, ...]] = []
+    for table in tables:
+        if table.id not in COUPLED:
+            found.append((table,))
+        elif table is coupled[0]:
+            found.append(coupled)
+    return found
+
+
+def table_of(ref: CellRef) -> str:
+    """The table id of a cell reference (joint references carry a prefix)."""
+    return ref[0].rsplit(":", 1)[-1]
+
+
 @dataclass(frozen=True)
 class Target:
     """A sensitive cell: its reference, the variable holding its count and the height the
@@ -148,6 +192,16 @@ class System:
             self.row(dict.fromkeys(columns.values(), 1), size, float("inf"))
         return columns
 
+    def blocks(self, tables: Sequence[Table], size: int) -> dict[str, dict[tuple[str, ...], int]]:
+        """:meth:`block` for each table, as one group of ``size`` persons (with the departure
+        rule where both coupled tables are present)."""
+        found = {t.id: self.block(t, size) for t in tables}
+        if all(table_id in found for table_id in COUPLED):
+            (status, at_risk), (timing, not_departed) = COUPLED.items()
+            self.row({found[timing][not_departed]: 1, found[status][at_risk]: -1},
+                     -float("inf"), 0)
+        return found
+
     def sum_of(self, *blocks: Mapping[tuple[str, ...], int], size: int) -> dict[tuple[str, ...], int]:
         """A new variable per cell equal to the sum of the blocks' cells."""
         keys = list(blocks[0])
@@ -171,7 +225,7 @@ class System:
                 self.upper[column] = min(self.upper[column], k - 1)
         inner = [columns[c.key] for c in table.cells
                  if c.count == MARKER and not (table.partitions and c.key == table.grand_key)]
-        if method_aware and table.partitions and inner and not small_population(size, k):
+        if method_aware and claims_a_primary(table) and inner and not small_population(size, k):
             self._one_primary_among(inner, k, size, primary_floor(table))
 
     def _one_primary_among(self, columns: Iterable[int], k: int, size: int, floor: int) -> None:
@@ -372,17 +426,20 @@ def required_height(published: Table, size: int, k: int) -> int:
     return min(k, size)
 
 
-def single_audit(published: Table, exact: Table, total: int, k: int, *,
+def single_audit(published: Sequence[Table], exact: Sequence[Table], total: int, k: int, *,
                  method_aware: bool) -> dict[CellRef, CellBounds]:
-    """The sensitive cells of one published table, given that table alone (tables share only
-    T, which is published, so a package is audited table by table)."""
+    """The sensitive cells of one unit of published tables (:func:`units`), given that unit
+    alone: units share only T, which is published."""
     system = System()
-    columns = system.block(published, total)
-    system.publish(published, columns, total, k, method_aware)
-    height = required_height(published, total, k)
-    counts = {c.key: c.count for c in exact.cells}
-    return system.protection([Target((published.id, key), columns[key], height)
-                              for key in sensitive(counts, exact, k)])
+    blocks = system.blocks(published, total)
+    targets = []
+    for table, truth in zip(published, exact):
+        system.publish(table, blocks[table.id], total, k, method_aware)
+        height = required_height(table, total, k)
+        counts = {c.key: c.count for c in truth.cells}
+        targets += [Target((table.id, key), blocks[table.id][key], height)
+                    for key in sensitive(counts, truth, k)]
+    return system.protection(targets)
 
 
 @dataclass(frozen=True)
@@ -399,52 +456,61 @@ class Groups:
     new_size: int
 
 
-def joint_audit(new: Table, new_exact: Table, earlier: Table, earlier_exact: Table,
-                groups: Groups, k: int, *, earlier_method_aware: bool,
-                tag: str) -> dict[CellRef, CellBounds]:
-    """The sensitive cells of both groups and of both releases, given both publications. A
-    group cell that one publication alone already pins down is left out (it is not the pairing
-    that tells: a table where everyone is in one category says so on its own)."""
-    new_total, earlier_total = groups.common_size + groups.new_size, groups.common_size + groups.earlier_size
+def joint_audit(new: Sequence[Table], new_exact: Sequence[Table], earlier: Sequence[Table],
+                earlier_exact: Sequence[Table], groups: Sequence[Groups], k: int, *,
+                earlier_method_aware: bool, tag: str) -> dict[CellRef, CellBounds]:
+    """The sensitive cells of both groups and of both releases of one unit of tables, given
+    both publications (``groups`` per table). A group cell that one publication alone already
+    pins down is left out (it is not the pairing that tells: a table where everyone is in one
+    category says so on its own)."""
+    sizes = groups[0]
+    new_total = sizes.common_size + sizes.new_size
+    earlier_total = sizes.common_size + sizes.earlier_size
     system = System()
-    common = system.block(new, groups.common_size)
-    group_a = system.block(new, groups.earlier_size)
-    group_b = system.block(new, groups.new_size)
-    new_cells = system.sum_of(common, group_b, size=new_total)
-    earlier_cells = system.sum_of(common, group_a, size=earlier_total)
-    system.publish(new, new_cells, new_total, k, method_aware=False)
-    system.publish(earlier, earlier_cells, earlier_total, k, method_aware=earlier_method_aware)
+    common = system.blocks(new, sizes.common_size)
+    group_a = system.blocks(new, sizes.earlier_size)
+    group_b = system.blocks(new, sizes.new_size)
     targets = []
-    for name, counts, columns, size, table in (
-            ("new-group", groups.new_group, group_b, groups.new_size, new),
-            ("earlier-group", groups.earlier_group, group_a, groups.earlier_size, new),
-            ("new", {c.key: c.count for c in new_exact.cells}, new_cells, new_total, new),
-            ("earlier", {c.key: c.count for c in earlier_exact.cells}, earlier_cells,
-             earlier_total, earlier)):
-        height = required_height(table, size, k)
-        targets += [Target((f"{name}:{tag}:{new.id}", key), columns[key], height)
-                    for key in sensitive(counts, new, k)]
+    for table, table_exact, shown_before, exact_before, group in zip(
+            new, new_exact, earlier, earlier_exact, groups):
+        new_cells = system.sum_of(common[table.id], group_b[table.id], size=new_total)
+        earlier_cells = system.sum_of(common[table.id], group_a[table.id], size=earlier_total)
+        system.publish(table, new_cells, new_total, k, method_aware=False)
+        system.publish(shown_before, earlier_cells, earlier_total, k,
+                       method_aware=earlier_method_aware)
+        for name, counts, columns, size, shown in (
+                ("new-group", group.new_group, group_b[table.id], sizes.new_size, table),
+                ("earlier-group", group.earlier_group, group_a[table.id], sizes.earlier_size,
+                 table),
+                ("new", {c.key: c.count for c in table_exact.cells}, new_cells, new_total, table),
+                ("earlier", {c.key: c.count for c in exact_before.cells}, earlier_cells,
+                 earlier_total, shown_before)):
+            height = required_height(shown, size, k)
+            targets += [Target((f"{name}:{tag}:{table.id}", key), columns[key], height)
+                        for key in sensitive(counts, table, k)]
     bounds = system.protection(targets)
     for ref, found in list(bounds.items()):
-        group = ref[0].split(":", 1)[0]
-        if found.protected or group not in ("new-group", "earlier-group"):
+        group_name = ref[0].split(":", 1)[0]
+        if found.protected or group_name not in ("new-group", "earlier-group"):
             continue
-        published, size, total = ((new, groups.new_size, new_total) if group == "new-group"
-                                  else (earlier, groups.earlier_size, earlier_total))
-        if _pinned_alone(published, size, total, ref[1], k):
+        published, size, total = ((new, sizes.new_size, new_total) if group_name == "new-group"
+                                  else (earlier, sizes.earlier_size, earlier_total))
+        if _pinned_alone(published, size, total, (table_of(ref), ref[1]), k):
             del bounds[ref]
     return bounds
 
 
-def _pinned_alone(published: Table, size: int, total: int, key: tuple[str, ...], k: int) -> bool:
-    """Whether ``published`` alone pins the cell ``key`` of any group of ``size`` of its
+def _pinned_alone(published: Sequence[Table], size: int, total: int, cell: CellRef,
+                  k: int) -> bool:
+    """Whether the unit ``published`` alone pins ``cell`` of any group of ``size`` of its
     ``total`` persons."""
     system = System()
-    group = system.block(published, size)
-    rest = system.block(published, total - size)
-    whole = system.sum_of(group, rest, size=total)
-    system.publish(published, whole, total, k, method_aware=False)
-    target = Target(("", key), group[key], min(k, size))
+    group = system.blocks(published, size)
+    rest = system.blocks(published, total - size)
+    for table in published:
+        whole = system.sum_of(group[table.id], rest[table.id], size=total)
+        system.publish(table, whole, total, k, method_aware=False)
+    target = Target(cell, group[cell[0]][cell[1]], min(k, size))
     return not system.protection([target])[target.ref].protected
 
 

@@ -16,8 +16,9 @@ attacker:
 - the method: when T < 2k only T is published; in a table that does not partition T a marker
   means "fewer than k" unless every cell of that table is the marker; in a package that
   supersedes nothing, a partitioning table shows markers only when one of them is a primary
-  cell — a count 1..k−1, and in ``by_honour_link`` (the table that splits T in two) 0..k−1, as
-  the README documents the method.
+  cell — a count 1..k−1, and in ``by_honour_link`` (the table that splits T in two) 0..k−1 —,
+  except ``by_departure_timing`` hidden whole (every cell but T a marker), which may hold no
+  primary cell, as the README documents the method.
 
 Three attackers: :func:`package_bounds` (a MILP per group of coupled tables — only
 ``by_status`` and ``by_departure_timing`` are coupled, so this is the whole-package model),
@@ -43,6 +44,7 @@ PARTITIONING = ("by_status", "by_gender_age", "by_honour_link", "by_destination_
 AT_LEAST_ONE = ("by_purpose", "known_to")
 ZERO_IS_PRIMARY = ("by_honour_link",)
 COUPLED = ("by_status", "by_departure_timing")
+MAY_HIDE_WHOLE = "by_departure_timing"
 AT_RISK, NOT_DEPARTED = ("at_risk",), ("not_departed",)
 
 CellId = tuple[str, tuple[str, ...]]
@@ -79,6 +81,12 @@ class Shown:
 
     def all_markers(self) -> bool:
         return all(v == MARKER for v in self.cells.values())
+
+    def claims_a_primary(self, total: int, k: int, first_release: bool) -> bool:
+        """The method: one of the markers of this partitioning table is a primary cell."""
+        return (first_release and self.partitions and bool(self.markers()) and total >= 2 * k
+                and not (self.id == MAY_HIDE_WHOLE
+                         and len(self.markers()) == len(self.cells) - 1))
 
 
 def read(tables_json: Iterable[Mapping]) -> tuple[int, dict[str, Shown]]:
@@ -177,7 +185,7 @@ class Model:
             if fewer_than_k and not shown.all_markers():
                 for key in markers:
                     self.row(cells[key], 0, k - 1)
-        elif first_release and markers:
+        elif shown.claims_a_primary(size, k, first_release):
             floor = 0 if shown.id in ZERO_IS_PRIMARY else 1
             flags = []
             for key in markers:  # flag = 1 => floor <= cell <= k-1
@@ -471,7 +479,7 @@ def _candidates(shown: Shown, total: int, k: int, first_release: bool, limit: in
         if shown.cells[key] != MARKER:
             ok &= cells[:, column] == shown.cells[key]
     markers = [keys.index(key) for key in shown.markers()]
-    if first_release and markers and total >= 2 * k:
+    if shown.claims_a_primary(total, k, first_release):
         floor = 0 if shown.id in ZERO_IS_PRIMARY else 1
         hidden = cells[:, markers]
         ok &= ((hidden >= floor) & (hidden <= k - 1)).any(axis=1)

@@ -15,14 +15,6 @@ YEAR = Period.for_year(2025)
 K = 3
 PURPOSES = ("child_marriage", "forced_marriage", "fgm", "upbringing_trip", "conversion",
             "evade_authorities", "other", "unknown")
-#: A gap of the product's protection that the attacker finds (the tests that show it are
-#: marked xfail(strict) until the product is fixed).
-COUPLING_AND_METHOD = (
-    "protect() publishes by_status ('..', '..', '..', 0) next to by_departure_timing "
-    "not_departed = 3 (T = 6, returned = 1): not_departed <= at_risk gives at_risk >= 3, so "
-    "abroad + returned <= 3, and 'one marker is a primary 1..2' then leaves returned in 0..2 "
-    "< min(k, T) = 3. Each rule alone leaves 0..3; the product's audit passes the package.")
-
 GENDERS = ("girl", "girl", "boy", "other", "unknown")
 BIRTH_YEARS = (None, 2006, 2009, 2011, 2014, 2017)
 ACTIONS = ("concern_report", "investigation", "police_report", "travel_ban", "lvu",

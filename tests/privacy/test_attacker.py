@@ -12,7 +12,7 @@ import pytest
 
 from hrvdesk.domain.abroad_stats import Period, build_tables
 from tests.privacy import attacker
-from tests.privacy.populations import (COUPLING_AND_METHOD, K, KINDS, YEAR, cells_by_person,
+from tests.privacy.populations import (K, KINDS, YEAR, cells_by_person,
                                        one_child, package_of, person_key, population, released)
 
 
@@ -159,8 +159,11 @@ def test_three_children_are_not_pinned_at_one_each():
     assert bounds[("known_to", ("education",))] == (0, 3)
 
 
-@pytest.mark.xfail(strict=True, reason=COUPLING_AND_METHOD)
 def test_the_departure_rule_and_the_method_together_pin_no_cell():
+    """Found by this attacker in stop 21: by_status ('..', '..', '..', 0) beside
+    by_departure_timing not_departed = 3 (T = 6, returned = 1). not_departed <= at_risk gives
+    at_risk >= 3, so abroad + returned <= 3, and "one marker is a primary 1..2" then left
+    returned in 0..2 < min(k, T) = 3, while each rule alone leaves 0..3."""
     spec = [("at_risk", None)] * 3 + [("at_risk", "2025-03-12")] * 2 + [("returned", "2025-03-12")]
     cases = [one_child(id=n, person_key=person_key(800 + n), status=status, departure_date=date)
              for n, (status, date) in enumerate(spec, start=1)]
