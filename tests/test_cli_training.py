@@ -8,7 +8,7 @@ import json
 import pytest
 
 from hrvdesk.domain.roles import Role
-from hrvdesk.store import training_repo as tr
+from hrvdesk.store import settings, training_repo as tr
 from hrvdesk.store.database import Database
 from hrvdesk.store.users import add_user
 from tests.conftest import ADMIN, PASSPHRASE
@@ -103,6 +103,30 @@ def test_stats_training_json_has_the_contract_shape(cli, db_file, tmp_path):
         assert data == json.loads(json.dumps(tr.coverage_for(db, YEAR).to_json_dict()))
     code, out, _err = cli("stats", "training", "--year", YEAR, "--topic", "fgm", "--db", db_file, "--json")
     assert json.loads(out)["topic"] == "fgm" and json.loads(out)["total"]["trained"] == 1
+
+
+def test_stats_training_of_the_required_topics_and_per_unit(cli, db_file, tmp_path):
+    both = [*ROWS, f"70001;UBF;Skola 1;Könsstympning;könsstympning;fysisk;{YEAR - 1}-02-01;3"]
+    cli("import", "training", csv_file(tmp_path, "t.csv", [HEADER, *both]), "--db", db_file)
+    cli("import", "headcount", csv_file(tmp_path, "h.csv", [
+        "år;förvaltning;enhet;antal_anställda;målgrupp", f"{YEAR};UBF;;4;2",
+        f"{YEAR};UBF;Skola 1;2;1"]), "--db", db_file)
+    code, out, _err = cli("stats", "training", "--year", YEAR, "--topic", "required", "--db", db_file,
+                          "--json")
+    data = json.loads(out)
+    assert code == 0 and data["topic"] == "hrv+fgm+dv" and data["total"]["trained"] == 0  # no DV
+    with Database.open(db_file, ADMIN, PASSPHRASE) as db:
+        settings.put(db, "required_topics", "hrv+fgm")
+    code, out, _err = cli("stats", "training", "--year", YEAR, "--topic", "required", "--db", db_file,
+                          "--json")
+    ubf = next(a for a in json.loads(out)["administrations"] if a["code"] == "UBF")
+    assert (ubf["trained"], ubf["target_coverage"], ubf["target_ensured"]) == (1, 0.5, False)
+    assert ubf["units"] == [{"unit": "Skola 1", "trained": 1, "headcount": 2, "coverage": 0.5,
+                             "target_group": 1, "target_coverage": 1.0}]
+    code, out, _err = cli("stats", "training", "--year", YEAR, "--db", db_file)
+    assert "UBF / Skola 1: 1 trained, headcount 2, coverage 50.0%" in out
+    assert "UBF / Skola 2: 1 trained, headcount –, coverage –" in out
+    assert "staff who work with children have ensured knowledge: 100.0% (1 of 1)" in out
 
 
 def test_stats_training_as_text_and_usage_errors(cli, db_file):

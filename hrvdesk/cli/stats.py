@@ -12,7 +12,9 @@ from collections.abc import Callable
 from hrvdesk.cli.stats_abroad import add_abroad, add_cross
 from hrvdesk.i18n import _, format_number, format_percent
 
-TOPICS = ("hrv", "fgm", "dv")
+TOPICS = ("hrv", "fgm", "dv", "required")
+"""``--topic``: one topic, or ``required``: the persons trained in every topic the plan
+requires (setting ``required_topics``; an extension of ``cli.md``)."""
 
 
 def year_argument(text: str) -> int:
@@ -51,6 +53,18 @@ def print_coverage(result) -> None:
     print(_("Administrations that have ensured knowledge (coverage at least {threshold}): {share} ({ensured} of {measured})")
           .format(threshold=format_percent(result.threshold, 0), share=_share(t.ensured_share),
                   ensured=t.administrations_ensured, measured=t.administrations_with_headcount))
+    if t.administrations_with_target_group:
+        print(_("Administrations whose staff who work with children have ensured knowledge: {share} "
+                "({ensured} of {measured})").format(
+            share=_share(t.target_ensured_share), ensured=t.administrations_target_ensured,
+            measured=t.administrations_with_target_group))
+    for a in result.administrations:
+        for u in a.units:
+            print("  " + _("{administration} / {unit}: {trained} trained, headcount {headcount}, "
+                           "coverage {coverage}, of target group {target}").format(
+                administration=a.code, unit=u.unit, trained=_count(u.trained),
+                headcount=_count(u.headcount), coverage=_share(u.coverage),
+                target=_share(u.target_coverage)))
     missing = [a.code for a in result.administrations if a.headcount is None]
     if missing:
         print(_("No headcount for {year}: {codes}").format(year=result.year, codes=", ".join(missing)))
@@ -62,10 +76,11 @@ def print_coverage(result) -> None:
 
 def cmd_stats_training(args) -> int:
     from hrvdesk.cli import open_db, print_json
-    from hrvdesk.store.training_repo import coverage_for
+    from hrvdesk.store.training_repo import coverage_for, required_coverage_for
 
     with open_db(args) as db:
-        result = coverage_for(db, args.year, args.topic)
+        result = (required_coverage_for(db, args.year) if args.topic == "required"
+                  else coverage_for(db, args.year, args.topic))
     if args.json:
         print_json(result.to_json_dict())
     else:

@@ -7,6 +7,7 @@ Codes are matched case-insensitively.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from hrvdesk.i18n import N_, _
@@ -140,6 +141,19 @@ TRAINING_TOPICS = CodeList("topic", N_("Topic"), _codes(
     ("fgm", "könsstympning", N_("Female genital mutilation")),
     ("dv", "våld_i_nära_relationer", N_("Domestic violence")),
 ))
+
+TOPIC_SEPARATOR = "+"
+"""Joins topic codes into a set of topics ("hrv+fgm+dv"), in the order of the list."""
+TOPIC_SETS = tuple(TOPIC_SEPARATOR.join(combination)
+                   for size in range(len(TRAINING_TOPICS.values), 0, -1)
+                   for combination in itertools.combinations(TRAINING_TOPICS.values, size))
+"""Every non-empty set of training topics, the whole set first."""
+
+
+def topic_set_label(topics: str) -> str:
+    """A set of topics in words ("Honour-related violence …, Female genital mutilation")."""
+    return ", ".join(TRAINING_TOPICS.label(code) for code in topics.split(TOPIC_SEPARATOR))
+
 
 TRAINING_FORMATS = CodeList("format", N_("Format"), _codes(
     ("web", "webb", N_("Web-based")),

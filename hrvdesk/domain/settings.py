@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from hrvdesk.domain.codes import TOPIC_SETS
 from hrvdesk.domain.errors import ValidationError
 from hrvdesk.i18n import N_, _
 
@@ -44,6 +45,8 @@ DATABASE: dict[str, Setting] = {s.key: s for s in (
     Setting("retention_years", int, 5, N_("Years before case records are reduced"), 1, 30),
     Setting("validity_years", int, 3, N_("Years a training counts towards coverage"), 1, 10),
     Setting("coverage_threshold_percent", int, 80, N_("Coverage that counts as ensured (%)"), 1, 100),
+    Setting("required_topics", str, TOPIC_SETS[0], N_("Topics the plan requires"),
+            choices=TOPIC_SETS),
     Setting("municipality_code", str, "0127", N_("Municipality code")),
     Setting("municipality_name", str, "Botkyrka", N_("Municipality")),
     Setting("allow_remember", int, 1, N_("Users may let a workstation remember their key"), choices=(1, 0)),

@@ -30,7 +30,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from hrvdesk.domain.codes import TRAINING_FORMATS, TRAINING_TOPICS
+from hrvdesk.domain.codes import TOPIC_SEPARATOR, TRAINING_FORMATS, TRAINING_TOPICS
 from hrvdesk.domain.errors import Problem, ValidationError
 from hrvdesk.domain.pii import personal_number_problem
 from hrvdesk.domain.pseudonyms import keyed_hash
@@ -96,12 +96,14 @@ class AggregateAttendance:
 
 @dataclass(frozen=True)
 class Headcount:
-    """Staff of an administration in a year; ``target_group`` works with children and young people."""
+    """Staff of an administration (or of one ``unit`` of it) in a year; ``target_group``
+    works with children and young people."""
 
     year: int
     administration: str
     headcount: int
     target_group: int | None = None
+    unit: str | None = None
 
 
 # --- checking records as entered -----------------------------------------------------------
@@ -197,10 +199,27 @@ class Activity:
 
 @dataclass(frozen=True)
 class UnitCoverage:
-    """Trained persons of one unit (only units named in the records)."""
+    """Trained persons of one unit (the units named in the records or with a headcount of
+    their own); ``headcount`` and the shares are None where HR gave no figure for the unit
+    ("unknown", never 0 %)."""
 
     unit: str
     trained: int
+    headcount: int | None = None
+    target_group: int | None = None
+
+    @property
+    def coverage(self) -> float | None:
+        return _share(self.trained, self.headcount)
+
+    @property
+    def target_coverage(self) -> float | None:
+        return _share(self.trained, self.target_group)
+
+    def to_json_dict(self) -> dict:
+        return {"unit": self.unit, "trained": self.trained, "headcount": self.headcount,
+                "coverage": _round(self.coverage), "target_group": self.target_group,
+                "target_coverage": _round(self.target_coverage)}
 
 
 @dataclass(frozen=True)
@@ -235,7 +254,7 @@ class AdministrationCoverage:
             "coverage": _round(self.coverage),
             "target_group": self.target_group,
             "ensured": self.ensured,
-            "units": [{"unit": u.unit, "trained": u.trained} for u in self.units],
+            "units": [u.to_json_dict() for u in self.units],
             "activity": self.activity.to_json_dict(),
             "target_coverage": _round(self.target_coverage),
             "target_ensured": self.target_ensured,
@@ -266,6 +285,12 @@ class TotalCoverage:
     administrations_with_target_group: int = 0
     administrations_target_ensured: int = 0
 
+    @property
+    def target_ensured_share(self) -> float | None:
+        """The plan's measure for staff who work with children and young people: ensured
+        administrations among those with a target-group figure (None: no such figure)."""
+        return _share(self.administrations_target_ensured, self.administrations_with_target_group)
+
     def to_json_dict(self) -> dict:
         return {
             "trained": self.trained,
@@ -280,6 +305,7 @@ class TotalCoverage:
             "target_coverage": _round(self.target_coverage),
             "administrations_with_target_group": self.administrations_with_target_group,
             "administrations_target_ensured": self.administrations_target_ensured,
+            "target_ensured_share": _round(self.target_ensured_share),
         }
 
 
@@ -299,7 +325,8 @@ class CoverageResult:
 
         Required keys first, in the contract's order. Extra keys (documented here):
         per administration ``target_group``, ``ensured`` (coverage >= threshold, None
-        without coverage), ``units`` (``[{"unit", "trained"}]``) and ``activity``
+        without coverage), ``units`` (``[{"unit", "trained", "headcount", "coverage",
+        "target_group", "target_coverage"}]``, None where the unit has no figure) and ``activity``
         (``{"completions", "attendance"}`` in year Y); in ``total`` ``target_group``,
         ``trained_with_headcount``, ``administrations_with_headcount``,
         ``administrations_ensured``, ``ensured_share`` and ``activity``; at the top
@@ -307,7 +334,8 @@ class CoverageResult:
         people, where HR supplied it) follows: per administration ``target_coverage``
         (trained / target_group, None without a target-group figure) and ``target_ensured``;
         in ``total`` ``target_coverage`` (over the administrations with a target group),
-        ``administrations_with_target_group`` and ``administrations_target_ensured``. Shares are rounded to 4 decimals.
+        ``administrations_with_target_group``, ``administrations_target_ensured`` and
+        ``target_ensured_share``. Shares are rounded to 4 decimals.
         """
         return {
             "year": self.year,
@@ -337,9 +365,6 @@ def validity_window(year: int, validity_years: int = DEFAULT_VALIDITY_YEARS) -> 
     return dt.date(year - validity_years + 1, 1, 1), dt.date(year, 12, 31)
 
 
-TOPIC_SEPARATOR = "+"
-
-
 def parse_topic(topic: str) -> str:
     """Canonical topic code (code or Swedish alias); :class:`ValidationError` when unknown."""
     code = TRAINING_TOPICS.parse(topic)
@@ -352,8 +377,20 @@ def parse_topic(topic: str) -> str:
 
 
 def _headcount_index(headcounts: Iterable[Headcount]) -> dict[tuple[int, str], Headcount]:
-    """(year, administration) -> figure; a later figure replaces an earlier one."""
-    return {(h.year, h.administration): h for h in headcounts}
+    """(year, administration) -> the administration's figure (not a unit's); a later figure
+    replaces an earlier one."""
+    return {(h.year, h.administration): h for h in headcounts if not h.unit}
+
+
+def unit_key(unit: str) -> str:
+    """How a unit's name is matched between training records and headcounts: spaces around
+    it and letter case do not matter ("Skola 03" and "skola 03 " are one unit)."""
+    return " ".join(unit.split()).casefold()
+
+
+def _unit_index(headcounts: Iterable[Headcount]) -> dict[tuple[int, str, str], Headcount]:
+    """(year, administration, unit key) -> a unit's figure."""
+    return {(h.year, h.administration, unit_key(h.unit)): h for h in headcounts if h.unit}
 
 
 def _latest_qualifying(completions: Iterable[Completion], training_ids: set[int],
@@ -415,17 +452,29 @@ def count_activity(year: int, training_ids: Collection[int], completions: Iterab
     return {code: Activity(*pair) for code, pair in counts.items()}
 
 
-def _units(counts: list[TrainedCount]) -> tuple[UnitCoverage, ...]:
-    per_unit: dict[str, int] = defaultdict(int)
+def _units(counts: list[TrainedCount], figures: Mapping[str, Headcount]) -> tuple[UnitCoverage, ...]:
+    """Per unit (by :func:`unit_key`; named as HR names it, else by the first in sort order of
+    the records' spellings) the trained persons beside the unit's own headcount (``figures``:
+    unit key -> figure)."""
+    names = {key: figure.unit.strip() for key, figure in figures.items()}
+    per_unit: dict[str, int] = dict.fromkeys(figures, 0)
     for c in counts:
         if c.unit and c.unit.strip():
-            per_unit[c.unit.strip()] += c.persons
-    return tuple(UnitCoverage(u, n) for u, n in sorted(per_unit.items(), key=lambda i: (i[0].casefold(), i[0])))
+            key, spelling = unit_key(c.unit), " ".join(c.unit.split())
+            if key not in figures:
+                names[key] = min(names.get(key, spelling), spelling)
+            per_unit[key] = per_unit.get(key, 0) + c.persons
+    found = []
+    for key, trained in per_unit.items():
+        figure = figures.get(key)
+        found.append(UnitCoverage(names[key], trained, figure.headcount if figure else None,
+                                  figure.target_group if figure else None))
+    return tuple(sorted(found, key=lambda u: (u.unit.casefold(), u.unit)))
 
 
 def _administration_row(code: str, name: str, registered: bool, counts: list[TrainedCount],
-                        figure: Headcount | None, activity: Activity,
-                        threshold: float) -> AdministrationCoverage:
+                        figure: Headcount | None, unit_figures: Mapping[str, Headcount],
+                        activity: Activity, threshold: float) -> AdministrationCoverage:
     trained = sum(c.persons for c in counts)
     headcount = figure.headcount if figure else None
     cov = _share(trained, headcount)
@@ -434,7 +483,7 @@ def _administration_row(code: str, name: str, registered: bool, counts: list[Tra
         code=code, name=name, trained=trained, headcount=headcount,
         target_group=figure.target_group if figure else None,
         coverage=cov, ensured=None if cov is None else cov >= threshold,
-        units=_units(counts), activity=activity, registered=registered,
+        units=_units(counts, unit_figures), activity=activity, registered=registered,
         target_coverage=target_cov,
         target_ensured=None if target_cov is None else target_cov >= threshold)
 
@@ -487,11 +536,16 @@ def coverage_from_counts(year: int, topic: str, trained: Iterable[TrainedCount],
     for count in trained:
         if count.persons:
             by_admin[count.administration].append(count)
+    headcounts = list(headcounts)
     index = _headcount_index(headcounts)
+    units: dict[str, dict[str, Headcount]] = defaultdict(dict)
+    for (figure_year, code, key), figure in _unit_index(headcounts).items():
+        if figure_year == year:
+            units[code][key] = figure
     unregistered = sorted(set(by_admin) - set(administrations))
     rows = tuple(
         _administration_row(code, administrations.get(code, code), code in administrations,
-                            by_admin.get(code, []), index.get((year, code)),
+                            by_admin.get(code, []), index.get((year, code)), units.get(code, {}),
                             activity.get(code, Activity()), threshold)
         for code in [*administrations, *unregistered])
     return CoverageResult(year=year, topic=topic, validity_years=validity_years,

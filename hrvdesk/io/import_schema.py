@@ -689,6 +689,7 @@ HEADCOUNT = Schema(
         Column("administration", "förvaltning", True, AdministrationValue()),
         Column("headcount", "antal_anställda", True, CountValue()),
         Column("target_group", "målgrupp", False, CountValue()),
+        Column("unit", "enhet", False, FreeTextValue()),
     ),
     rules=(not_greater_than("target_group", "headcount", N_(
         "The target group ({value}) is larger than the headcount ({limit}).")),),

@@ -1,7 +1,8 @@
 """Training coverage as a PDF (``hrvdesk report training --year Y``).
 
-The action plan's measure (the share of administrations that have ensured their staff's
-knowledge of honour-related violence), then per topic a coverage table and bar chart with
+The action plan's measure (the share of administrations that have ensured the knowledge of
+their staff who work with children in every topic the plan requires: setting
+``required_topics``), then per topic and for all required topics a coverage table and bar chart with
 the threshold line and the year's activity, the trend over the last years, trainings that
 break the co-organisation rule, trained persons per unit, and the method. Written in the
 current UI language; producing it is audited.
@@ -11,9 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hrvdesk.domain.codes import TRAINING_TOPICS
+from hrvdesk.domain.codes import TRAINING_TOPICS, topic_set_label
 from hrvdesk.domain.roles import Permission
-from hrvdesk.domain.training import VPC_RULE_TOPIC, CoverageResult, vpc_rule_broken
+from hrvdesk.domain.training import VPC_RULE_TOPIC, CoverageResult, UnitCoverage, vpc_rule_broken
 from hrvdesk.i18n import N_, _, format_percent
 from hrvdesk.io.pdf import ReportBuilder, Share
 from hrvdesk.io.reports import register
@@ -21,6 +22,7 @@ from hrvdesk.store import settings, training_repo
 from hrvdesk.store.database import Database
 
 TOPICS = ("hrv", "fgm", "dv")
+REQUIRED = "required"  # the persons trained in every topic the plan requires
 TREND_YEARS = 5
 #: Column headers for the topics where a table has one column per topic.
 SHORT_TOPIC = {"hrv": N_("HRV"), "fgm": N_("FGM"), "dv": N_("DV")}
@@ -33,36 +35,45 @@ def _window(result: CoverageResult) -> str:
 
 
 def _measure_section(report: ReportBuilder, current: CoverageResult, trend: list[CoverageResult]) -> None:
+    """The plan's goal-4 measure: staff who work with children, trained in every required topic."""
     t = current.total
     report.heading(_("The action plan's measure"))
     report.paragraph(_(
-        "Goal 4 of the action plan is followed up by the share of administrations whose staff "
-        "have relevant knowledge. An administration has ensured knowledge of honour-related "
-        "violence when at least {threshold} of its staff completed a training on it in {window}.")
-        .format(threshold=format_percent(current.threshold, 0), window=_window(current)))
+        "Goal 4 of the action plan is followed up by the share of administrations where staff who "
+        "work with children and young people have knowledge of {topics}. An administration has "
+        "ensured that knowledge when at least {threshold} of its target group (as HR reports it) "
+        "completed trainings in all of these topics in {window}. Administrations without a "
+        "target-group figure are not measured; the whole staff's coverage is shown beside it.")
+        .format(topics=topic_set_label(current.topic).lower(),
+                threshold=format_percent(current.threshold, 0), window=_window(current)))
     report.key_values([
         (_("Administrations that have ensured knowledge, {year}").format(year=current.year),
-         Share(t.ensured_share)),
-        (_("Administrations ensured / with a headcount"),
-         f"{t.administrations_ensured} / {t.administrations_with_headcount}"),
+         Share(t.target_ensured_share)),
+        (_("Administrations ensured / with a target-group figure"),
+         f"{t.administrations_target_ensured} / {t.administrations_with_target_group}"),
+        (_("Coverage of target group in the municipality"), Share(t.target_coverage)),
         (_("Staff coverage in the municipality"), Share(t.coverage)),
     ])
-    report.table([_("Year"), _("Administrations ensured"), _("Staff coverage")],
-                 [[str(r.year), Share(r.total.ensured_share), Share(r.total.coverage)] for r in trend])
+    report.table([_("Year"), _("Administrations ensured"), _("Coverage of target group"),
+                  _("Staff coverage")],
+                 [[str(r.year), Share(r.total.target_ensured_share), Share(r.total.target_coverage),
+                   Share(r.total.coverage)] for r in trend])
 
 
-def _topic_section(report: ReportBuilder, result: CoverageResult) -> None:
-    report.heading(TRAINING_TOPICS.label(result.topic))
+def _topic_section(report: ReportBuilder, result: CoverageResult, title: str) -> None:
+    report.heading(title)
     rows = [[a.name, a.trained, a.headcount, a.target_group, Share(a.coverage),
-             None if a.ensured is None else a.ensured] for a in result.administrations]
+             Share(a.target_coverage), None if a.ensured is None else a.ensured]
+            for a in result.administrations]
     t = result.total
-    rows.append([_(WHOLE_MUNICIPALITY), t.trained, t.headcount, t.target_group, Share(t.coverage), None])
+    rows.append([_(WHOLE_MUNICIPALITY), t.trained, t.headcount, t.target_group, Share(t.coverage),
+                 Share(t.target_coverage), None])
     missing = [a.name for a in result.administrations if a.headcount is None]
     note = _("No headcount for {year}: {names}. Their coverage cannot be computed and they are left "
              "out of the municipality's coverage and the measure.").format(
         year=result.year, names=", ".join(missing)) if missing else None
     report.table([_("Administration"), _("Trained persons"), _("Headcount"), _("Target group"),
-                  _("Coverage"), _("Ensured")], rows, note=note)
+                  _("Coverage"), _("Coverage of target group"), _("Ensured")], rows, note=note)
     report.bar_chart([a.name for a in result.administrations],
                      [a.coverage for a in result.administrations], threshold=result.threshold,
                      title=_("Coverage per administration, {window}").format(window=_window(result)),
@@ -100,18 +111,29 @@ def _rule_section(report: ReportBuilder, db: Database, year: int) -> None:
 
 
 def _units_section(report: ReportBuilder, results: dict[str, CoverageResult]) -> None:
-    counts: dict[tuple[str, str], dict[str, int]] = {}
+    """Per unit: its headcount where HR gave one, the trained persons per topic and in all
+    required topics, and the coverage of the latter."""
+    units: dict[tuple[str, str], dict[str, UnitCoverage]] = {}
     for topic, result in results.items():
         for a in result.administrations:
             for u in a.units:
-                counts.setdefault((a.code, u.unit), {})[topic] = u.trained
+                units.setdefault((a.code, u.unit), {})[topic] = u
     report.heading(_("Trained persons per unit"))
-    report.table([_("Administration"), _("Unit"), *(_(SHORT_TOPIC[t]) for t in TOPICS)],
-                 [[adm, unit, *(by_topic.get(t, 0) for t in TOPICS)]
-                  for (adm, unit), by_topic in sorted(counts.items(), key=lambda i: (i[0][0], i[0][1].casefold()))],
-                 note=_("Units as named in the completions; persons without a unit are counted "
-                        "only for their administration. HRV: honour-related violence and oppression, "
-                        "FGM: female genital mutilation, DV: domestic violence."))
+    rows = []
+    for (adm, unit), by_topic in sorted(units.items(), key=lambda i: (i[0][0], i[0][1].casefold())):
+        figure = next(iter(by_topic.values()))
+        required = by_topic.get(REQUIRED)
+        rows.append([adm, unit, figure.headcount,
+                     *((by_topic[t].trained if t in by_topic else 0) for t in (*TOPICS, REQUIRED)),
+                     Share(required.coverage if required else None)])
+    report.table([_("Administration"), _("Unit"), _("Headcount"),
+                  *(_(SHORT_TOPIC[t]) for t in TOPICS), _("All required"), _("Coverage")], rows,
+                 note=_("Units as named in the completions or in HR's headcount file; persons "
+                        "without a unit are counted only for their administration, and a unit "
+                        "without a headcount of its own has no coverage (unknown, not 0 %). HRV: "
+                        "honour-related violence and oppression, FGM: female genital mutilation, "
+                        "DV: domestic violence; all required: {topics}.").format(
+                     topics=topic_set_label(results[REQUIRED].topic).lower()))
 
 
 def _method_section(report: ReportBuilder, result: CoverageResult) -> None:
@@ -130,6 +152,9 @@ def _method_section(report: ReportBuilder, result: CoverageResult) -> None:
           "the year. Administrations without a headcount are shown without coverage and left out of "
           "the municipality's coverage and the measure. Coverage can exceed 100 % when persons who "
           "trained during the window have left since."),
+        _("Coverage of the target group divides the same trained persons by the staff who work "
+          "with children and young people, as HR reports them for the administration or unit; "
+          "where HR gave no such figure it is not computed. The action plan's measure uses it."),
         _("An administration has ensured knowledge when its coverage is at least {threshold} (a "
           "setting). Participants counted without a list of persons appear only in the activity "
           "figures and never in the coverage.").format(threshold=format_percent(result.threshold, 0)),
@@ -143,15 +168,19 @@ def build_training_report(db: Database, year: int, *, now: dt.datetime | None = 
     db.require(Permission.REPORT, what=_("produce the training report"))
     now = now or dt.datetime.now()
     years = range(year - TREND_YEARS + 1, year + 1)
+    required_topics = settings.get(db, "required_topics")
     trends = {t: list(training_repo.trend_for(db, years, t)) for t in TOPICS}
-    results = {t: trends[t][-1] for t in TOPICS}
+    trends[REQUIRED] = list(training_repo.trend_for(db, years, required_topics))
+    results = {t: trend[-1] for t, trend in trends.items()}
     report = ReportBuilder(
         _("Training coverage {year}").format(year=year),
         _("Staff knowledge of honour-related violence, female genital mutilation and domestic violence"),
         db.user, now, _("{name} municipality").format(name=settings.get(db, "municipality_name")))
-    _measure_section(report, results[VPC_RULE_TOPIC], trends[VPC_RULE_TOPIC])
+    _measure_section(report, results[REQUIRED], trends[REQUIRED])
     for topic in TOPICS:
-        _topic_section(report, results[topic])
+        _topic_section(report, results[topic], TRAINING_TOPICS.label(topic))
+    _topic_section(report, results[REQUIRED], _("All topics the plan requires: {topics}").format(
+        topics=topic_set_label(required_topics).lower()))
     _trend_section(report, trends)
     _rule_section(report, db, year)
     _units_section(report, results)

@@ -16,8 +16,11 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from hrvdesk.domain.training import unit_key
 from hrvdesk.store import organisation
 from hrvdesk.store.training_repo import PersonRegister, insert_completions
 
@@ -47,18 +50,21 @@ SCALES = {
 _PROFILE = {
     "UBF": (0.44, 0.85, 0.45, ("Förskola", "Grundskola", "Gymnasium", "Elevhälsa")),
     "VOF": (0.19, 0.03, 0.12, ("Hemtjänst", "Vård- och omsorgsboende")),
-    "SOC": (0.12, 0.45, 0.50, ("Barn och unga", "Vuxen", "Försörjningsstöd", "Familjestöd")),
-    "KOF": (0.06, 0.60, 0.40, ("Fritidsgård", "Bibliotek", "Kulturskola")),
+    "SOC": (0.12, 0.45, 0.75, ("Barn och unga", "Vuxen", "Försörjningsstöd", "Familjestöd")),
+    "KOF": (0.06, 0.60, 0.70, ("Fritidsgård", "Bibliotek", "Kulturskola")),
     "AVUX": (0.07, 0.25, 0.30, ("Vuxenutbildning", "Arbetsmarknad", "Aktivitetsansvar")),
     "SBF": (0.06, 0.02, 0.10, ("Bygglov", "Gata och park")),
     "KLF": (0.06, 0.05, 0.28, ("Kansli", "Våldspreventivt center", "HR")),
 }
 _UNITS_PER_KIND = {"small": 4, "large": 12}
+_UNIT_HEADCOUNTS = ("UBF", "SOC", "KOF")  # HR gives these administrations' units a headcount too
 _LEAVE, _MOVE, _GROWTH = 0.08, 0.02, 0.01
+_OTHERS_TRAINED = 0.03  # the rate of training among staff outside the target group, relative
 _BULK_CACHE_KIB = 256 * 1024
 
 _WEB = (  # (title, topics, chance that one of the year's trainees takes it)
-    ("Grundkurs om hedersrelaterat våld och förtryck", ("hrv",), 0.85),
+    ("Grundkurs om hedersrelaterat våld, könsstympning och våld i nära relationer",
+     ("hrv", "fgm", "dv"), 0.85),
     ("Våld i nära relationer – webbutbildning med avsnitt om heder", ("dv", "hrv"), 0.60),
     ("Könsstympning – det alla anställda behöver veta", ("fgm",), 0.50),
     ("Barnäktenskap och tvångsäktenskap – webbkurs", ("hrv",), 0.40),
@@ -80,6 +86,11 @@ _NETWORK = ("Erfarenhetsträff för HRV-ombud", ("hrv",))
 def person_identifier(number: int) -> str:
     """An invented employee identifier, clearly not a real one."""
     return f"demo-person-{number:05d}"
+
+
+def _works_with_children(person: int, share: float) -> bool:
+    """Whether an invented person is in the target group (a fixed draw per person)."""
+    return random.Random(person).random() < share
 
 
 class _Staff:
@@ -116,6 +127,14 @@ class _Staff:
         for code in rng.choices(codes, weights, k=target - len(self.where)):
             self._hire(code)
 
+    def unit_sizes(self, codes: Iterable[str]) -> dict[tuple[str, str], int]:
+        """(administration, unit) -> staff, for the administrations ``codes``."""
+        wanted, sizes = set(codes), Counter()
+        for code, unit in self.where.values():
+            if code in wanted:
+                sizes[(code, unit)] += 1
+        return dict(sizes)
+
     def pools(self) -> dict[str, list[int]]:
         pools: dict[str, list[int]] = {code: [] for code in _PROFILE}
         for person, (code, _unit) in self.where.items():
@@ -131,6 +150,7 @@ class _Plan:
     completions: list[tuple] = field(default_factory=list)  # (person, index, date, adm, unit)
     attendance: list[tuple] = field(default_factory=list)   # (index, adm, count, date)
     headcounts: list[tuple] = field(default_factory=list)   # (year, adm, headcount, target)
+    unit_headcounts: list[tuple] = field(default_factory=list)  # (year, adm, key, unit, n, target)
     shared_classrooms: int = 0                               # given to several administrations
 
 
@@ -156,8 +176,17 @@ def _year_plan(rng: random.Random, cfg: _Scale, year: int, staff: _Staff, today:
     all_codes = tuple(_PROFILE)
     trainees = {}
     for code, pool in staff.pools().items():
-        plan.headcounts.append((year, code, len(pool), round(len(pool) * _PROFILE[code][1])))
-        trainees[code] = rng.sample(pool, round(len(pool) * _PROFILE[code][2] * cfg.activity))
+        share, rate = _PROFILE[code][1], _PROFILE[code][2] * cfg.activity
+        children = [p for p in pool if _works_with_children(p, share)]
+        others = [p for p in pool if not _works_with_children(p, share)]
+        plan.headcounts.append((year, code, len(pool), len(children)))
+        # training reaches those who work with children first, a few others as well
+        trainees[code] = (rng.sample(children, round(len(children) * rate))
+                          + rng.sample(others, round(len(others) * rate * _OTHERS_TRAINED)))
+    for (code, unit), size in sorted(staff.unit_sizes(_UNIT_HEADCOUNTS).items()):
+        if rng.random() < 0.8:  # HR's file lacks a few units: they show "unknown"
+            plan.unit_headcounts.append((year, code, unit_key(unit), unit, size,
+                                         round(size * _PROFILE[code][1])))
 
     def add(title, topics, fmt, codes, vpc, day, persons, organiser):
         index = len(plan.trainings)
@@ -243,6 +272,8 @@ def _insert(db, plan: _Plan) -> None:
             " VALUES (?, ?, ?, ?)", [(training_ids[i], c, d.isoformat(), n) for i, c, n, d in plan.attendance])
         conn.executemany("INSERT INTO headcounts(year, administration, headcount, target_group)"
                          " VALUES (?, ?, ?, ?)", plan.headcounts)
+        conn.executemany("INSERT INTO unit_headcounts(year, administration, unit_key, unit, headcount,"
+                         " target_group) VALUES (?, ?, ?, ?, ?, ?)", plan.unit_headcounts)
         db.audit("create", target="demo:training",
                  detail={"trainings": len(training_ids), "completions": len(rows),
                          "headcounts": len(plan.headcounts)})

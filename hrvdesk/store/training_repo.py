@@ -24,13 +24,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from hrvdesk.domain.codes import TOPIC_SEPARATOR, TRAINING_TOPICS
 from hrvdesk.domain.errors import Problem, ValidationError
 from hrvdesk.domain.pii import personal_number_problem
 from hrvdesk.domain.roles import Permission
 from hrvdesk.domain.training import (
     VPC_RULE_TOPIC, Activity, AggregateAttendance, CoverageResult, Headcount, Training,
     TrainedCount, attendance_problems, coverage_from_counts, headcount_problems, parse_topic,
-    pseudonymise, training_problems, validity_window,
+    pseudonymise, training_problems, unit_key, validity_window,
 )
 from hrvdesk.i18n import _
 from hrvdesk.io.import_schema import HEADCOUNT, TRAINING
@@ -380,29 +381,42 @@ def delete_attendance(db: Database, attendance_id: int) -> None:
 # --- headcounts -----------------------------------------------------------------------------------
 
 
-def _headcounts_where(conn, where: str = "", params: Sequence = ()) -> list[Headcount]:
-    return [Headcount(y, a, h, t) for y, a, h, t in conn.execute(
-        f"SELECT year, administration, headcount, target_group FROM headcounts {where}"
-        " ORDER BY year, administration", params)]
+_HEADCOUNTS_SQL = """
+SELECT year, administration, headcount, target_group, NULL FROM headcounts WHERE {where}
+UNION ALL
+SELECT year, administration, headcount, target_group, unit FROM unit_headcounts WHERE {where}
+ORDER BY 1, 2, 5
+"""
+
+
+def _headcounts_where(conn, year: int | None = None) -> list[Headcount]:
+    """Every figure (administrations' and units'), or those of ``year``."""
+    where, params = ("year = ?", (year, year)) if year is not None else ("1", ())
+    return [Headcount(*row) for row in conn.execute(_HEADCOUNTS_SQL.format(where=where), params)]
 
 
 def headcounts(db: Database, year: int | None = None) -> list[Headcount]:
     db.require(Permission.VIEW_WORK, what=_("see the training log"))
-    if year is None:
-        return _headcounts_where(db.conn)
-    return _headcounts_where(db.conn, "WHERE year = ?", (year,))
+    return _headcounts_where(db.conn, year)
 
 
 def store_headcount(conn, figure: Headcount) -> str | None:
-    """Insert or replace one figure; returns None (unchanged), "create" or "update".
-    For the store's writers, inside a transaction (the caller audits)."""
-    old = conn.execute("SELECT headcount, target_group FROM headcounts WHERE year = ? AND administration = ?",
-                       (figure.year, figure.administration)).fetchone()
+    """Insert or replace one figure (an administration's, or a unit's when ``figure.unit``);
+    returns None (unchanged), "create" or "update". For the store's writers, inside a
+    transaction (the caller audits)."""
+    if figure.unit:
+        table, key = "unit_headcounts", " AND unit_key = ?"
+        params: tuple = (figure.year, figure.administration, unit_key(figure.unit))
+        columns, values = ", unit_key, unit", (unit_key(figure.unit), figure.unit.strip())
+    else:
+        table, key, params, columns, values = "headcounts", "", (figure.year, figure.administration), "", ()
+    old = conn.execute(f"SELECT headcount, target_group FROM {table} WHERE year = ? AND administration = ?{key}",
+                       params).fetchone()
     if old == (figure.headcount, figure.target_group):
         return None
-    conn.execute("INSERT OR REPLACE INTO headcounts(year, administration, headcount, target_group)"
-                 " VALUES (?, ?, ?, ?)", (figure.year, figure.administration, figure.headcount,
-                                          figure.target_group))
+    conn.execute(f"INSERT OR REPLACE INTO {table}(year, administration, headcount, target_group{columns})"
+                 f" VALUES (?, ?, ?, ?{', ?' * len(values)})",
+                 (figure.year, figure.administration, figure.headcount, figure.target_group, *values))
     return "create" if old is None else "update"
 
 
@@ -420,8 +434,13 @@ def save_headcount(db: Database, figure: Headcount) -> None:
                      fields=("headcount", "target_group"))
 
 
-def headcount_target(year: int, administration: str) -> str:
-    return f"headcount:{year}:{administration}"
+def headcount_place(figure: Headcount) -> str:
+    """The administration, or "unit (administration)", for a message."""
+    return f"{figure.unit.strip()} ({figure.administration})" if figure.unit else figure.administration
+
+
+def headcount_target(year: int, administration: str, unit: str | None = None) -> str:
+    return f"headcount:{year}:{administration}" + (f":{unit.strip()}" if unit else "")
 
 
 def delete_headcount(db: Database, year: int, administration: str) -> None:
@@ -437,7 +456,7 @@ def delete_headcount(db: Database, year: int, administration: str) -> None:
 
 # --- coverage -------------------------------------------------------------------------------------
 
-_TOPIC_TRAININGS = "training_id IN (SELECT training_id FROM training_topics WHERE topic = :topic)"
+_TOPIC_TRAININGS = "training_id IN (SELECT training_id FROM training_topics WHERE topic IN ({topics}))"
 
 # The coverage rule of hrvdesk.domain.training.count_trained, in SQL: each person with a
 # completion of the topic in the window counts once, where their latest record is. The
@@ -445,11 +464,15 @@ _TOPIC_TRAININGS = "training_id IN (SELECT training_id FROM training_topics WHER
 # "date<US>administration<US>unit" (it orders like the domain's (date, administration,
 # unit)), so the window's latest is the greatest of at most validity_years rows.
 # tests/store/test_training_repo.py checks that this gives what the domain gives.
+# For several topics (the plan's required set) a person counts when trained in each of them
+# in the window, where the latest of those records is.
 _TRAINED_SQL = """
 SELECT substr(latest, 12), count(*) FROM (  -- after "YYYY-MM-DD<US>": administration<US>unit
-    SELECT max(latest) AS latest FROM training_person_years
-    WHERE topic = :topic AND year BETWEEN :first_year AND :year
-    GROUP BY person
+    SELECT max(latest) AS latest FROM (
+        SELECT person, max(latest) AS latest FROM training_person_years
+        WHERE topic IN ({topics}) AND year BETWEEN :first_year AND :year
+        GROUP BY person, topic
+    ) GROUP BY person HAVING count(*) = :topic_count
 ) GROUP BY 1
 """
 _ACTIVITY_SQL = f"""
@@ -469,9 +492,9 @@ def _place(place: str) -> tuple[str, str | None]:
     return administration, unit or None
 
 
-def _activity(conn, params: dict) -> dict[str, Activity]:
+def _activity(conn, sql: str, params: dict) -> dict[str, Activity]:
     activity: dict[str, Activity] = {}
-    for code, completed, attended in conn.execute(_ACTIVITY_SQL, params):
+    for code, completed, attended in conn.execute(sql, params):
         activity[code] = activity.get(code, Activity()) + Activity(completed, attended)
     return activity
 
@@ -490,21 +513,27 @@ def load_coverage(conn, year: int, topic: str, validity_years: int, threshold: f
 
     Separate so that the benchmark can run the very same code on a plain SQLite copy.
     """
-    topic = parse_topic(topic)
+    codes = sorted({parse_topic(t) for t in topic.split(TOPIC_SEPARATOR)},
+                   key=TRAINING_TOPICS.values.index)
     start, end = validity_window(year, validity_years)
-    params = {"topic": topic, "first_year": start.year, "year": year,
-              "year_start": f"{year}-01-01", "end": end.isoformat()}
-    trained = [TrainedCount(*_place(place), n) for place, n in conn.execute(_TRAINED_SQL, params)]
-    activity = _activity(conn, params)
+    params = {"first_year": start.year, "year": year, "topic_count": len(codes),
+              "year_start": f"{year}-01-01", "end": end.isoformat(),
+              **{f"topic{i}": code for i, code in enumerate(codes)}}
+    topics = ", ".join(f":topic{i}" for i in range(len(codes)))
+    trained = [TrainedCount(*_place(place), n)
+               for place, n in conn.execute(_TRAINED_SQL.format(topics=topics), params)]
+    activity = _activity(conn, _ACTIVITY_SQL.format(topics=topics), params)
+    topic = TOPIC_SEPARATOR.join(codes)
     names = _administration_names(conn, year, {c.administration for c in trained} | set(activity))
     return coverage_from_counts(year, topic, trained, activity,
-                                _headcounts_where(conn, "WHERE year = ?", (year,)), names,
+                                _headcounts_where(conn, year), names,
                                 validity_years=validity_years, threshold=threshold)
 
 
 def coverage_for(db: Database, year: int, topic: str = VPC_RULE_TOPIC) -> CoverageResult:
-    """Training coverage for ``year`` and ``topic`` with the database's validity window and
-    threshold (settings ``validity_years`` and ``coverage_threshold_percent``)."""
+    """Training coverage for ``year`` and ``topic`` (or several topics joined by ``+``: the
+    persons trained in each) with the database's validity window and threshold (settings
+    ``validity_years`` and ``coverage_threshold_percent``)."""
     db.require(Permission.VIEW_WORK, what=_("see training coverage"))
     return load_coverage(db.conn, year, topic, settings.get(db, "validity_years"),
                          settings.get(db, "coverage_threshold_percent") / 100)
@@ -515,10 +544,18 @@ def trend_for(db: Database, years: Iterable[int], topic: str = VPC_RULE_TOPIC) -
     return tuple(coverage_for(db, year, topic) for year in sorted(set(years)))
 
 
+def required_coverage_for(db: Database, year: int) -> CoverageResult:
+    """Coverage of the persons trained in every topic the plan requires (setting
+    ``required_topics``, by default HRV, FGM and violence in close relationships)."""
+    return coverage_for(db, year, settings.get(db, "required_topics"))
+
+
 def measure_value_training(db: Database, year: int) -> float | None:
-    """The action plan's measure for goal 4: the share of administrations (with a headcount)
-    whose staff coverage of HRV training reaches the threshold; None without headcounts."""
-    return coverage_for(db, year, VPC_RULE_TOPIC).total.ensured_share
+    """The action plan's measure for goal 4 ("administrations where the knowledge of staff
+    who work with children and young people is ensured"): among the administrations with a
+    target-group figure, the share whose target group's coverage in all required topics
+    reaches the threshold; None where HR gave no target group (never the whole staff)."""
+    return required_coverage_for(db, year).total.target_ensured_share
 
 
 def years_with_data(db: Database) -> list[int]:
@@ -658,15 +695,16 @@ def _write_headcount_rows(db: Database, rows: ImportRows, progress: Progress | N
     outcome = WriteOutcome()
     seen: dict[tuple[int, str], Headcount] = {}
     for done, (line, row) in enumerate(rows.rows, start=1):
-        figure = Headcount(row["year"], row["administration"], row["headcount"], row["target_group"])
-        key = (figure.year, figure.administration)
+        figure = Headcount(row["year"], row["administration"], row["headcount"], row["target_group"],
+                           row["unit"] or None)
+        key = (figure.year, figure.administration, unit_key(figure.unit) if figure.unit else None)
         if key in seen:
             if seen[key] == figure:
                 outcome.already_present += 1
             else:
                 outcome.problems.append(Problem(_(
                     "The file has another figure for {administration} in {year} on an earlier "
-                    "line.").format(administration=figure.administration, year=figure.year),
+                    "line.").format(administration=headcount_place(figure), year=figure.year),
                     line, rows.label("headcount")))
             continue
         seen[key] = figure
@@ -677,7 +715,8 @@ def _write_headcount_rows(db: Database, rows: ImportRows, progress: Progress | N
             outcome.added += 1
         else:
             outcome.replaced += 1
-            db.audit("update", target=headcount_target(*key), fields=("headcount", "target_group"),
+            db.audit("update", target=headcount_target(figure.year, figure.administration, figure.unit),
+                     fields=("headcount", "target_group"),
                      detail={"source": "import"})
         _report_progress(progress, done, len(rows.rows))
     return outcome

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Callable
 from PySide6.QtWidgets import (QAbstractSpinBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout,
                                QLineEdit, QPushButton, QSpinBox, QWidget)
 
+from hrvdesk.domain.codes import topic_set_label
 from hrvdesk.domain.errors import ValidationError
 from hrvdesk.domain.roles import Permission
 from hrvdesk.domain.settings import DATABASE, WORKSTATION, Setting
@@ -180,6 +181,7 @@ PRESENTATIONS: dict[str, Factory] = {
     "language": lambda s, _d: ChoiceEditor(s, s.choices, LANGUAGE_NAMES.__getitem__),
     "backup_folder": lambda s, d: FolderEditor(s, d.choose_folder),
     "allow_remember": lambda s, _d: ChoiceEditor(s, s.choices, yes_no),
+    "required_topics": lambda s, _d: ChoiceEditor(s, s.choices, topic_set_label),
 }
 
 

@@ -117,8 +117,33 @@ def test_units_only_where_known():
                done("c", "UBF", dt.date(2025, 1, 1), unit="Förskolan"),
                done("d", "UBF", dt.date(2025, 1, 1))]
     units = row(hrv(2025, records), "UBF").units
-    assert {(u.unit, u.trained) for u in units} == {("Skolan", 1), ("skolan", 1), ("Förskolan", 1)}
+    # one unit however it is spelt (spaces, letter case), named by the first spelling in order
+    assert {(u.unit, u.trained) for u in units} == {("Skolan", 2), ("Förskolan", 1)}
     assert sum(u.trained for u in units) == 3  # the person without a unit is not in a unit
+
+
+def test_unit_coverage_against_the_units_own_headcount():
+    """Skolan: 2 of 8 staff trained (25 %), 2 of its 4 who work with children (50 %);
+    Förskolan has a figure but nobody trained (0 %); Fritids has trained staff but no figure
+    (unknown, not 0 %); a unit figure is not the administration's."""
+    records = [done("a", "UBF", dt.date(2025, 1, 1), unit="Skolan"),
+               done("b", "UBF", dt.date(2025, 2, 1), unit=" skolan"),
+               done("c", "UBF", dt.date(2025, 3, 1), unit="Fritids")]
+    heads = [Headcount(2025, "UBF", 40, 20), Headcount(2025, "UBF", 8, 4, unit="SKOLAN"),
+             Headcount(2025, "UBF", 5, None, unit="Förskolan"),
+             Headcount(2024, "UBF", 9, 9, unit="Fritids")]   # another year: not this one's
+    ubf = row(hrv(2025, records, heads), "UBF")
+    assert (ubf.trained, ubf.headcount, ubf.coverage, ubf.target_coverage) == (3, 40, 0.075, 0.15)
+    units = {u.unit: (u.trained, u.headcount, u.coverage, u.target_group, u.target_coverage)
+             for u in ubf.units}
+    assert units == {"SKOLAN": (2, 8, 0.25, 4, 0.5), "Förskolan": (0, 5, 0.0, None, None),
+                     "Fritids": (1, None, None, None, None)}
+    assert [u.unit for u in ubf.units] == ["Fritids", "Förskolan", "SKOLAN"]
+    assert row(hrv(2025, records, heads[1:]), "UBF").headcount is None  # units do not add up to it
+    as_json = json.loads(json.dumps(hrv(2025, records, heads).to_json_dict()))
+    fritids = next(u for a in as_json["administrations"] for u in a["units"] if u["unit"] == "Fritids")
+    assert fritids == {"unit": "Fritids", "trained": 1, "headcount": None, "coverage": None,
+                       "target_group": None, "target_coverage": None}
 
 
 # --- headcount ----------------------------------------------------------------------------------

@@ -240,7 +240,7 @@ def test_headcount_rows(tmp_path, row, problems):
         assert fragment in problem.reason
     if not problems:
         assert result.rows == [{"year": 2024, "administration": "SOC", "headcount": 1250,
-                                "target_group": 300}]
+                                "target_group": 300, "unit": None}]
 
 
 def test_administration_codes_are_only_shape_checked_without_a_register(tmp_path):
@@ -278,7 +278,8 @@ def test_schemas_follow_the_contract_tables():
     assert SCHEMAS == {"abroad": ABROAD, "training": TRAINING, "headcount": HEADCOUNT}
     assert [(c.name, c.sv_name, c.required) for c in HEADCOUNT.columns] == [
         ("year", "år", True), ("administration", "förvaltning", True),
-        ("headcount", "antal_anställda", True), ("target_group", "målgrupp", False)]
+        ("headcount", "antal_anställda", True), ("target_group", "målgrupp", False),
+        ("unit", "enhet", False)]  # the unit: a compatible extension (README)
     assert [c.sv_name for c in ABROAD.columns] == [
         "personnummer", *ABROAD_SV[:-1], "uppföljningsdatum", "utan_skolplacering_sedan",
         "anteckningar"]

@@ -12,7 +12,7 @@ import pytest
 from hrvdesk import i18n
 from hrvdesk.domain.errors import PermissionDenied, ValidationError
 from hrvdesk.domain.roles import Role
-from hrvdesk.domain.training import Headcount
+from hrvdesk.domain.training import Headcount, Training
 from hrvdesk.store import audit, importing, training_repo as tr
 from hrvdesk.store.database import Database
 from hrvdesk.store.users import add_user
@@ -222,6 +222,31 @@ def test_headcount_import_replaces_a_figure_and_the_audit_log_records_it(admin_d
     conflicting = write(tmp_path / "in", "hr3.csv", csv_bytes(header, [["2026", "UBF", "10", ""],
                                                                        ["2026", "UBF", "11", ""]], "utf-8", ","))
     assert [p.line for p in run_import(admin_db, "headcount", conflicting).problems] == [3]
+
+
+def test_headcount_per_unit_from_the_optional_unit_column(admin_db, tmp_path):
+    header = ["år", "förvaltning", "enhet", "antal_anställda", "målgrupp"]
+    rows = [["2025", "UBF", "", "3050", "2600"], ["2025", "UBF", "Skola 03", "40", "35"],
+            ["2025", "UBF", "Förskola 01", "12", ""]]
+    path = write(tmp_path / "in", "hr.csv", csv_bytes(header, rows, "utf-8"))
+    assert run_import(admin_db, "headcount", path).added == 3
+    assert tr.headcounts(admin_db, 2025) == [
+        Headcount(2025, "UBF", 3050, 2600), Headcount(2025, "UBF", 12, None, "Förskola 01"),
+        Headcount(2025, "UBF", 40, 35, "Skola 03")]
+    training = tr.save_training(admin_db, Training(0, "Grundkurs", frozenset({"hrv"}), "web",
+                                                   dt.date(2025, 1, 1), administrations=("UBF",)))
+    for person in range(7):
+        tr.add_completion(admin_db, training, f"E{person}", "UBF", dt.date(2025, 2, 1), "skola 03")
+    units = {u.unit: (u.trained, u.headcount, u.target_coverage)
+             for u in tr.coverage_for(admin_db, 2025).administrations[-2].units}
+    assert units == {"Skola 03": (7, 40, 0.2), "Förskola 01": (0, 12, None)}
+    again = write(tmp_path / "in", "hr2.csv", csv_bytes(header, [
+        ["2025", "UBF", "SKOLA 03", "41", "35"], ["2025", "UBF", "skola  03", "42", "35"]], "utf-8"))
+    report = run_import(admin_db, "headcount", again)
+    assert [(p.line, p.field) for p in report.problems] == [(3, "antal_anställda")]
+    assert not report.written
+    once = write(tmp_path / "in", "hr3.csv", csv_bytes(header, rows[1:2], "utf-8"))
+    assert run_import(admin_db, "headcount", once).already_present == 1
 
 
 def test_an_editor_imports_only_rows_of_their_own_administration(admin_db, tmp_path):

@@ -13,7 +13,7 @@ from hrvdesk import i18n
 from hrvdesk.domain.training import AggregateAttendance, Headcount, Training
 from hrvdesk.io import reports
 from hrvdesk.io.report_training import build_training_report
-from hrvdesk.store import audit, training_repo as tr
+from hrvdesk.store import audit, settings, training_repo as tr
 
 NOW = dt.datetime(2026, 2, 14, 9, 30)
 
@@ -46,15 +46,23 @@ def training_db(admin_db):
 
 def test_the_english_report_has_the_tables_chart_trend_measure_and_method(training_db):
     i18n.set_language("en")
+    # by default the plan requires HRV, FGM and DV: nobody here has all three
+    text = text_of(build_training_report(training_db, 2025, now=NOW))
+    assert "Administrations that have ensured knowledge, 2025 0.0%" in text
+    assert "Administrations ensured / with a target-group figure 0 / 2" in text
+    assert ("All topics the plan requires: honour-related violence and oppression, female genital "
+            "mutilation, domestic violence") in text
+    settings.put(training_db, "required_topics", "hrv")
     text = text_of(build_training_report(training_db, 2025, now=NOW))
     assert "Training coverage 2025" in text
     assert "Produced by anna on" in text
-    # the measure: SOC ensured (100 %), UBF not (75 %), KLF without headcount not measured
+    # the measure, over target groups: SOC ensured (2 trained, 1 in its target group), UBF
+    # not (3 of 4), KLF without a target-group figure not measured
     assert "Administrations that have ensured knowledge, 2025 50.0%" in text
-    assert "1 / 2" in text
-    assert "Utbildningsförvaltningen 3 4 4 75.0% No" in text
-    assert "Socialförvaltningen 2 2 1 100.0% Yes" in text
-    assert "Kommunledningsförvaltningen 1 – – – –" in text
+    assert "Administrations ensured / with a target-group figure 1 / 2" in text
+    assert "Utbildningsförvaltningen 3 4 4 75.0% 75.0% No" in text
+    assert "Socialförvaltningen 2 2 1 100.0% 200.0% Yes" in text
+    assert "Kommunledningsförvaltningen 1 – – – – –" in text
     assert "No headcount for 2025" in text and "Kommunledningsförvaltningen" in text
     assert "Target: 80.0%" in text                         # the chart's threshold line
     assert "Coverage per administration, 2023–2025" in text

@@ -13,7 +13,8 @@ from hrvdesk import i18n
 from hrvdesk.domain.errors import PermissionDenied, ValidationError
 from hrvdesk.domain.roles import Role
 from hrvdesk.domain.training import (
-    AggregateAttendance, Completion, Headcount, Training, coverage, pseudonymise, vpc_rule_broken,
+    AggregateAttendance, Completion, Headcount, Training, coverage, coverage_all_topics,
+    pseudonymise, vpc_rule_broken,
 )
 from hrvdesk.store import audit, settings, training_repo as tr
 from hrvdesk.store.database import Database
@@ -88,7 +89,12 @@ def test_validity_window_and_threshold_come_from_the_settings(admin_db):
     assert row(result, "UBF").ensured is False
     settings.put(admin_db, "coverage_threshold_percent", 40)
     assert row(tr.coverage_for(admin_db, 2025), "UBF").ensured is True
-    assert tr.measure_value_training(admin_db, 2025) == 1.0   # the only administration measured
+    # the plan's measure counts target groups only: without a target-group figure, no value
+    assert tr.measure_value_training(admin_db, 2025) is None
+    tr.save_headcount(admin_db, Headcount(2025, "UBF", 5, 4))  # 2 of the 4 who work with children
+    assert tr.measure_value_training(admin_db, 2025) == 0.0    # trained in HRV, not in FGM and DV
+    settings.put(admin_db, "required_topics", "hrv")
+    assert tr.measure_value_training(admin_db, 2025) == 1.0    # 2 / 4 ≥ 40 %: the one measured
 
 
 def test_aggregate_attendance_is_activity_only(admin_db):
@@ -108,10 +114,13 @@ def test_aggregate_attendance_is_activity_only(admin_db):
 
 
 def _domain_coverage(db, year, topic):
-    """The domain's rule applied to every record in the database, loaded in full."""
+    """The domain's rule applied to every record in the database, loaded in full (``topic``
+    joined by "+": the persons trained in each)."""
     records = [Completion(p, a, u or None, t, dt.date.fromisoformat(d)) for p, a, u, t, d in db.conn.execute(
         "SELECT person, administration, unit, training_id, completed_date FROM completions")]
-    return coverage(year, topic, records, tr.trainings(db), tr.headcounts(db),
+    rule = coverage_all_topics if "+" in topic else coverage
+    return rule(year, topic.split("+") if "+" in topic else topic, records, tr.trainings(db),
+                tr.headcounts(db),
                     {code: name for code, name in db.conn.execute(
                         "SELECT code, name FROM administrations ORDER BY code")},
                     validity_years=settings.get(db, "validity_years"),
@@ -121,7 +130,7 @@ def _domain_coverage(db, year, topic):
 
 def _assert_store_equals_domain(db):
     for year in range(2019, 2027):
-        for topic in ("hrv", "fgm", "dv"):
+        for topic in ("hrv", "fgm", "dv", "hrv+fgm+dv", "dv+hrv"):
             assert tr.coverage_for(db, year, topic) == _domain_coverage(db, year, topic), (year, topic)
 
 
@@ -142,6 +151,11 @@ def test_the_store_query_gives_what_the_domain_rule_gives(admin_db, seed):
         tr.insert_completions(conn, [(p, t, a, u, d.isoformat()) for (p, t, d), (a, u) in rows.items()])
         conn.executemany("INSERT INTO headcounts(year, administration, headcount) VALUES (?, ?, ?)",
                          [(y, a, rng.randint(0, 20)) for y in range(2019, 2027) for a in ADMINS])
+        for year in range(2019, 2027):  # some units with a figure of their own, some without
+            for code in rng.sample(ADMINS, 3):
+                staff = rng.randint(0, 9)
+                tr.store_headcount(conn, Headcount(year, code, staff, rng.randint(0, staff),
+                                                   rng.choice(["a", "B ", "C"])))
     tr.add_attendance(admin_db, AggregateAttendance(ids[0], "SOC", 12, dt.date(2024, 6, 1)))
     _assert_store_equals_domain(admin_db)
 
@@ -283,8 +297,10 @@ def test_small_demo_is_a_plausible_fictitious_municipality(admin_db):
     this_year = dt.date.today().year
     years = sorted({h.year for h in tr.headcounts(admin_db)})
     assert years == [this_year - 2, this_year - 1, this_year]
-    assert all(len(tr.headcounts(admin_db, y)) == len(ADMINS) for y in years)
-    assert 6_000 < sum(h.headcount for h in tr.headcounts(admin_db, this_year)) < 8_000
+    figures = [h for h in tr.headcounts(admin_db) if not h.unit]
+    assert all(sum(h.year == y for h in figures) == len(ADMINS) for y in years)
+    assert 6_000 < sum(h.headcount for h in figures if h.year == this_year) < 8_000
+    assert all(h.target_group is not None for h in figures)
     assert 30 <= len(tr.trainings(admin_db)) <= 60
     assert 3_000 <= count_completions(admin_db) <= 15_000
     assert not admin_db.conn.execute("SELECT 1 FROM completions WHERE completed_date > ?",
@@ -297,6 +313,12 @@ def test_small_demo_is_a_plausible_fictitious_municipality(admin_db):
     shares = [a.coverage for a in result.administrations]
     assert all(s is not None and 0 < s < 1.2 for s in shares) and len(set(shares)) == len(shares)
     assert any(vpc_rule_broken(t) for t in tr.trainings(admin_db))       # the warning has examples
+    # the plan's measure (target groups, all required topics) has administrations on both sides,
+    # and units with and without a headcount of their own
+    required = tr.required_coverage_for(admin_db, this_year - 1)
+    assert {a.target_ensured for a in required.administrations} == {True, False}
+    units = [u for a in required.administrations for u in a.units]
+    assert any(u.headcount is None for u in units) and any(u.coverage for u in units)
 
 
 def count_completions(db):

@@ -31,7 +31,7 @@ from hrvdesk.ui.sections.training import TrainingsPanel
 from hrvdesk.ui.sections.training_coverage import CoveragePanel
 from hrvdesk.ui.sections.training_dialogs import TrainingDialog
 from hrvdesk.ui.sections.training_panels import HeadcountModel, HeadcountsPanel, ImportPanel
-from hrvdesk.ui.work_widgets import format_share
+from hrvdesk.ui.work_widgets import format_share, select_data
 from tests.conftest import ADMIN, PASSPHRASE
 from tests.ui.conftest import EDITOR, OTHER_PASSPHRASE, VIEWER, unlock
 from tests.ui.test_screenshots import assert_drawn
@@ -339,7 +339,12 @@ def test_coverage_view_shows_what_the_store_computes(app, db_file):
     total = model.rows[-1]
     assert total.total and (total.trained, total.headcount) == (12, 14)
     assert total.coverage == pytest.approx(10 / 14) and total.state == "1 of 2 administrations ensured"
-    assert "1 of 2 administrations with a headcount have ensured knowledge (50.0%)" in panel.measure.text()
+    # the plan's measure counts staff who work with children (UBF's target group of 8 only)
+    assert ("The action plan's measure: 1 of 1 administrations with a target-group figure have "
+            "ensured knowledge among staff who work with children (100.0%)") in panel.measure.text()
+    assert "Of the whole staff: 1 of 2 administrations with a headcount (50.0%)" in panel.measure.text()
+    assert texts(model, 5)[texts(model, 0).index(ubf.name)] == format_share(9 / 8)
+    assert texts(model, 5)[texts(model, 0).index(soc.name)] == ""   # no target-group figure
 
     # missing headcounts are flagged in words, every one of them
     assert not panel.missing.isHidden()
@@ -357,7 +362,15 @@ def test_coverage_view_shows_what_the_store_computes(app, db_file):
     assert "UBF: 90.0%" in panel.chart_view.accessibleDescription()
 
     # units, and the trend ending with the year shown
-    assert [(u.unit, u.trained) for u in panel.units.rows] == [("Tumba skola", 5)]
+    assert [(u.unit.unit, u.unit.trained, u.unit.headcount) for u in panel.units.rows] == [
+        ("Tumba skola", 5, None)]
+    assert texts(panel.units, 4) == [""]   # no headcount of its own: unknown, not 0 %
+
+    # all topics the plan requires: only ubf-1 has HRV and FGM, and nobody DV
+    select_data(panel.topic, "required")   # the tests' task runner is synchronous
+    assert panel.result.topic == "hrv+fgm+dv"
+    assert panel.result.total.trained == 0 and "Domestic violence" in panel.trend_chart.title()
+    select_data(panel.topic, "hrv")
     assert [r.year for r in panel.trend_model.rows] == list(range(THIS_YEAR - TREND_YEARS + 1, THIS_YEAR + 1))
     assert panel.trend_model.rows[-1].total == result.total
 

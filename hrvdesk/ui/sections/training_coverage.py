@@ -22,24 +22,26 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QTabWidget, QVBoxLayout, QWidget
 
-from hrvdesk.domain.codes import TRAINING_TOPICS
-from hrvdesk.domain.training import VPC_RULE_TOPIC, AdministrationCoverage, CoverageResult
+from hrvdesk.domain.codes import TRAINING_TOPICS, topic_set_label
+from hrvdesk.domain.training import VPC_RULE_TOPIC, AdministrationCoverage, CoverageResult, UnitCoverage
 from hrvdesk.i18n import N_, _, format_number, format_percent
 from hrvdesk.io.report_training import TREND_YEARS, WHOLE_MUNICIPALITY
-from hrvdesk.store import training_repo
+from hrvdesk.store import settings as db_settings, training_repo
 from hrvdesk.ui.models import Column, RecordTableModel
 from hrvdesk.ui.sections.training_dialogs import WARNING_COLOURS
 from hrvdesk.ui.sections.tabbed import TabPanel
 from hrvdesk.ui.sections.training_panels import count_text, set_years, year_box, year_range
 from hrvdesk.ui.widgets import Banner, message_label
 from hrvdesk.ui.work_widgets import (IconTableModel, add_labelled, add_tab, fill_codes, format_share,
-                                     years_text)
+                                     select_data, years_text)
 
 if TYPE_CHECKING:
     from hrvdesk.ui.sections.training import TrainingSection
 
 THRESHOLD_COLOUR = "#b00020"
 CHART_MIN_HEIGHT = 260
+REQUIRED = "required"
+"""The topic choice "all topics the plan requires" (setting ``required_topics``)."""
 ENSURED_ICONS = {True: "SP_DialogApplyButton", False: "SP_MessageBoxWarning", None: "SP_MessageBoxQuestion"}
 
 
@@ -55,13 +57,13 @@ class CoverageLine:
     ensured: bool | None
     state: str
     total: bool = False
+    target_coverage: float | None = None
 
 
 @dataclass(frozen=True)
 class UnitLine:
     administration: str
-    unit: str
-    trained: int
+    unit: UnitCoverage
 
 
 def window_text(result: CoverageResult) -> str:
@@ -81,18 +83,43 @@ def ensured_text(row: AdministrationCoverage) -> str:
 def coverage_lines(result: CoverageResult) -> list[CoverageLine]:
     """The administrations' rows, then the whole municipality's with the measure."""
     lines = [CoverageLine(a.name, a.trained, a.headcount, a.target_group, a.coverage, a.ensured,
-                          ensured_text(a)) for a in result.administrations]
+                          ensured_text(a), target_coverage=a.target_coverage)
+             for a in result.administrations]
     t = result.total
     lines.append(CoverageLine(
         _(WHOLE_MUNICIPALITY), t.trained, t.headcount, t.target_group, t.coverage, None,
         _("{ensured} of {measured} administrations ensured").format(
             ensured=format_number(t.administrations_ensured),
-            measured=format_number(t.administrations_with_headcount)), total=True))
+            measured=format_number(t.administrations_with_headcount)), total=True,
+        target_coverage=t.target_coverage))
     return lines
 
 
 def unit_lines(result: CoverageResult) -> list[UnitLine]:
-    return [UnitLine(a.name, u.unit, u.trained) for a in result.administrations for u in a.units]
+    return [UnitLine(a.name, u) for a in result.administrations for u in a.units]
+
+
+def measure_text(result: CoverageResult) -> str:
+    """The action plan's measure in words: among staff who work with children where HR gave
+    the target group, else why it cannot be computed; the whole staff's beside it."""
+    t = result.total
+    if t.administrations_with_target_group:
+        measure = _("The action plan's measure: {ensured} of {measured} administrations with a "
+                    "target-group figure have ensured knowledge among staff who work with children "
+                    "({share}).").format(
+            ensured=format_number(t.administrations_target_ensured),
+            measured=format_number(t.administrations_with_target_group),
+            share=format_share(t.target_ensured_share))
+    else:
+        measure = _("The action plan's measure cannot be computed: no administration has a "
+                    "target-group figure (staff who work with children) for {year}.").format(
+            year=result.year)
+    if t.administrations_with_headcount:
+        measure += " " + _("Of the whole staff: {ensured} of {measured} administrations with a "
+                           "headcount ({share}).").format(
+            ensured=format_number(t.administrations_ensured),
+            measured=format_number(t.administrations_with_headcount), share=format_share(t.ensured_share))
+    return measure
 
 
 def bar_label(row: AdministrationCoverage) -> str:
@@ -218,7 +245,7 @@ class CoveragePanel(TabPanel):
         self.year_box = year_box(year_range(self.ctx.db), dt.date.today().year)
         self.topic = QComboBox()
         self.topic.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        fill_codes(self.topic, TRAINING_TOPICS)
+        self._fill_topics()
         self.topic.setCurrentIndex(max(0, self.topic.findData(VPC_RULE_TOPIC)))
         add_labelled(top, self.tr_, N_("&Year:"), self.year_box)
         add_labelled(top, self.tr_, N_("To&pic:"), self.topic)
@@ -238,12 +265,19 @@ class CoveragePanel(TabPanel):
             Column(N_("Headcount"), lambda line: line.headcount, count_text, align_right=True),
             Column(N_("Target group"), lambda line: line.target_group, count_text, align_right=True),
             Column(N_("Coverage"), lambda line: line.coverage, format_share, align_right=True),
+            Column(N_("Coverage of target group"), lambda line: line.target_coverage, format_share,
+                   align_right=True),
             Column(N_("Ensured"), lambda line: line.state),
-        ], icon_column=5, icon_of=lambda line: None if line.total else ENSURED_ICONS[line.ensured], parent=self)
+        ], icon_column=6, icon_of=lambda line: None if line.total else ENSURED_ICONS[line.ensured], parent=self)
         self.units = RecordTableModel([
             Column(N_("Administration"), lambda u: u.administration),
-            Column(N_("Unit"), lambda u: u.unit),
-            Column(N_("Trained persons"), lambda u: u.trained, count_text, align_right=True),
+            Column(N_("Unit"), lambda u: u.unit.unit),
+            Column(N_("Trained persons"), lambda u: u.unit.trained, count_text, align_right=True),
+            Column(N_("Headcount"), lambda u: u.unit.headcount, count_text, align_right=True),
+            Column(N_("Coverage"), lambda u: u.unit.coverage, format_share, align_right=True),
+            Column(N_("Target group"), lambda u: u.unit.target_group, count_text, align_right=True),
+            Column(N_("Coverage of target group"), lambda u: u.unit.target_coverage, format_share,
+                   align_right=True),
         ], parent=self)
         self.trend_model = RecordTableModel([
             Column(N_("Year"), lambda r: r.year, str),
@@ -264,13 +298,22 @@ class CoveragePanel(TabPanel):
         self._add_tab(N_("Per administration"), self.chart_view, self.table_view)
         self.units_view = self.table(N_("Trained persons per unit"), self.units)
         self._add_tab(N_("Per unit"), self.units_view, self.explanation(N_(
-            "Units as named in the completions; persons without a unit are counted only for "
-            "their administration.")))
+            "Units as named in the completions or in HR's headcount file (the unit column); "
+            "persons without a unit are counted only for their administration. A unit without a "
+            "headcount of its own shows – (unknown), not 0 %.")))
         self.trend_view = self.table(N_("Trend"), self.trend_model)
         self._add_tab(N_("Trend"), self.trend_chart_view, self.trend_view)
         layout.addWidget(self.tabs, 1)
         self.year_box.valueChanged.connect(lambda _y: self.refresh())
         self.topic.currentIndexChanged.connect(lambda _i: self.refresh())
+
+    def _fill_topics(self) -> None:
+        """Each topic, then the persons trained in all that the plan requires."""
+        chosen = self.topic.currentData()
+        fill_codes(self.topic, TRAINING_TOPICS)
+        self.topic.addItem(_("All topics the plan requires"), REQUIRED)
+        if chosen is not None:
+            select_data(self.topic, chosen)
 
     def _add_tab(self, title: str, *widgets: QWidget) -> None:
         page = QWidget()
@@ -293,7 +336,8 @@ class CoveragePanel(TabPanel):
         years = range(year - TREND_YEARS + 1, year + 1)
 
         def load() -> tuple[CoverageResult, tuple[CoverageResult, ...]]:
-            trend = training_repo.trend_for(db, years, topic)
+            codes = db_settings.get(db, "required_topics") if topic == REQUIRED else topic
+            trend = training_repo.trend_for(db, years, codes)
             return trend[-1], trend
 
         self.ctx.run(load, lambda pair: self.show(*pair))
@@ -312,14 +356,7 @@ class CoveragePanel(TabPanel):
             return
         t = result.total
         threshold = format_percent(result.threshold, 0)
-        if t.administrations_with_headcount:
-            measure = _("The action plan's measure: {ensured} of {measured} administrations with a "
-                        "headcount have ensured knowledge ({share}).").format(
-                ensured=format_number(t.administrations_ensured),
-                measured=format_number(t.administrations_with_headcount), share=format_share(t.ensured_share))
-        else:
-            measure = _("The action plan's measure cannot be computed: no administration has a "
-                        "headcount for {year}.").format(year=result.year)
+        measure = measure_text(result)
         details = _("Staff coverage in the municipality: {coverage} ({trained} trained persons). A person "
                     "counts with a completion from {window}; an administration has ensured knowledge "
                     "when its coverage is {threshold} or more.").format(
@@ -338,7 +375,7 @@ class CoveragePanel(TabPanel):
         labels = [bar_label(a) for a in rows]
         self.threshold_line = fill_bar_chart(self.chart, labels, [a.coverage for a in rows], result.threshold, title)
         describe(self.chart_view, title, list(zip(labels, [a.coverage for a in rows])))
-        trend_title = _("Staff coverage per year: {topic}").format(topic=TRAINING_TOPICS.label(result.topic))
+        trend_title = _("Staff coverage per year: {topic}").format(topic=topic_set_label(result.topic))
         years = [r.year for r in self.trend]
         coverages = [r.total.coverage for r in self.trend]
         self.trend_threshold_line = fill_trend_chart(self.trend_chart, years, coverages, result.threshold, trend_title)
@@ -346,7 +383,7 @@ class CoveragePanel(TabPanel):
 
     def retranslate(self) -> None:
         super().retranslate()
-        fill_codes(self.topic, TRAINING_TOPICS)
+        self._fill_topics()
         if self.result is not None:
             self.show(self.result, self.trend)
 
