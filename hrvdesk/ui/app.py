@@ -93,6 +93,7 @@ class App(QObject):
         self.unlock.create_requested.connect(self.show_create)
         self.unlock.language_requested.connect(self.set_language)
         self.unlock.quit_requested.connect(self.quit)
+        self.screen.attach(self.unlock)  # Windows: the one top-level window that lives throughout
 
     @property
     def locked(self) -> bool:
@@ -363,6 +364,7 @@ class App(QObject):
             self.tasks.wait()
         self.clipboard.clear_if_ours()
         self._close_database()
+        self.screen.detach()  # before the window it registered is destroyed
         self.unlock.hide()
         self.unlock.deleteLater()
         if self.demo_dir is not None:

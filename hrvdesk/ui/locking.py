@@ -3,7 +3,8 @@
 - :class:`IdleWatcher`: an application-wide event filter restarts one timer on every
   keyboard, mouse or touch input; when it runs out, ``idle`` is emitted.
 - :class:`ScreenLockWatcher`: ``screen_locked`` when the desktop session's screen saver
-  locks (freedesktop/GNOME D-Bus where available; elsewhere it stays silent).
+  locks (freedesktop/GNOME D-Bus where available) or the session is locked (Windows, macOS:
+  :mod:`hrvdesk.ui.session_lock_native`); elsewhere it stays silent.
 - :class:`ClipboardGuard`: copies values marked as concealed for clipboard managers and
   clears the clipboard later only if it still holds what hrvdesk put there.
 """
@@ -14,6 +15,9 @@ import hashlib
 
 from PySide6.QtCore import QEvent, QMimeData, QObject, QTimer, Signal, Slot
 from PySide6.QtGui import QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QWidget
+
+from hrvdesk.ui.session_lock_native import SessionLockNative
 
 _ACTIVITY = frozenset({
     QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick,
@@ -94,7 +98,8 @@ class IdleWatcher(QObject):
 
 
 class ScreenLockWatcher(QObject):
-    """``screen_locked`` when the session's screen saver becomes active (where D-Bus tells)."""
+    """``screen_locked`` when the session's screen saver becomes active (where D-Bus tells) or
+    Windows or macOS locks the session (:class:`SessionLockNative`)."""
 
     screen_locked = Signal()
 
@@ -103,7 +108,20 @@ class ScreenLockWatcher(QObject):
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
-        self.listening = self._connect_dbus()
+        self.native = SessionLockNative(self)
+        self.native.screen_locked.connect(self.screen_locked)
+        self._dbus = self._connect_dbus()
+
+    @property
+    def listening(self) -> bool:
+        return self._dbus or self.native.listening
+
+    def attach(self, window: QWidget) -> bool:
+        """Windows: session changes go to ``window``, which lives until :meth:`detach`."""
+        return self.native.attach(window)
+
+    def detach(self) -> None:
+        self.native.detach()
 
     def _connect_dbus(self) -> bool:
         try:

@@ -3,6 +3,8 @@ hidden, the key is wiped, the clipboard is cleared only when it still holds our 
 
 from __future__ import annotations
 
+import ctypes
+
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
@@ -11,6 +13,7 @@ from hrvdesk.store import audit
 from hrvdesk.store.database import Database
 from hrvdesk.ui.app import App
 from hrvdesk.ui.locking import CONCEALED_HINT, WINDOWS_HINTS
+from hrvdesk.ui.session_lock_native import MSG, WM_WTSSESSION_CHANGE, WTS_SESSION_LOCK
 from hrvdesk.ui.dialogs import SAVE_FILE
 from hrvdesk.ui.sections.administration import BackupPanel, UsersPanel
 from hrvdesk.ui.tasks import TaskRunner
@@ -85,6 +88,20 @@ def test_screen_lock_locks(app, admin_window):
     assert app.db is db
     app.screen.active_changed(True)
     assert_locked(app, db)
+
+
+def test_a_windows_session_lock_message_locks_the_app(app, admin_window, db_file):
+    """What Win+L sends: WM_WTSSESSION_CHANGE / WTS_SESSION_LOCK, through the native filter
+    the watcher owns (the Windows registration itself is not run here)."""
+    db = app.db
+    msg = MSG()
+    msg.message, msg.wParam = WM_WTSSESSION_CHANGE, WTS_SESSION_LOCK + 1  # unlock: nothing
+    app.screen.native.filter.nativeEventFilter(b"windows_generic_MSG", ctypes.addressof(msg))
+    assert app.db is db
+    msg.wParam = WTS_SESSION_LOCK
+    app.screen.native.filter.nativeEventFilter(b"windows_generic_MSG", ctypes.addressof(msg))
+    assert_locked(app, db)
+    assert lock_reasons(db_file) == ["screen"]
 
 
 def test_unlock_again_after_locking(app, admin_window, db_file):
