@@ -51,6 +51,14 @@ class Permission(str, enum.Enum):
     REPORT = "report"
 
 
+WRITES = frozenset({
+    Permission.MANAGE_USERS, Permission.MANAGE_ORGANISATION, Permission.RESTORE,
+    Permission.CHANGE_SETTINGS, Permission.EDIT_CASES, Permission.EXPORT_NATIONAL,
+    Permission.EDIT_WORK, Permission.IMPORT,
+})
+"""What changes the register (the release register included): refused while someone else
+writes in the database. Viewing, reports and backups only add audit entries."""
+
 _ALL = frozenset(Permission)
 _MATRIX: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: _ALL,

@@ -24,6 +24,8 @@ ACTIONS: dict[str, str] = {
     "create_database": N_("Database created"),
     "unlock": N_("Unlocked"),
     "unlock_failed": N_("Failed unlock"),
+    "session_recovered": N_("Unclosed session ended"),
+    "take_over": N_("Took over writing"),
     "lock": N_("Locked"),
     "view": N_("Record viewed"),
     "lookup": N_("Child looked up by personal identity number"),

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from collections.abc import Iterator
 from pathlib import Path
 
-from hrvdesk.domain.errors import (AuthenticationError, DamagedDatabaseError, NewerVersionError,
+from hrvdesk.domain.errors import (DamagedDatabaseError, NewerVersionError,
                                    PermissionDenied, ValidationError)
-from hrvdesk.domain.roles import Permission, Role, Session
+from hrvdesk.domain.roles import WRITES, Permission, Role, Session
 from hrvdesk.i18n import _
-from hrvdesk.store import audit, connection, faults, fileset, signing
+from hrvdesk.store import audit, connection, faults, fileset, inuse, signing
 from hrvdesk.store.audit import now_iso
 from hrvdesk.store.keyslots import KeyHeader, KEY_BYTES, UserKeys, header_path, wipe
 from hrvdesk.store.migrations import all_migrations, latest_version
@@ -60,8 +60,9 @@ class Database:
     """An open, unlocked database. Use as a context manager or call :meth:`close`."""
 
     def __init__(self, path: Path, conn, header: KeyHeader, key: bytearray, session: Session,
-                 user_keys: UserKeys | None = None):
+                 user_keys: UserKeys | None = None, writing: inuse.Writing | None = None):
         self.path = path
+        self.writing = writing or inuse.Writing(None, None, True)  # see :mod:`inuse`
         self.conn = conn
         self.header = header
         self._key = key
@@ -114,10 +115,13 @@ class Database:
 
     @classmethod
     def open(cls, path: str | os.PathLike, user: str, passphrase: str, *,
-             now: float | None = None) -> "Database":
+             now: float | None = None, take_over: bool = False) -> "Database":
         path = Path(path)
-        db = cls.open_unlocked(path, user, fileset.unlock(path, user, passphrase, now))
+        db = cls.open_unlocked(path, user, fileset.unlock(path, user, passphrase, now),
+                               take_over=take_over)
         try:
+            if db.read_only:
+                return db
             if db.header.needs_upgrade(user):
                 db.upgrade_slot(passphrase)
             if not db.header.root and db.session.role is Role.ADMIN:
@@ -128,7 +132,8 @@ class Database:
         return db
 
     @classmethod
-    def open_with_key(cls, path: str | os.PathLike, user: str, secret: bytes | bytearray) -> "Database":
+    def open_with_key(cls, path: str | os.PathLike, user: str, secret: bytes | bytearray, *,
+                      take_over: bool = False) -> "Database":
         """Open with a secret remembered on this workstation (see :mod:`keystore`): the
         user's private keys, or the database key itself (version-1 slots, a restore)."""
         path = Path(path)
@@ -136,11 +141,13 @@ class Database:
             unlocked = fileset.unlock_with_secret(path, user, secret)
         finally:
             wipe(secret if isinstance(secret, bytearray) else None)
-        return cls.open_unlocked(path, user, unlocked)
+        return cls.open_unlocked(path, user, unlocked, take_over=take_over)
 
     @classmethod
-    def open_unlocked(cls, path: Path, user: str, unlocked: fileset.Unlocked) -> "Database":
-        """Open after :func:`fileset.unlock`: check read-only, then migrate and audit."""
+    def open_unlocked(cls, path: Path, user: str, unlocked: fileset.Unlocked, *,
+                      take_over: bool = False) -> "Database":
+        """Open after :func:`fileset.unlock`: check read-only, become the writer (or open
+        read-only while someone else writes, :mod:`inuse`), then migrate and audit."""
         header, key, failures = unlocked.header, unlocked.key, unlocked.failures
         try:
             with fileset.locked(path):  # no key update may commit between the header's check
@@ -150,13 +157,21 @@ class Database:
         except BaseException:
             wipe(key)
             raise
+        writing = None
         try:
             connection.configure(conn, path)
+            writing, previous = inuse.begin(path, conn, user, take_over=take_over)
+            if writing.read_only and conn.execute("PRAGMA user_version").fetchone()[0] < latest_version():
+                raise inuse.InUseError(_("{file} must be upgraded to this version of hrvdesk, which "
+                                         "only its writer can do. {who}").format(
+                    file=path.name, who=inuse.in_use_sentence(writing.lease)))
             migrated = cls._migrate(conn)
             session = cls._session_for(conn, user)
             signing.require_signed_role(header, session)
-            db = cls(path, conn, header, key, session, unlocked.keys)
+            db = cls(path, conn, header, key, session, unlocked.keys, writing)
             with db.transaction():
+                if writing.held:
+                    db._become_writer(writing, previous, take_over)
                 names = {header.uid(name): name for (name,) in conn.execute("SELECT name FROM users")}
                 for bucket, times in sorted((failures or {}).items()):
                     audit.append(conn, user, "unlock_failed", target=names.get(bucket, bucket),
@@ -164,10 +179,13 @@ class Database:
                                          "last": dt.datetime.fromtimestamp(max(times)).isoformat(timespec="seconds")})
                 if migrated:
                     audit.append(conn, user, "migrate", detail={"from": migrated[0], "to": migrated[1]})
-                audit.append(conn, user, "unlock")
-            db.on_unlock()
+                audit.append(conn, user, "unlock", detail=None if writing.held else {"read_only": True})
+            if writing.held:
+                db.on_unlock()
             return db
         except BaseException:
+            if writing is not None:
+                inuse.end(None, writing)
             conn.close()
             wipe(key)
             raise
@@ -247,12 +265,63 @@ class Database:
     def user(self) -> str:
         return self.session.user
 
-    def require(self, permission: Permission, administration: str | None = None, what: str = "") -> None:
-        """Raise PermissionDenied unless the session may; a refusal is audited (``denied``,
-        with the permission and administration, never the record)."""
+    @property
+    def read_only(self) -> bool:
+        """Someone else writes in the database (:mod:`inuse`): changes are refused."""
+        return self.writing.read_only
+
+    def in_use_by(self) -> inuse.Lease | None:
+        """The writer, while this session is read-only."""
+        return self.writing.lease if self.read_only else None
+
+    def _become_writer(self, writing: inuse.Writing, previous: inuse.Lease | None,
+                       take_over: bool) -> None:
+        """Claim the lease (in the caller's transaction) and audit whose session ended."""
+        if take_over and previous is not None and self.session.role is not Role.ADMIN:
+            raise PermissionDenied(_("Only an administrator may take over a database someone "
+                                     "else has open."))
+        inuse.claim(self.conn, writing, self.user)
+        if previous is not None:
+            audit.append(self.conn, self.user, "take_over" if take_over else "session_recovered",
+                         target=previous.user, detail={"since": previous.since,
+                                                       "heartbeat": previous.heartbeat})
+
+    def become_writer(self, *, take_over: bool = False) -> bool:
+        """A read-only session becomes the writer once the writer has closed the database,
+        or with ``take_over`` (administrators) once it has gone silent (see :mod:`inuse`);
+        False while the writer is still there."""
+        if not self.read_only:
+            return True
+        writing, previous = inuse.begin(self.path, self.conn, self.user, take_over=take_over)
+        if writing.read_only:
+            self.writing.lease = writing.lease  # who writes now
+            return False
         try:
+            with self.transaction():
+                self._become_writer(writing, previous, take_over)
+        except BaseException:
+            inuse.end(None, writing)
+            raise
+        self.writing = writing
+        return True
+
+    def heartbeat(self) -> bool:
+        """Renew this writer's lease (see :mod:`inuse`); False when it was taken over."""
+        if self.read_only or self.conn is None or self.conn.in_transaction:
+            return not self.read_only
+        with self.transaction() as conn:
+            return inuse.heartbeat(self.path, conn, self.writing)
+
+    def require(self, permission: Permission, administration: str | None = None, what: str = "") -> None:
+        """Raise PermissionDenied unless the session may (InUseError for a change while
+        someone else writes); a refusal is audited (``denied``, with the permission and
+        administration, never the record)."""
+        try:
+            if self.read_only and permission in WRITES:
+                raise inuse.InUseError(inuse.in_use_sentence(self.writing.lease)
+                                       if self.writing.lease else _("The database is open read-only."))
             self.session.require(permission, administration, what)
-        except PermissionDenied:
+        except (PermissionDenied, inuse.InUseError):
             detail = {"permission": permission.value, "administration": administration}
             if self.conn.in_transaction:  # the caller's transaction rolls back: record after it
                 self._denied.append(detail)
@@ -358,6 +427,11 @@ class Database:
 
     def close(self) -> None:
         if self.conn is not None:
+            with contextlib.suppress(Exception):
+                if self.writing.held:
+                    with self.transaction() as conn:
+                        inuse.end(conn, self.writing)
+            inuse.end(None, self.writing)  # the lock, also where the lease could not be removed
             with contextlib.suppress(Exception):
                 self.sign_checkpoint()
             with contextlib.suppress(Exception):

@@ -35,6 +35,7 @@ from hrvdesk.domain.errors import HrvError, PermissionDenied
 from hrvdesk.domain.roles import Permission, Role
 from hrvdesk.i18n import _, ngettext
 from hrvdesk.store.database import Database
+from hrvdesk.store.inuse import HEARTBEAT_S
 from hrvdesk.store.keyslots import wipe
 from hrvdesk.services import integrity
 from hrvdesk.store.maintenance import page_scan, restore
@@ -81,6 +82,9 @@ class App(QObject):
         self.idle.lock_key.connect(lambda: self.lock("manual"))
         self.screen = ScreenLockWatcher(self)
         self.screen.screen_locked.connect(lambda: self.lock("screen"))
+        self.lease_timer = QTimer(self)  # the writer's heartbeat, a reader's look for a free database
+        self.lease_timer.setInterval(HEARTBEAT_S * 1000)
+        self.lease_timer.timeout.connect(self.check_writing)
         self.db: Database | None = None
         self.window: MainWindow | None = None
         self.demo = False
@@ -161,8 +165,25 @@ class App(QObject):
         self.window.activateWindow()
         self.unlock.hide()
         self.idle.start()
+        self.lease_timer.start()
         self._tell_overdue_follow_ups(db)
         self._scan_pages_if_due(db)
+
+    def check_writing(self) -> None:
+        """Every minute (not while a task uses the database): the writer renews its lease and
+        learns if an administrator took over; a reader becomes the writer once the writer has
+        closed the database. The window says what changed."""
+        db = self.db
+        if db is None or self.window is None or self.tasks.busy:
+            return
+        was_writer = not db.read_only
+        if was_writer:
+            if not db.heartbeat():
+                self.window.statusBar().showMessage(_(
+                    "Someone else now writes in this database: you have it read-only."))
+        elif db.become_writer():
+            self.window.statusBar().showMessage(_("You now write in this database."))
+        self.window.show_in_use()
 
     def _tell_overdue_follow_ups(self, db: Database) -> None:
         """Right after unlock: how many follow-ups the user should already have done."""
@@ -272,6 +293,7 @@ class App(QObject):
         self.unlock.show_locked(_lock_message(reason or "manual"))
 
     def _close_database(self) -> None:
+        self.lease_timer.stop()
         if self.window is not None:
             window, self.window = self.window, None
             window.shutdown()

@@ -3,16 +3,18 @@ action registry, the demo banner, and the window title (database file and user).
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QApplication, QLabel, QLineEdit, QListWidget, QListWidgetItem,
-                               QMainWindow, QSplitter, QStackedWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QLineEdit, QListWidget,
+                               QListWidgetItem, QMainWindow, QPushButton, QSplitter, QStackedWidget,
+                               QVBoxLayout, QWidget)
 
 from hrvdesk.domain.roles import Permission
 from hrvdesk.domain.settings import backup_overdue
-from hrvdesk.i18n import N_, _, current_language, ngettext
+from hrvdesk.i18n import N_, _, current_language, format_datetime, ngettext
 from hrvdesk.store import ui_queries
 from hrvdesk.ui.actions import LANGUAGE_ACTIONS, SECTION_ACTIONS, Act, ActionRegistry, Menu
 from hrvdesk.ui.help import (SHORTCUTS_TOPIC, AboutDialog, HelpDialog, Topic, guide_text, paragraph_html,
@@ -21,7 +23,8 @@ from hrvdesk.ui.models import RecordTableView
 from hrvdesk.ui.sections import Section, SectionContext, section_classes
 from hrvdesk.ui.settings_dialog import SettingsDialog
 from hrvdesk.ui.unlock import ChangePassphraseDialog
-from hrvdesk.ui.widgets import DEMO_COLOURS, Banner, error_text, standard_icon
+from hrvdesk.store.inuse import current_time, in_use_sentence
+from hrvdesk.ui.widgets import DEMO_COLOURS, IN_USE_COLOURS, Banner, error_text, standard_icon
 
 if TYPE_CHECKING:
     from hrvdesk.ui.app import App
@@ -48,6 +51,15 @@ class MainWindow(QMainWindow):
         self.banner.setObjectName("demo_banner")
         self.banner.setVisible(app.demo)
         layout.addWidget(self.banner)
+        self.in_use = Banner(*IN_USE_COLOURS)
+        self.in_use.setObjectName("in_use_banner")
+        self.take_over = QPushButton()
+        self.take_over.setObjectName("take_over")
+        self.take_over.clicked.connect(self._take_over)
+        in_use_row = QHBoxLayout()
+        in_use_row.addWidget(self.in_use, 1)
+        in_use_row.addWidget(self.take_over)
+        layout.addLayout(in_use_row)
         splitter = QSplitter()
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
@@ -299,11 +311,37 @@ class MainWindow(QMainWindow):
         for action, section in zip(self._goto, self._sections):
             action.setText(_("Go to {section}").format(section=_(section.title)))
         self.banner.setText(_("DEMO – all data here is fictitious and is deleted when you close hrvdesk."))
+        self.show_in_use()
         self._show_title()
         for section in self._sections:
             section.retranslate()
         for dialog in (*self.findChildren(HelpDialog), *self.findChildren(AboutDialog)):
             dialog.retranslate()
+
+    # --- someone else writes --------------------------------------------------------
+
+    def show_in_use(self) -> None:
+        """While someone else writes: who and since when, that changes are not possible, and
+        for an administrator, once that writer has gone silent, the way to take over."""
+        db = self.app.db
+        lease = db.in_use_by() if db is not None else None
+        self.in_use.setVisible(lease is not None)
+        silent = lease is not None and db.session.is_admin and lease.stale(current_time())
+        self.take_over.setVisible(silent)
+        if lease is None:
+            return
+        text = in_use_sentence(lease) + " " + _("Changes are not possible until then.")
+        if silent:
+            text += " " + _("Its workstation has not been heard from since {time}: if hrvdesk "
+                            "crashed there, you may take over.").format(
+                time=format_datetime(dt.datetime.fromisoformat(lease.heartbeat)))
+        self.in_use.setText(text)
+        self.take_over.setText(_("&Take over"))
+
+    def _take_over(self) -> None:
+        if self.app.db.become_writer(take_over=True):
+            self.statusBar().showMessage(_("You now write in this database."))
+        self.show_in_use()
 
     # --- closing -----------------------------------------------------------------------
 

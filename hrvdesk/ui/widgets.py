@@ -130,6 +130,7 @@ class Banner(QLabel):
 
 
 DEMO_COLOURS = ("#ffd54f", "#3e2700")
+IN_USE_COLOURS = ("#e3f2fd", "#0d3c61")
 
 # --- passphrases ---------------------------------------------------------------------------
 
