@@ -137,3 +137,16 @@ def test_stats_training_as_text_and_usage_errors(cli, db_file):
     assert cli("stats", "training", "--year", YEAR, "--topic", "cooking", "--db", db_file)[0] == 2
     assert cli("stats", "training", "--year", "25", "--db", db_file)[0] == 2
     assert cli("import", "nonsense", "f.csv", "--db", db_file)[0] == 2
+
+
+def test_report_as_word_for_committee_papers(cli, db_file, tmp_path):
+    import docx
+
+    cli("import", "training", csv_file(tmp_path, "t.csv", [HEADER, *ROWS]), "--db", db_file)
+    out = tmp_path / "utbildning.docx"
+    code, out_text, _err = cli("report", "training", "--year", YEAR, "--db", db_file, "--out", out)
+    assert code == 0 and out.name in out_text
+    document = docx.Document(str(out))
+    assert document.core_properties.title == f"Training coverage {YEAR}"
+    cells = {cell.text for table in document.tables for row in table.rows for cell in row.cells}
+    assert "Utbildningsförvaltningen" in cells

@@ -1,6 +1,7 @@
-"""``hrvdesk report annual|training|plan --year Y --db PATH --out FILE.pdf`` (``cli.md``).
+"""``hrvdesk report annual|training|plan --year Y --db PATH --out FILE.pdf`` (``cli.md``);
+``--out FILE.docx`` writes a Word document instead (an extension, README).
 
-The report names come from :data:`hrvdesk.io.reports.REPORTS`. The PDF is built in memory and written atomically with
+The report names come from :data:`hrvdesk.io.reports.REPORTS`. The document is built in memory and written atomically with
 the safe-write helper; errors map to the exit codes of ``cli.md`` through ``cli.main``.
 """
 
@@ -23,9 +24,9 @@ def cmd_report(args) -> int:
             folder=str(out.parent)), field="--out")
     build = available()[args.report]
     with open_db(args) as db:
-        pdf = build(db, args.year)
+        document = build(db, args.year, fmt="docx" if out.suffix.lower() == ".docx" else "pdf")
     try:
-        write_bytes(out, pdf)
+        write_bytes(out, document)
     except OSError as exc:
         raise HrvError(_("{file} cannot be written: {reason}").format(
             file=args.out, reason=exc.strerror or type(exc).__name__)) from None
@@ -41,9 +42,9 @@ REPORT_NAMES = ("annual", "plan", "training")
 def register(subparsers) -> None:
     from hrvdesk.cli import db_options
 
-    p = subparsers.add_parser("report", help=_("write a PDF report"))
+    p = subparsers.add_parser("report", help=_("write a report as PDF or Word"))
     p.add_argument("report", choices=REPORT_NAMES, metavar="|".join(REPORT_NAMES))
     p.add_argument("--year", required=True, type=int, metavar="Y")
     db_options(p)
-    p.add_argument("--out", required=True, metavar="FILE.pdf")
+    p.add_argument("--out", required=True, metavar="FILE.pdf|FILE.docx")
     p.set_defaults(func=cmd_report)

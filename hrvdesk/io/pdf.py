@@ -2,10 +2,18 @@
 
 The annual abroad statistics, the training coverage and the action-plan follow-up are all
 built with :class:`ReportBuilder`: a title block, headings, paragraphs, tables that split
-across pages with their header repeated, bar charts and key/value lists. Every page has a
-footer with the report title and "Page X of Y"; the first page also says who produced the
-report and when. The PDF is built in memory (:meth:`ReportBuilder.build` returns bytes,
-nothing touches the disk); the caller writes it with the safe-write helper.
+across pages with their header repeated, bar charts and key/value lists. The builder only
+records these parts, as plain data (:data:`Part`), so that the same report can also be
+written in other formats (:mod:`hrvdesk.io.word` renders the parts as a Word document);
+:meth:`ReportBuilder.build` renders them with ReportLab. Every page has a footer with the
+report title and "Page X of Y"; the first page also says who produced the report and when.
+The PDF is built in memory (:meth:`ReportBuilder.build` returns bytes, nothing touches the
+disk); the caller writes it with the safe-write helper.
+
+Headings and captions stay on the page where what follows them starts (the first lines of
+a paragraph, a table's header and first row, a chart), and the space after a part ends
+with the page instead of opening one: otherwise a heading could stand alone at the foot
+of a page and a report could end with an empty page (issue #16).
 
 Text is drawn in ReportLab's standard Helvetica, whose WinAnsi (cp1252) encoding covers
 Swedish (å ä ö, é, ü), the en dash, typographic quotes and the no-break space. The few
@@ -37,7 +45,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
-    CondPageBreak, Flowable, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle,
+    CondPageBreak, Flowable, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle,
 )
 
 from hrvdesk.domain.codes import YES_NO
@@ -61,6 +69,7 @@ GRID_LIGHT = colors.HexColor("#e3e7ec")
 MARGIN = 20 * mm
 FOOTER_ROOM = 24 * mm
 HEADING_ROOM = 45 * mm  # a heading needs this much room for some content below it
+PART_GAP = 8            # space after a table, key/value list or chart
 CELL_PADDING = 4
 EMPTY_CELL = "–"
 _ALIGNMENTS = {"left": TA_LEFT, "right": TA_RIGHT, "center": TA_CENTER}
@@ -78,6 +87,87 @@ class Share:
 
     value: float | None
     digits: int = 1
+
+
+# --- the parts of a report ------------------------------------------------------------------
+# What ReportBuilder records: plain data, rendered by ReportBuilder.build (PDF) and by
+# hrvdesk.io.word (Word). Texts are final (already translated); cell values are formatted
+# with format_cell when rendered.
+
+
+@dataclass(frozen=True)
+class HeadingPart:
+    """A section heading."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class CaptionPart:
+    """A line naming the table or chart that follows it, kept on the same page as its start."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class ParagraphPart:
+    """Plain text; line breaks are kept."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class TablePart:
+    """A table with a header row; ``note`` is printed in small type below it."""
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[Any, ...], ...]
+    col_align: tuple[str, ...] | None = None
+    note: str | None = None
+
+    def numeric(self) -> list[bool]:
+        """Per column: whether it holds numbers (and gaps) only."""
+        return [bool(self.rows) and all(_is_numeric(r[i]) or r[i] is None for r in self.rows)
+                and any(_is_numeric(r[i]) for r in self.rows) for i in range(len(self.header))]
+
+    def alignments(self) -> list[str]:
+        """Per column ``"left"``, ``"right"`` or ``"center"``: as given, else numbers right."""
+        return list(self.col_align or ["right" if n else "left" for n in self.numeric()])
+
+
+@dataclass(frozen=True)
+class BarChartPart:
+    """Horizontal bars, one per label; ``share``: values are shares (else counts)."""
+
+    labels: tuple[str, ...]
+    values: tuple[float | None, ...]
+    threshold: float | None
+    title: str | None
+    share: bool
+
+    def value_text(self, value: float | None) -> str:
+        """A value as its bar's label shows it (also used for the threshold)."""
+        if value is None:
+            return _("No data")
+        return format_percent(value, 1) if self.share else _format_count(value)
+
+
+@dataclass(frozen=True)
+class KeyValuesPart:
+    """Labels and values in two columns, values formatted like table cells."""
+
+    pairs: tuple[tuple[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class PageBreakPart:
+    """The next part starts on a new page."""
+
+
+Part = (HeadingPart | CaptionPart | ParagraphPart | TablePart | BarChartPart | KeyValuesPart
+        | PageBreakPart)
+#: Parts kept on the page where the part after them starts.
+LEAD_PARTS = (HeadingPart, CaptionPart)
 
 
 # --- text ---------------------------------------------------------------------------------
@@ -259,16 +349,14 @@ def _text_cell_style(aligns: list[str]) -> list[tuple]:
     return commands
 
 
-def _table_flowables(header: list[str], rows: list[list[Any]], col_align: list[str] | None,
-                     note: str | None, width: float) -> list[Flowable]:
+def _table_flowables(part: TablePart, width: float) -> list[Flowable]:
     styles = _styles()
+    header, rows = list(part.header), part.rows
     texts = [[format_cell(v) for v in row] for row in rows]
-    numeric = [bool(rows) and all(_is_numeric(r[i]) or r[i] is None for r in rows)
-               and any(_is_numeric(r[i]) for r in rows) for i in range(len(header))]
-    aligns = col_align or ["right" if num else "left" for num in numeric]
+    aligns = part.alignments()
     cell_styles = [_aligned(styles["cell"], a) for a in aligns]
     header_styles = [_aligned(styles["cell_bold"], a) for a in aligns]
-    widths = _column_widths(header, texts, numeric, width)
+    widths = _column_widths(header, texts, part.numeric(), width)
     data = [[_cell(h, s, w) for h, s, w in zip(header, header_styles, widths)]]
     data += [[_cell(t, s, w) for t, s, w in zip(row, cell_styles, widths)] for row in texts]
     if not rows:
@@ -278,18 +366,20 @@ def _table_flowables(header: list[str], rows: list[list[Any]], col_align: list[s
     table.setStyle(_table_style(len(rows), not rows))
     table.setStyle(TableStyle(_text_cell_style(aligns)))
     out: list[Flowable] = [table]
-    if note:
-        out.append(Paragraph(_markup(note), styles["note"]))
-    out.append(Spacer(1, 8))
+    if part.note:
+        out.append(Paragraph(_markup(part.note), styles["note"]))
+    out.append(_Gap())
     return out
 
 
-def _key_value_flowables(pairs: list[tuple[str, Any]], width: float) -> list[Flowable]:
+def _key_value_flowables(part: KeyValuesPart, width: float) -> list[Flowable]:
+    if not part.pairs:
+        return []
     styles = _styles()
     data = [[Paragraph(_markup(k), styles["cell_bold"]), Paragraph(_markup(format_cell(v)),
                                                                    styles["cell"])]
-            for k, v in pairs]
-    key_width = min(max((_text_width(k, FONT_BOLD, CELL_SIZE) for k, _v in pairs), default=0)
+            for k, v in part.pairs]
+    key_width = min(max(_text_width(k, FONT_BOLD, CELL_SIZE) for k, _v in part.pairs)
                     + 2 * CELL_PADDING + 2, 0.45 * width)
     table = Table(data, colWidths=[key_width, width - key_width], hAlign="LEFT")
     table.setStyle(TableStyle([
@@ -299,7 +389,7 @@ def _key_value_flowables(pairs: list[tuple[str, Any]], width: float) -> list[Flo
         ("TOPPADDING", (0, 0), (-1, -1), 1),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
     ]))
-    return [table, Spacer(1, 8)]
+    return [table, _Gap()]
 
 
 # --- bar charts -----------------------------------------------------------------------------
@@ -335,25 +425,23 @@ class _Scale:
     maximum: float
     step: float
     axis_label: Callable[[float], str]
-    bar_label: Callable[[float], str]
 
 
-def _scale(values: list[float | None], threshold: float | None, share: bool) -> _Scale:
-    top = max([v for v in values if v is not None] + [threshold or 0, 0])
-    if share:
-        return _Scale(max(1.0, math.ceil(top * 5) / 5), 0.2,
-                      lambda v: format_percent(v, 0), lambda v: format_percent(v, 1))
+def _scale(part: BarChartPart) -> _Scale:
+    top = max([v for v in part.values if v is not None] + [part.threshold or 0, 0])
+    if part.share:
+        return _Scale(max(1.0, math.ceil(top * 5) / 5), 0.2, lambda v: format_percent(v, 0))
     maximum = _nice_ceiling(top)
-    return _Scale(maximum, maximum / 5, _format_count, _format_count)
+    return _Scale(maximum, maximum / 5, _format_count)
 
 
 def _format_count(value: float) -> str:
     return format_number(round(value))
 
 
-def _chart_drawing(labels: list[str], values: list[float | None], threshold: float | None,
+def _chart_drawing(part: BarChartPart, labels: Sequence[str], values: Sequence[float | None],
                    scale: _Scale, label_room: float, width: float) -> Drawing:
-    """One drawing of a horizontal bar chart (labels already fitted to the font)."""
+    """One drawing of (some of) the bars of ``part`` (labels already fitted to the font)."""
     plot_height = BAR_STEP * len(labels)
     drawing = Drawing(width, plot_height + AXIS_ROOM + THRESHOLD_LABEL_ROOM)
 
@@ -367,8 +455,7 @@ def _chart_drawing(labels: list[str], values: list[float | None], threshold: flo
     chart.barWidth = BAR_STEP * 0.6
     chart.groupSpacing = BAR_STEP * 0.4
     chart.barLabelFormat = "values"
-    chart.barLabelArray = [[pdf_text(_("No data") if v is None else scale.bar_label(v))
-                            for v in reversed(values)]]
+    chart.barLabelArray = [[pdf_text(part.value_text(v)) for v in reversed(values)]]
     chart.barLabels.fontName, chart.barLabels.fontSize = FONT, SMALL_SIZE
     chart.barLabels.boxAnchor, chart.barLabels.dx = "w", 3
     axis = chart.categoryAxis
@@ -383,34 +470,88 @@ def _chart_drawing(labels: list[str], values: list[float | None], threshold: flo
     value_axis.visibleGrid, value_axis.gridStrokeColor = True, GRID_LIGHT
     drawing.add(chart)
 
-    if threshold is not None:
-        x = chart.x + chart.width * threshold / scale.maximum
+    if part.threshold is not None:
+        x = chart.x + chart.width * part.threshold / scale.maximum
         drawing.add(Line(x, chart.y, x, chart.y + plot_height + 3, strokeColor=THRESHOLD_COLOUR,
                          strokeWidth=1.2, strokeDashArray=[4, 2]))
-        label = _("Target: {value}").format(value=scale.bar_label(threshold))
+        label = _("Target: {value}").format(value=part.value_text(part.threshold))
         drawing.add(String(x, chart.y + plot_height + 5, pdf_text(label), fontName=FONT,
                            fontSize=SMALL_SIZE, fillColor=THRESHOLD_COLOUR, textAnchor="middle"))
     return drawing
 
 
-def _chart_flowables(labels: list[str], values: list[float | None], threshold: float | None,
-                     share: bool, title: str | None, width: float) -> list[Flowable]:
+def _chart_flowables(part: BarChartPart, width: float) -> list[Flowable]:
     """The chart as drawings of at most :data:`BARS_PER_DRAWING` bars on one scale, so a
-    long chart continues on the next page; the title stays with the first part."""
-    scale = _scale(values, threshold, share)
-    texts = [pdf_text(label) for label in labels]
+    long chart continues on the next page; the title stays with the first drawing."""
+    scale = _scale(part)
+    texts = [pdf_text(label) for label in part.labels]
     label_room = min(max(stringWidth(t, FONT, SMALL_SIZE) for t in texts) + 8, 0.4 * width)
     texts = [_fit(t, FONT, SMALL_SIZE, label_room - 8) for t in texts]
-    parts: list[Flowable] = []
-    for first in range(0, len(texts), BARS_PER_DRAWING):
-        chunk = slice(first, first + BARS_PER_DRAWING)
-        piece: list[Flowable] = []
-        if title and first == 0:
-            piece.append(Paragraph(_markup(title), _styles()["chart_title"]))
-        piece.append(_chart_drawing(texts[chunk], values[chunk], threshold, scale, label_room,
-                                    width))
-        parts.append(KeepTogether(piece))
-    return [*parts, Spacer(1, 8)]
+    drawings: list[Flowable] = [
+        _chart_drawing(part, texts[first:first + BARS_PER_DRAWING],
+                       part.values[first:first + BARS_PER_DRAWING], scale, label_room, width)
+        for first in range(0, len(texts), BARS_PER_DRAWING)]
+    if part.title:
+        drawings[0] = _KeepWithStart([Paragraph(_markup(part.title), _styles()["chart_title"])],
+                                     drawings[0])
+    return [*drawings, _Gap()]
+
+
+# --- keeping things together ------------------------------------------------------------------
+
+
+class _Gap(Spacer):
+    """Space after a part that ends with the page: where less room is left it takes what
+    is left, so it never starts a page of its own (a plain Spacer does, and at the end of
+    the story that page stays empty)."""
+
+    _ZEROSIZE = True   # laid out even when no room at all is left
+
+    def __init__(self, height: float = PART_GAP):
+        super().__init__(0, height)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return availWidth, max(0.0, min(self.height, availHeight))
+
+
+class _KeepWithStart(Flowable):
+    """Flowables (a heading, a caption) kept on the page where the flowable after them
+    starts.
+
+    ReportLab's KeepTogether would move a long table whole to the next page; here the lead
+    moves only when not even the start of the follower (a paragraph's first lines, a table's
+    header and first row, a drawing) fits below it. The container itself is never drawn: it
+    always splits into the lead and the follower (or the follower's pieces).
+    """
+
+    def __init__(self, lead: list[Flowable], follower: Flowable):
+        super().__init__()
+        self._lead = lead
+        self._follower = follower
+
+    def getSpaceBefore(self) -> float:
+        return self._lead[0].getSpaceBefore()
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return availWidth, 0xFFFFFF   # never fits whole: the frame asks for a split
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        canv = getattr(self, "canv", None)
+        frame = getattr(self, "_frame", None)
+        at_top = frame is not None and frame._atTop
+        room = availHeight - self._follower.getSpaceBefore()
+        for n, f in enumerate(self._lead):   # spaces counted in full: on the safe side
+            room -= (f.getSpaceBefore() if n else 0) + f.wrapOn(canv, availWidth, 0xFFFFFF)[1]
+            room -= f.getSpaceAfter()
+        if room > 0:
+            if self._follower.wrapOn(canv, availWidth, room)[1] <= room:
+                return [*self._lead, self._follower]
+            start = self._follower.splitOn(canv, availWidth, room)
+            if start:
+                return [*self._lead, *start]
+        # nothing of the follower fits below the lead: both go to the next page, or, at the
+        # top of a page already, follow each other as they can
+        return [*self._lead, self._follower] if at_top else []
 
 
 # --- pages ----------------------------------------------------------------------------------
@@ -437,15 +578,33 @@ class _NumberedCanvas(Canvas):
         super().save()
 
 
-Block = Callable[[float], list[Flowable]]
+def _heading_flowables(part: HeadingPart, _width: float) -> list[Flowable]:
+    return [Paragraph(_markup(part.text), _styles()["heading"])]
+
+
+def _text_flowables(part: CaptionPart | ParagraphPart, _width: float) -> list[Flowable]:
+    return [Paragraph(_markup(part.text), _styles()["body"])]
+
+
+def _page_break_flowables(_part: PageBreakPart, _width: float) -> list[Flowable]:
+    return [PageBreak()]
+
+
+_RENDERERS: dict[type, Callable[[Any, float], list[Flowable]]] = {
+    HeadingPart: _heading_flowables, CaptionPart: _text_flowables,
+    ParagraphPart: _text_flowables, TablePart: _table_flowables,
+    BarChartPart: _chart_flowables, KeyValuesPart: _key_value_flowables,
+    PageBreakPart: _page_break_flowables,
+}
 
 
 class ReportBuilder:
     """Collects the parts of a report and renders them into one PDF.
 
     Each method adds a part and returns the builder, so calls can be chained. Parts are
-    rendered in :meth:`build` (in the language current at that time), so :meth:`build`
-    can be called more than once.
+    recorded as data (:attr:`parts`) and rendered in :meth:`build` (in the language current
+    at that time), so :meth:`build` can be called more than once, and other renderers
+    (:func:`hrvdesk.io.word.docx_bytes`) can write the same report.
     """
 
     def __init__(self, title: str, subtitle: str, produced_by: str, produced_at: dt.datetime,
@@ -456,22 +615,32 @@ class ReportBuilder:
         self.produced_at = produced_at
         self.municipality = municipality
         self.pagesize = pagesize
-        self._blocks: list[Block] = []
+        self._parts: list[Part] = []
+
+    @property
+    def parts(self) -> tuple[Part, ...]:
+        """The parts added so far, in order."""
+        return tuple(self._parts)
 
     # -- parts --
 
-    def _add(self, block: Block) -> ReportBuilder:
-        self._blocks.append(block)
+    def _add(self, part: Part) -> ReportBuilder:
+        self._parts.append(part)
         return self
 
     def heading(self, text: str) -> ReportBuilder:
-        """A section heading; starts a new page when little room is left below it."""
-        return self._add(lambda _w: [CondPageBreak(HEADING_ROOM),
-                                     Paragraph(_markup(text), _styles()["heading"])])
+        """A section heading; starts a new page when little room is left below it, and is
+        always kept on the page where what follows it starts."""
+        return self._add(HeadingPart(text))
+
+    def caption(self, text: str) -> ReportBuilder:
+        """A line naming the table or chart that follows, set like a paragraph but kept on
+        the page where what follows it starts."""
+        return self._add(CaptionPart(text))
 
     def paragraph(self, text: str) -> ReportBuilder:
         """A paragraph of plain text (no markup; line breaks are kept)."""
-        return self._add(lambda _w: [Paragraph(_markup(text), _styles()["body"])])
+        return self._add(ParagraphPart(text))
 
     def table(self, header: Sequence[str], rows: Iterable[Sequence[Any]],
               col_align: Sequence[str] | None = None, note: str | None = None) -> ReportBuilder:
@@ -481,16 +650,16 @@ class ReportBuilder:
         ``col_align`` gives ``"left"``, ``"right"`` or ``"center"`` per column; by default
         numeric columns are right-aligned. ``note`` is printed in small type below.
         """
-        header, rows = list(header), [list(r) for r in rows]
+        header, rows = tuple(header), tuple(tuple(r) for r in rows)
         if not header:
             raise ValueError("a table needs at least one column")
         if any(len(r) != len(header) for r in rows):
             raise ValueError("every row must have as many cells as the header")
         if col_align is not None:
-            col_align = list(col_align)
+            col_align = tuple(col_align)
             if len(col_align) != len(header) or not set(col_align) <= set(_ALIGNMENTS):
                 raise ValueError("col_align needs one of left/right/center per column")
-        return self._add(lambda w: _table_flowables(header, rows, col_align, note, w))
+        return self._add(TablePart(header, rows, col_align, note))
 
     def bar_chart(self, labels: Sequence[str], values: Sequence[float | None],
                   threshold: float | None = None, title: str | None = None,
@@ -501,7 +670,7 @@ class ReportBuilder:
         from the values (all integers -> counts). ``None`` values are shown as "No data".
         ``threshold`` (same unit as the values) is drawn as a dashed target line.
         """
-        labels, values = list(labels), list(values)
+        labels, values = tuple(labels), tuple(values)
         if not labels or len(labels) != len(values):
             raise ValueError("a bar chart needs one value per label")
         known = [v for v in values if v is not None]
@@ -509,15 +678,25 @@ class ReportBuilder:
             raise ValueError("bar chart values cannot be negative")
         if share is None:
             share = not all(isinstance(v, int) for v in known)
-        return self._add(lambda w: _chart_flowables(labels, values, threshold, share, title, w))
+        return self._add(BarChartPart(labels, values, threshold, title, share))
 
     def key_values(self, pairs: Iterable[tuple[str, Any]]) -> ReportBuilder:
         """A two-column list of labels and values (values formatted like table cells)."""
-        pairs = [(str(k), v) for k, v in pairs]
-        return self._add(lambda w: _key_value_flowables(pairs, w) if pairs else [])
+        return self._add(KeyValuesPart(tuple((str(k), v) for k, v in pairs)))
 
     def page_break(self) -> ReportBuilder:
-        return self._add(lambda _w: [PageBreak()])
+        return self._add(PageBreakPart())
+
+    # -- texts every format shows --
+
+    def footer_title(self) -> str:
+        """The report title and municipality, as every page's footer shows them."""
+        return " – ".join(t for t in (self.title, self.municipality) if t)
+
+    def produced_text(self) -> str:
+        """Who produced the report and when, as the first page shows it."""
+        return _("Produced by {user} on {date}").format(
+            user=self.produced_by, date=format_datetime(self.produced_at, "short"))
 
     # -- rendering --
 
@@ -528,6 +707,26 @@ class ReportBuilder:
         if self.subtitle:
             parts.append(Paragraph(_markup(self.subtitle), styles["subtitle"]))
         return parts
+
+    def _story(self) -> list[Flowable]:
+        """The flowables of every part, headings and captions kept with what follows."""
+        width = self.pagesize[0] - 2 * MARGIN
+        story = self._title_block()
+        lead: list[Flowable] = []
+        for part in self._parts:
+            if isinstance(part, HeadingPart) and not lead:
+                story.append(CondPageBreak(HEADING_ROOM))
+            flowables = _RENDERERS[type(part)](part, width)
+            if isinstance(part, LEAD_PARTS):
+                lead += flowables
+            elif flowables:
+                if lead and not isinstance(part, PageBreakPart):
+                    flowables = [_KeepWithStart(lead, flowables[0]), *flowables[1:]]
+                else:
+                    flowables = lead + flowables
+                story += flowables
+                lead = []
+        return story + lead
 
     def _draw_footer(self, canvas: Canvas, page: int, pages: int) -> None:
         width, _height = self.pagesize
@@ -542,14 +741,11 @@ class ReportBuilder:
         canvas.setFont(FONT, SMALL_SIZE)
         canvas.drawRightString(right, y, page_label)
         room = right - left - stringWidth(page_label, FONT, SMALL_SIZE) - 12
-        footer_title = " – ".join(t for t in (self.title, self.municipality) if t)
-        canvas.drawString(left, y, _fit(pdf_text(footer_title), FONT, SMALL_SIZE, room))
+        canvas.drawString(left, y, _fit(pdf_text(self.footer_title()), FONT, SMALL_SIZE, room))
         if page == 1:
-            produced = _("Produced by {user} on {date}").format(
-                user=self.produced_by, date=format_datetime(self.produced_at, "short"))
             canvas.setFont(FONT_ITALIC, SMALL_SIZE)
-            canvas.drawString(left, y - 10, _fit(pdf_text(produced), FONT_ITALIC, SMALL_SIZE,
-                                                 right - left))
+            canvas.drawString(left, y - 10, _fit(pdf_text(self.produced_text()), FONT_ITALIC,
+                                                 SMALL_SIZE, right - left))
         canvas.restoreState()
 
     def build(self) -> bytes:
@@ -560,10 +756,6 @@ class ReportBuilder:
             topMargin=MARGIN, bottomMargin=FOOTER_ROOM,
             title=self.title, author=self.produced_by, subject=self.subtitle,
             creator="hrvdesk", lang=current_language())
-        available = self.pagesize[0] - 2 * MARGIN
-        story = self._title_block()
-        for block in self._blocks:
-            story += block(available)
-        doc.build(story, canvasmaker=functools.partial(_NumberedCanvas,
-                                                        footer=self._draw_footer))
+        doc.build(self._story(), canvasmaker=functools.partial(_NumberedCanvas,
+                                                               footer=self._draw_footer))
         return buffer.getvalue()

@@ -1,4 +1,4 @@
-"""The annual statistics on children taken abroad as PDF (``hrvdesk report annual --year Y``).
+"""The annual statistics on children taken abroad as PDF or Word (``hrvdesk report annual --year Y``).
 
 The public report shows the tables exactly as the national package sends them (suppressed
 cells as ``..``), bar charts of purposes and destination regions, the method note, and the
@@ -22,7 +22,7 @@ from hrvdesk.domain.roles import Permission
 from hrvdesk.i18n import _, format_date
 from hrvdesk.io.export_national import protected_statistics
 from hrvdesk.io.pdf import ReportBuilder
-from hrvdesk.io.reports import register
+from hrvdesk.io.reports import Format, register, render
 from hrvdesk.store import abroad_repo, releases_repo, settings
 from hrvdesk.store.database import Database
 
@@ -66,7 +66,7 @@ def _tables(report: ReportBuilder, tables: Sequence[Table]) -> None:
     for table in tables:
         if table.id in _SUMMARY:
             continue
-        report.paragraph(table_title(table.id))
+        report.caption(table_title(table.id))
         (_one_dimension if len(table.dimensions) == 1 else _two_dimensions)(report, table)
 
 
@@ -80,7 +80,7 @@ def _chart(report: ReportBuilder, table: Table, title: str, *, skip_zeros: bool)
         notes.append(_("Categories suppressed in the table (..) are not shown."))
     if skip_zeros:
         notes.append(_("Categories without persons are not shown."))
-    report.paragraph(title)
+    report.caption(title)
     if cells:
         report.bar_chart([category_label(dimension, c.key[0]) for c in cells],
                          [c.count for c in cells], share=False)
@@ -179,9 +179,10 @@ def _figures(db: Database, year: int, internal: bool) -> tuple[StatTables, tuple
 
 @register("annual")
 def build_annual_report(db: Database, year: int, internal: bool = False, *,
-                        now: dt.datetime | None = None) -> bytes:
-    """The annual statistics for the reporting period ending in ``year`` as PDF bytes
-    (audited). ``internal``: exact figures without suppression, administrators only."""
+                        now: dt.datetime | None = None, fmt: Format = "pdf") -> bytes:
+    """The annual statistics for the reporting period ending in ``year`` as PDF (or
+    ``fmt="docx"``: Word) bytes (audited). ``internal``: exact figures without suppression,
+    administrators only."""
     db.require(Permission.REPORT, what=_("produce the annual statistics report"))
     if internal and not db.session.is_admin:
         raise PermissionDenied(_("Only an administrator may produce the internal report with "
@@ -215,6 +216,6 @@ def build_annual_report(db: Database, year: int, internal: bool = False, *,
     _trend(report, db, year, grand_total(tables), internal)
     if not internal:
         _method_appendix(report, threshold)
-    pdf = report.build()
+    document = render(report, fmt)
     db.audited("report", target=AUDIT_TARGET, detail={"year": year, "internal": internal})
-    return pdf
+    return document

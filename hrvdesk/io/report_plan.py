@@ -1,4 +1,4 @@
-"""The yearly follow-up of the action plan as a PDF (``hrvdesk report plan --year Y``).
+"""The yearly follow-up of the action plan as PDF or Word (``hrvdesk report plan --year Y``).
 
 Per goal: the measures with their values over the last years and their trend, and the
 activities with status and comments grouped by lead committee. Then the routines whose
@@ -17,7 +17,7 @@ from hrvdesk.domain.routines import DEFAULT_DUE_WITHIN_DAYS, REVIEW_STATES
 from hrvdesk.domain.survey import COMPLETION_STATES
 from hrvdesk.i18n import _, format_date
 from hrvdesk.io.pdf import EMPTY_CELL, ReportBuilder, Share
-from hrvdesk.io.reports import register
+from hrvdesk.io.reports import Format, register, render
 from hrvdesk.store import organisation, plan_repo, routines_repo, settings, survey_repo
 from hrvdesk.store.database import Database
 from hrvdesk.store.plan_repo import ActivityFollowUp, MeasureStatus
@@ -80,7 +80,7 @@ def _activities_tables(report: ReportBuilder, lines: list[ActivityFollowUp],
     for committee in committees:
         group = [ln for ln in lines if ln.activity.lead == committee.code]
         if group:
-            report.paragraph(_("Lead committee: {committee}").format(committee=_(committee.title)))
+            report.caption(_("Lead committee: {committee}").format(committee=_(committee.title)))
             report.table([_("Activity and comment"), _("Status")],
                          [[_activity_cell(ln), _status_cell(ln)] for ln in group])
 
@@ -149,8 +149,10 @@ def _survey_section(report: ReportBuilder, db: Database, year: int) -> None:
 
 
 @register("plan")
-def build_plan_report(db: Database, year: int, *, now: dt.datetime | None = None) -> bytes:
-    """The action plan's yearly follow-up for ``year`` as PDF bytes (audited)."""
+def build_plan_report(db: Database, year: int, *, now: dt.datetime | None = None,
+                      fmt: Format = "pdf") -> bytes:
+    """The action plan's yearly follow-up for ``year`` as PDF (or ``fmt="docx"``: Word)
+    bytes (audited)."""
     db.require(Permission.REPORT, what=_("produce the action plan report"))
     now = now or dt.datetime.now()
     plan = plan_repo.plan_in_force(db, year)
@@ -162,6 +164,6 @@ def build_plan_report(db: Database, year: int, *, now: dt.datetime | None = None
     _plan_sections(report, db, year)
     _routines_section(report, db, now.date())
     _survey_section(report, db, year)
-    pdf = report.build()
+    document = render(report, fmt)
     db.audited("report", target="plan", detail={"year": year})
-    return pdf
+    return document

@@ -1,4 +1,4 @@
-"""Training coverage as a PDF (``hrvdesk report training --year Y``).
+"""Training coverage as PDF or Word (``hrvdesk report training --year Y``).
 
 The action plan's measure (the share of administrations that have ensured the knowledge of
 their staff who work with children in every topic the plan requires: setting
@@ -17,7 +17,7 @@ from hrvdesk.domain.roles import Permission
 from hrvdesk.domain.training import VPC_RULE_TOPIC, CoverageResult, UnitCoverage, vpc_rule_broken
 from hrvdesk.i18n import N_, _, format_percent
 from hrvdesk.io.pdf import ReportBuilder, Share
-from hrvdesk.io.reports import register
+from hrvdesk.io.reports import Format, register, render
 from hrvdesk.store import settings, training_repo
 from hrvdesk.store.database import Database
 
@@ -163,8 +163,9 @@ def _method_section(report: ReportBuilder, result: CoverageResult) -> None:
 
 
 @register("training")
-def build_training_report(db: Database, year: int, *, now: dt.datetime | None = None) -> bytes:
-    """Training coverage for ``year`` as PDF bytes (audited)."""
+def build_training_report(db: Database, year: int, *, now: dt.datetime | None = None,
+                          fmt: Format = "pdf") -> bytes:
+    """Training coverage for ``year`` as PDF (or ``fmt="docx"``: Word) bytes (audited)."""
     db.require(Permission.REPORT, what=_("produce the training report"))
     now = now or dt.datetime.now()
     years = range(year - TREND_YEARS + 1, year + 1)
@@ -185,6 +186,6 @@ def build_training_report(db: Database, year: int, *, now: dt.datetime | None = 
     _rule_section(report, db, year)
     _units_section(report, results)
     _method_section(report, results[VPC_RULE_TOPIC])
-    pdf = report.build()
+    document = render(report, fmt)
     db.audited("report", target="training", detail={"year": year})
-    return pdf
+    return document

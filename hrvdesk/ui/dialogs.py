@@ -15,8 +15,9 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox,
 
 from hrvdesk.i18n import _
 
-INFO, WARNING, ERROR, QUESTION, OPEN_FILE, SAVE_FILE, FOLDER, PASSPHRASE = (
-    "info", "warning", "error", "question", "open_file", "save_file", "folder", "passphrase")
+INFO, WARNING, ERROR, QUESTION, CHOICE, OPEN_FILE, SAVE_FILE, FOLDER, PASSPHRASE = (
+    "info", "warning", "error", "question", "choice", "open_file", "save_file", "folder",
+    "passphrase")
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,11 @@ class Dialogs:
         """Yes/no; True for yes."""
         self._record(QUESTION, title, text)
         return bool(self._answer(QUESTION, lambda: self._ask_yes_no(parent, title, text, default_yes)))
+
+    def choose(self, parent: QWidget | None, title: str, text: str, buttons: list[str]) -> int | None:
+        """A message with a button per choice; the index of the one pressed (None: closed)."""
+        self._record(CHOICE, title, text)
+        return self._answer(CHOICE, lambda: self._ask_choice(parent, title, text, buttons))
 
     # --- files and secrets -----------------------------------------------------------
 
@@ -96,6 +102,17 @@ class Dialogs:
         box.setAccessibleName(title)
         box.setAccessibleDescription(text)
         box.exec()
+
+    @staticmethod
+    def _ask_choice(parent, title: str, text: str, buttons: list[str]) -> int | None:
+        box = QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.NoButton,
+                          parent)
+        added = [box.addButton(label, QMessageBox.ButtonRole.AcceptRole) for label in buttons]
+        box.setEscapeButton(added[-1])
+        box.setAccessibleName(title)
+        box.setAccessibleDescription(text)
+        box.exec()
+        return added.index(box.clickedButton()) if box.clickedButton() in added else None
 
     @staticmethod
     def _ask_yes_no(parent, title: str, text: str, default_yes: bool) -> bool:

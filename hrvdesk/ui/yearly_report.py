@@ -1,6 +1,7 @@
-"""A section's yearly PDF report: a button opens a dialog to choose the year, then the user
-chooses where to save it and the report is built and written off the GUI thread (the
-store records it in the audit log, so the other sections are told of a change).
+"""A section's yearly report: a button opens a dialog to choose the year, then the user
+chooses where to save it (PDF, or Word for committee papers) and the report is built and
+written off the GUI thread (the store records it in the audit log, so the other sections are
+told of a change); a message then says where it is and offers to open it or its folder.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QPushButton, QSpinBox
 
 from hrvdesk.domain.roles import Permission
@@ -18,12 +21,12 @@ from hrvdesk.i18n import N_, _
 from hrvdesk.io.report_annual import build_annual_report
 from hrvdesk.io.report_plan import build_plan_report
 from hrvdesk.io.report_training import build_training_report
+from hrvdesk.io.reports import Format
 from hrvdesk.store import safewrite
 from hrvdesk.ui.widgets import FormDialog, Retranslator, form_row
 from hrvdesk.ui.work_widgets import make_button, writing
 
 if TYPE_CHECKING:
-    from hrvdesk.store.database import Database
     from hrvdesk.ui.sections import Section, SectionContext
 
 
@@ -36,7 +39,7 @@ class YearlyReport:
     contents: str     # what the report holds: the year field's description
     save_title: str   # the title of the save dialog
     file_name: str    # the suggested file name, with {year}
-    build: Callable[["Database", int], bytes]
+    build: Callable[..., bytes]  # (database, year, fmt=) -> the document
 
 
 class ReportDialog(FormDialog):
@@ -70,21 +73,37 @@ def open_report_dialog(section: "Section", report: YearlyReport, years: range, y
     return dialog
 
 
+def report_path(path: Path) -> tuple[Path, Format]:
+    """The file to write and its format: Word for ``.docx``, else PDF (``.pdf`` added to a
+    name without an extension)."""
+    if path.suffix.lower() == ".docx":
+        return path, "docx"
+    return (path if path.suffix else path.with_suffix(".pdf")), "pdf"
+
+
 def create_report(section: "Section", report: YearlyReport, year: int) -> None:
-    """Ask where to save the report of ``year``, then build and write it off the GUI thread."""
+    """Ask where to save the report of ``year`` (PDF, or Word for committee papers), then
+    build and write it off the GUI thread and say where it is, offering to open it."""
     ctx = section.ctx
-    path = ctx.dialogs.save_file(ctx.window, _(report.save_title),
-                                 str(Path.home() / _(report.file_name).format(year=year)),
-                                 _("PDF documents (*.pdf)"))
-    if path is None:
+    chosen = ctx.dialogs.save_file(ctx.window, _(report.save_title),
+                                   str(Path.home() / _(report.file_name).format(year=year)),
+                                   _("PDF documents (*.pdf);;Word documents (*.docx)"))
+    if chosen is None:
         return
+    path, fmt = report_path(chosen)
     db = ctx.db
 
     def reported(_result) -> None:
         ctx.changed(section)  # the audit log grew
         ctx.status(_("The report was saved as {file}.").format(file=path.name))
+        answer = ctx.dialogs.choose(ctx.window, _(report.title), _(
+            "The report was saved as {path}.").format(path=str(path)),
+            [_("&Open the report"), _("Open its &folder"), _("&Close")])
+        if answer in (0, 1):
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path if answer == 0 else path.parent)))
 
-    ctx.run(lambda: writing(path, lambda: safewrite.write_bytes(path, report.build(db, year))), reported)
+    ctx.run(lambda: writing(path, lambda: safewrite.write_bytes(path, report.build(db, year, fmt=fmt))),
+            reported)
 
 
 # --- the yearly reports ---------------------------------------------------------------------

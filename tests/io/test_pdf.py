@@ -171,3 +171,61 @@ def test_text_columns_never_narrower_than_their_longest_word():
     widths = _column_widths(header, rows, [False, False], 480)
     assert abs(sum(widths) - 480) < 0.01
     assert widths[0] >= _text_width("Kommunstyrelsen", FONT, CELL_SIZE)
+
+
+# --- the annual report's layout (issue #16) ---------------------------------------------------
+
+from hrvdesk.i18n import _  # noqa: E402
+from hrvdesk.domain.abroad_stats import table_title  # noqa: E402
+from hrvdesk.io.report_annual import build_annual_report  # noqa: E402
+from hrvdesk.store import abroad_repo  # noqa: E402
+from tests.store.abroad_helpers import D, case, moment  # noqa: E402
+from tests.store.plan_helpers import add_users  # noqa: E402
+
+PAGE_LABEL = re.compile(r"^(Page|Sida) \d+ (of|av) \d+$")
+
+
+@pytest.fixture
+def annual_db(admin_db):
+    """14 persons in 2025 (in four destination regions) and one in every year 2012–2023: with
+    these the English internal report ended with an empty page, and left the caption "By
+    honour link" at the foot of page 1."""
+    add_users(admin_db)
+    people = ([dict(status="at_risk", purposes=("forced_marriage",), destination="IQ")] * 7
+              + [dict(status="abroad", purposes=("fgm", "child_marriage"), destination="SO")] * 5
+              + [dict(status="returned", purposes=("upbringing_trip",), destination="AF")] * 2
+              + [dict(destination="RS")])
+    for n, fields in enumerate(people):
+        abroad_repo.create_case(admin_db, case(known_date=D(2025, 1 + n % 12, 9), **fields),
+                                now=moment(2026, 1, 20))
+    for year in range(2012, 2024):
+        abroad_repo.create_case(admin_db, case(known_date=D(year, 5, 1), birth_year=year - 8),
+                                now=moment(2026, 1, 20))
+    return admin_db
+
+
+def body_lines(pdf: bytes) -> list[list[str]]:
+    """Each page's text lines without the footer (drawn last: page label, title, and on the
+    first page who produced the report)."""
+    out = []
+    for number, page in enumerate(read(pdf)[1], start=1):
+        lines = [line.strip() for line in page.splitlines() if line.strip()]
+        footer = 3 if number == 1 else 2
+        assert PAGE_LABEL.match(lines[-footer]), lines[-footer:]
+        out.append(lines[:-footer])
+    return out
+
+
+@pytest.mark.parametrize("lang", ["en", "sv"])
+@pytest.mark.parametrize("internal", [True, False])
+def test_annual_report_has_no_empty_page_and_no_heading_at_a_page_foot(annual_db, lang, internal):
+    set_language(lang)
+    headings = {table_title(t.id) for t in abroad_repo.stats_for(annual_db, 2025).tables}
+    headings |= {_("How to read the figures"), _("The tables"), _("Charts"), _("Trend"),
+                 _("Appendix: the method")}
+    pages = body_lines(build_annual_report(annual_db, 2025, internal=internal, now=PRODUCED_AT))
+    assert len(pages) >= 3
+    empty = [number for number, lines in enumerate(pages, start=1) if not lines]
+    heading_last = [(number, lines[-1]) for number, lines in enumerate(pages, start=1)
+                    if lines and lines[-1] in headings]
+    assert (empty, heading_last) == ([], []), f"of {len(pages)} pages"

@@ -18,7 +18,7 @@ from hrvdesk.domain.plan import FollowUp, Measure, MeasureValue
 from hrvdesk.domain.roles import Role
 from hrvdesk.store import audit, plan_repo, survey_repo, users
 from hrvdesk.store.database import Database
-from hrvdesk.ui.dialogs import QUESTION, SAVE_FILE
+from hrvdesk.ui.dialogs import CHOICE, QUESTION, SAVE_FILE
 from hrvdesk.ui.sections.plan import FollowUpModel, FollowUpPanel, MeasuresPanel, StructurePanel
 from hrvdesk.ui.sections.plan_survey import SurveyPanel
 from tests.conftest import ADMIN, PASSPHRASE
@@ -280,7 +280,7 @@ def test_report_from_the_app(app, plan_db, dialogs, tmp_path_factory):
         db, FollowUp("A2.3", LAST_YEAR, "ongoing", "Screeningmetod används i tre enheter")))
     _window, section = open_plan(app, plan_db)
     out = tmp_path_factory.mktemp("reports") / "uppfoljning.pdf"
-    dialogs.expect(SAVE_FILE, out)
+    dialogs.expect(SAVE_FILE, out).expect(CHOICE, 2)
     dialog = section.report_dialog()
     dialog.year.setValue(LAST_YEAR)
     dialog.ok_button.click()

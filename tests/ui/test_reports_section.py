@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QGroupBox
 
 from hrvdesk.io import reports
 from hrvdesk.store import audit
-from hrvdesk.ui.dialogs import SAVE_FILE
+from hrvdesk.ui.dialogs import CHOICE, SAVE_FILE
 from hrvdesk.ui.sections.reports import ENTRIES
 from hrvdesk.ui.yearly_report import ANNUAL_REPORT, INTERNAL_ANNUAL_REPORT, PLAN_REPORT, TRAINING_REPORT
 from tests.conftest import ADMIN, PASSPHRASE
@@ -49,8 +49,12 @@ def pdf_text(data: bytes) -> str:
     return re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages))
 
 
-def create(section, dialogs, report, out) -> None:
+def create(section, dialogs, report, out, then: int = 2) -> None:
+    """Press the report's button, save as ``out`` (None: cancel), then press the message's
+    button ``then`` (0 open the report, 1 open its folder, 2 close)."""
     dialogs.expect(SAVE_FILE, out)
+    if out is not None:
+        dialogs.expect(CHOICE, then)
     section.buttons[report].click()
 
 
@@ -100,6 +104,25 @@ def test_a_viewer_creates_the_public_report_of_the_chosen_year(app, db_file, dia
     assert f"annual statistics {LAST_YEAR - 1}" in text and "INTERNAL" not in text
     entry = audit.entries(app.db.conn, action="report")[0]
     assert (entry.user, entry.detail) == (VIEWER, {"year": LAST_YEAR - 1, "internal": False})
+
+
+def test_a_report_as_word_says_where_it_is_and_opens_it(app, db_file, dialogs, tmp_path,
+                                                        monkeypatch):
+    import docx
+    from PySide6.QtGui import QDesktopServices
+
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
+    _window, section = open_reports(app, db_file)
+    out = tmp_path / "training.docx"
+    create(section, dialogs, TRAINING_REPORT, out, then=0)
+    document = docx.Document(io.BytesIO(out.read_bytes()))
+    assert f"Training coverage {LAST_YEAR}" in document.core_properties.title
+    assert dialogs.texts(CHOICE) == [f"The report was saved as {out}."]
+    assert opened == [str(out)]
+    create(section, dialogs, PLAN_REPORT, tmp_path / "plan", then=1)   # no extension: a PDF
+    assert (tmp_path / "plan.pdf").read_bytes().startswith(b"%PDF-")
+    assert opened[-1] == str(tmp_path)
 
 
 def test_cancelling_the_save_dialog_creates_nothing(app, db_file, dialogs, tmp_path):

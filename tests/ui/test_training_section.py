@@ -25,7 +25,7 @@ from hrvdesk.io.report_training import TREND_YEARS
 from hrvdesk.store import audit, importing, training_repo
 from hrvdesk.store.database import Database
 from hrvdesk.ui.actions import Act
-from hrvdesk.ui.dialogs import OPEN_FILE, QUESTION, SAVE_FILE
+from hrvdesk.ui.dialogs import CHOICE, OPEN_FILE, QUESTION, SAVE_FILE
 from hrvdesk.ui.models import ROW_ROLE
 from hrvdesk.ui.sections.training import TrainingsPanel
 from hrvdesk.ui.sections.training_coverage import CoveragePanel
@@ -488,7 +488,7 @@ def test_report_from_the_app(app, db_file, dialogs, tmp_path_factory):
     with_admin(db_file, coverage_data)
     _window, section = open_training(app, db_file)
     out = tmp_path_factory.mktemp("reports") / "utbildning.pdf"
-    dialogs.expect(SAVE_FILE, out)
+    dialogs.expect(SAVE_FILE, out).expect(CHOICE, 2)
     dialog = section.report_dialog()
     assert dialog.year.value() == THIS_YEAR
     dialog.ok_button.click()
