@@ -1,6 +1,10 @@
 """All of issue 7's benchmarks with one command (see README.md in this folder).
 
-    python tests/benchmarks/run.py [--runs N] [--starts N] [--year Y] [--seed S] [--rebuild]
+    python tests/benchmarks/run.py [--runs N] [--starts N] [--year Y] [--seed S] [--rebuild] [--scale]
+
+``--scale`` runs, instead, the growth series: the size-dependent figures on the large demo
+×0.1, ×1 and ×10 (:func:`scaled_demo`) and the CSV import of 10 000 to 1 000 000 rows, each
+with the exponent b of time ≈ a·size^b.
 
 The large demo database is built once and kept in the user's cache folder
 (``<cache>/hrvdesk/benchmarks/large-…``, named after the code version, the schema version,
@@ -9,8 +13,8 @@ except the administrator's slot, which gets the real default parameters so that 
 costs what it costs at a workstation.
 
 Every figure is measured in child processes of this script (``--child KIND``, the
-passphrase on stdin), so their peak memory (``ru_maxrss`` from ``os.wait4``) is the
-process's own. Timed: cold start to the unlock dialog (the ``hrvdesk-gui DB`` entry point
+passphrase on stdin), and each reports its own peak memory (``VmHWM``, see
+:func:`common.own_peak_rss_mb`). Timed: cold start to the unlock dialog (the ``hrvdesk-gui DB`` entry point
 that the menu entries start, offscreen), unlock to the main window painted, the annual statistics with disclosure
 control, training coverage and the three PDF reports — the last four through the public
 API on the encrypted database and on a plain SQLite copy (``sqlcipher_export``), taking
@@ -62,6 +66,8 @@ TARGETS = {
     "backup (copy + one verification)": (None, 3.0),
     "CSV import, 10 000 training rows": (None, 3.0),
     "CSV import, 100 000 training rows": (None, 3.0),
+    "XLSX import, 100 000 training rows": (None, 1.3),
+    "CSV import, 1 000 000 training rows (10 files)": (None, 3.0),
     "GUI: select all of 100 000 rows": (0.3, None),
 }
 FLOORS = {
@@ -72,9 +78,20 @@ FLOORS = {
     "backup (copy + one verification)": "shutil.copyfile of the database",
     "CSV import, 10 000 training rows": "csv + HMAC + sqlite executemany",
     "CSV import, 100 000 training rows": "csv + HMAC + sqlite executemany",
+    "XLSX import, 100 000 training rows": "openpyxl read-only load of the same file",
+    "CSV import, 1 000 000 training rows (10 files)": "csv + HMAC + sqlite executemany",
 }
 RSS_TARGET_MB = 300
 IMPORT_SIZES = (10_000, 100_000)
+XLSX_ROWS = 100_000
+#: The 1M-row import: the product refuses a file of more than 100 000 data rows
+#: (``hrvdesk/io/tabular.py`` MAX_ROWS) or 64 MB (MAX_CSV_BYTES), so a million rows are ten
+#: files of 100 000 imported one after the other into one new database.
+MILLION_FILES, MILLION_FILE_ROWS = 10, 100_000
+#: ``--scale``: the growth series, at these multiples of the large demo's data.
+SCALE_FACTORS = (0.1, 1, 10)
+#: Bump when :func:`scaled_demo` changes, so that the cached scaled databases are rebuilt.
+SCALED_VERSION = 1
 
 
 # --- the cached large demo ------------------------------------------------------------------
@@ -93,13 +110,10 @@ def demo_key(seed: int) -> str:
 
 def cached_demo(seed: int, rebuild: bool = False) -> Path:
     """The large demo database (built on first use, then reused)."""
-    import platformdirs
-
-    from hrvdesk import APP_NAME
     from hrvdesk.store import keyslots, users
     from hrvdesk.store.demo import create_demo
 
-    cache = Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)) / "benchmarks"
+    cache = cache_folder()
     folder = cache / demo_key(seed)
     path = folder / "large.db"
     if rebuild and folder.exists():
@@ -107,7 +121,7 @@ def cached_demo(seed: int, rebuild: bool = False) -> Path:
     if path.is_file():
         return path
     cache.mkdir(parents=True, exist_ok=True, mode=0o700)
-    for old in cache.glob("large-*"):  # an older code version's demo
+    for old in cache.glob("large-*"):  # an older code version's demo (and its scaled copies)
         shutil.rmtree(old, ignore_errors=True)
     building = Path(tempfile.mkdtemp(prefix=".building-", dir=cache))
     print(f"building the large demo (seed {seed}) in {folder} …", flush=True)
@@ -127,6 +141,146 @@ def make_plain_copy(db_path: Path, target: Path) -> None:
 
     with Database.open(db_path, USER, PASSPHRASE) as db:
         plain_copy(db, target).close()
+
+
+def cache_folder() -> Path:
+    import platformdirs
+
+    from hrvdesk import APP_NAME
+
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)) / "benchmarks"
+
+
+def _copy_database(source: Path, target: Path) -> None:
+    for suffix in ("", ".keys"):
+        shutil.copyfile(f"{source}{suffix}", f"{target}{suffix}")
+
+
+def _read_demo(db) -> dict:
+    """The large demo's trainings, completions (by short pseudonym), headcounts and cases
+    with their status histories, through the public read functions (the listings audit a
+    view each: read from a copy, never from the cached demo)."""
+    from hrvdesk.store import abroad_repo, training_repo
+
+    trainings = training_repo.trainings(db)
+    return {"trainings": trainings,
+            "completions": [row for t in trainings for row in training_repo.completions(db, t.id)],
+            "headcounts": training_repo.headcounts(db),
+            "cases": [(stored, abroad_repo.status_history(db, stored.case.id))
+                      for stored in abroad_repo.list_cases(db)]}
+
+
+def _add_copy(db, data: dict, copy: int, training_ids: dict[int, int], keep=lambda _label: True,
+              cases=slice(None)) -> None:
+    """One copy of the read demo's persons (those ``keep`` takes, by short pseudonym) with
+    their completions of the same trainings, and of its cases (``cases``: which of them),
+    as new persons and children: one transaction, audited as one entry."""
+    import dataclasses
+
+    from hrvdesk.domain.pseudonyms import keyed_hash
+    from hrvdesk.store import pseudonym_keys
+    from hrvdesk.store.abroad_repo import insert_case
+    from hrvdesk.store.training_repo import PersonRegister, insert_completions
+
+    rows = [row for row in data["completions"] if keep(row.person)]
+    with db.transaction() as conn:
+        numbers = PersonRegister(conn).numbers([f"bench-copy-{copy}-{row.person}" for row in rows])
+        insert_completions(conn, [(n, training_ids[row.training_id], row.administration, row.unit or "",
+                                   row.completed_date.isoformat()) for n, row in zip(numbers, rows)])
+        key = pseudonym_keys.load(conn, pseudonym_keys.ABROAD_PERSONS)
+        chosen = data["cases"][cases]
+        for stored, history in chosen:
+            case = stored.case
+            if case.person_key is not None:
+                case = dataclasses.replace(case, person_key=keyed_hash(f"bench-copy-{copy}:{case.person_key}", key))
+            insert_case(conn, case, at=stored.created_at, user=stored.created_by, history=history,
+                        updated_at=stored.updated_at)
+        db.audit("create", target="benchmark:scale", detail={"copy": copy, "completions": len(rows),
+                                                             "cases": len(chosen)})
+
+
+def _scaled_headcounts(db, data: dict, factor: float) -> None:
+    import dataclasses
+
+    from hrvdesk.store.training_repo import store_headcount
+
+    def scaled(n):
+        return None if n is None else max(1, round(n * factor))
+
+    with db.transaction() as conn:
+        for figure in data["headcounts"]:
+            store_headcount(conn, dataclasses.replace(figure, headcount=scaled(figure.headcount),
+                                                      target_group=scaled(figure.target_group)))
+        db.audit("update", target="benchmark:scale", detail={"headcounts": factor})
+
+
+def scaled_demo(seed: int, factor: float, rebuild: bool = False) -> Path:
+    """The large demo's data times ``factor`` (1: the large demo itself), built once from it
+    and cached beside it. The demo generators have only the sizes "small" and "large" and
+    cannot run twice on one database (headcounts are unique per year and administration), so
+    the data are multiplied through the store's public functions:
+
+    * ×10: a copy of the large demo plus nine copies of all its persons (new pseudonyms) with
+      their completions of the same trainings, and of all its cases (new children), and
+      headcounts ×10: ten times the staff of the same city, the same trainings;
+    * ×0.1: a new database with the same trainings (``save_training``), the persons whose
+      pseudonym falls in one tenth (by its hexadecimal value) with their completions, every
+      tenth case, headcounts ÷10, and the demo's plan and routines (``demo_plan``).
+
+    The copied cases are stored as new ones (``insert_case``); those older than the retention
+    period are reduced by the unlock that ends the build, as the demo's own were.
+    """
+    if factor == 1:
+        return cached_demo(seed, rebuild)
+    import random
+
+    from hrvdesk.store import keyslots, training_repo, users
+    from hrvdesk.store.database import Database
+    from hrvdesk.store.demo import DemoContext
+    from hrvdesk.store.demo_plan import demo_plan
+
+    large = cached_demo(seed)
+    folder = large.parent.with_name(f"{large.parent.name}-x{factor:g}-b{SCALED_VERSION}")
+    path = folder / "scaled.db"
+    if rebuild and folder.exists():
+        shutil.rmtree(folder)
+    if path.is_file():
+        return path
+    for old in large.parent.parent.glob(f"{large.parent.name}-x{factor:g}-*"):
+        shutil.rmtree(old, ignore_errors=True)
+    building = Path(tempfile.mkdtemp(prefix=".building-", dir=large.parent.parent))
+    print(f"building the large demo ×{factor:g} in {folder} …", flush=True)
+    started = time.perf_counter()
+    _copy_database(large, building / "source.db")
+    with Database.open(building / "source.db", USER, PASSPHRASE) as source:
+        data = _read_demo(source)
+    if factor > 1:
+        _copy_database(large, building / "scaled.db")
+        with Database.open(building / "scaled.db", USER, PASSPHRASE) as db:
+            same = {t.id: t.id for t in data["trainings"]}
+            for copy in range(1, round(factor)):
+                _add_copy(db, data, copy, same)
+                print(f"  copy {copy} of {round(factor) - 1} ({time.perf_counter() - started:.0f} s)", flush=True)
+            _scaled_headcounts(db, data, factor)
+    else:
+        import dataclasses
+
+        step = round(1 / factor)
+        with Database.create(building / "scaled.db", USER, PASSPHRASE, kdf=keyslots.FAST_KDF) as db:
+            new_ids = {t.id: training_repo.save_training(db, dataclasses.replace(t, id=0))
+                       for t in reversed(data["trainings"])}
+            _add_copy(db, data, 0, new_ids, keep=lambda label: int(label, 16) % step == 0,
+                      cases=slice(None, None, step))
+            _scaled_headcounts(db, data, factor)
+            demo_plan(DemoContext(db, random.Random(seed), "large", PASSPHRASE, keyslots.FAST_KDF))
+            users.change_passphrase(db, PASSPHRASE, kdf=keyslots.calibrated_kdf())
+    for suffix in ("", ".keys"):
+        Path(f"{building / 'source.db'}{suffix}").unlink()
+    Database.open(building / "scaled.db", USER, PASSPHRASE).close()  # retention, as at a first unlock
+    os.replace(building, folder)
+    print(f"built in {time.perf_counter() - started:.0f} s "
+          f"({path.stat().st_size / 2**20:.0f} MiB)", flush=True)
+    return path
 
 
 # --- children --------------------------------------------------------------------------------
@@ -156,7 +310,10 @@ def run_child(kind: str, args: argparse.Namespace, env: dict | None = None) -> C
         raise SystemExit(f"the {kind} child failed (exit {process.returncode})")
     result = json.loads(output.strip().splitlines()[-1])
     result["spawned"] = spawned
-    return Child(result, usage.ru_maxrss / 1024)  # KiB on Linux
+    # the child's own peak (VmHWM, see common.own_peak_rss_mb); wait4's ru_maxrss starts at
+    # this process's high-water mark, which the demo builds and large files raise
+    own = result.pop("rss_mb", None)
+    return Child(result, own if own is not None else usage.ru_maxrss / 1024)  # KiB on Linux
 
 
 def _fail_fast(kind, value, tb) -> None:
@@ -265,20 +422,9 @@ def child_backup(args: argparse.Namespace) -> dict:
     return {"seconds": figures["encrypted"].median, "plain": figures["plain"].median}
 
 
-def _training_csv(path: Path, rows: int) -> None:
-    import csv
-
-    topics = ("heder", "könsstympning", "våld_i_nära_relationer", "heder|könsstympning")
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        out = csv.writer(fh, delimiter=";")
-        out.writerow(["anställningsnummer", "förvaltning", "enhet", "utbildning", "ämnen", "form", "datum", "timmar"])
-        for i in range(rows):
-            out.writerow([f"E{100000 + i}", ("UBF", "SOC", "KOF")[i % 3], f"Enhet {i % 40}",
-                          f"Grundkurs {i % 5}", topics[i % 4], "webb", f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}", "2"])
-
-
-def _import_floor(path: Path, target: Path) -> int:
-    """What an import cannot avoid: read the CSV, key-hash each person, insert in one batch."""
+def _import_floor(path: Path | list[Path], target: Path) -> int:
+    """What an import cannot avoid: read the CSV (or each of the CSV files, into one
+    database), key-hash each person, insert in one batch per file."""
     import csv
     import hashlib
     import hmac
@@ -289,22 +435,40 @@ def _import_floor(path: Path, target: Path) -> int:
     conn = sqlite3.connect(target)
     conn.execute("CREATE TABLE t (person TEXT, adm TEXT, unit TEXT, title TEXT, topics TEXT, "
                  "format TEXT, day TEXT, hours TEXT)")
-    with open(path, encoding="utf-8", newline="") as fh:
-        reader = csv.reader(fh, delimiter=";")
-        next(reader)
-        rows = [(hmac.new(key, r[0].lower().encode(), hashlib.sha256).hexdigest(), *r[1:]) for r in reader]
-    with conn:
-        conn.executemany("INSERT INTO t VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    count = 0
+    for each in path if isinstance(path, list) else [path]:
+        with open(each, encoding="utf-8", newline="") as fh:
+            reader = csv.reader(fh, delimiter=";")
+            next(reader)
+            rows = [(hmac.new(key, r[0].lower().encode(), hashlib.sha256).hexdigest(), *r[1:]) for r in reader]
+        with conn:
+            conn.executemany("INSERT INTO t VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        count += len(rows)
     conn.close()
-    return len(rows)
+    return count
+
+
+def _import_files(db_path: Path, paths: list[Path]) -> int:
+    """``check_file`` + ``apply_import`` of each file, in order, into a new database (what
+    ``hrvdesk import training FILE`` does, file after file); the rows added."""
+    from hrvdesk.store import importing
+    from hrvdesk.store.database import Database
+
+    added = 0
+    with Database.create(db_path, USER, PASSPHRASE) as db:
+        for path in paths:
+            report = importing.apply_import(db, "training", importing.check_file(db, "training", path))
+            if not report.written:
+                raise SystemExit(f"the import of {path.name} was refused: the benchmark is broken")
+            added += report.added
+    return added
 
 
 def child_import(args: argparse.Namespace) -> dict:
     """``import training`` of a generated CSV into a new database, against the floor."""
-    from common import timed
+    from common import timed, write_training_csv
 
-    from hrvdesk.store import importing, keyslots
-    from hrvdesk.store.database import Database
+    from hrvdesk.store import keyslots
 
     _read_passphrase()
     keyslots.DEFAULT_KDF = keyslots.FAST_KDF  # not an unlock benchmark
@@ -312,18 +476,121 @@ def child_import(args: argparse.Namespace) -> dict:
     with tempfile.TemporaryDirectory(dir=args.db.parent) as tmp:
         for rows in IMPORT_SIZES:
             csv_path = Path(tmp) / f"training-{rows}.csv"
-            _training_csv(csv_path, rows)
+            write_training_csv(csv_path, rows)
             serial = iter(range(10**6))
 
             def product() -> int:
-                with Database.create(Path(tmp) / f"import-{rows}-{next(serial)}.db", USER, PASSPHRASE) as db:
-                    report = importing.apply_import(db, "training", importing.check_file(db, "training", csv_path))
-                    return report.added
+                return _import_files(Path(tmp) / f"import-{rows}-{next(serial)}.db", [csv_path])
 
             figures = timed(1 if rows > 10_000 else 3, encrypted=product,
                             plain=lambda: _import_floor(csv_path, Path(tmp) / "floor.db"))
             results[str(rows)] = {"seconds": figures["encrypted"].median, "plain": figures["plain"].median}
     return results
+
+
+def xlsx_file() -> Path:
+    """The XLSX import's workbook (:data:`XLSX_ROWS` rows), written once with openpyxl's
+    write-only mode into the benchmark's cache folder and kept there."""
+    from common import write_training_xlsx
+
+    path = cache_folder() / f"training-{XLSX_ROWS}-v1.xlsx"
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        print(f"writing {path} …", flush=True)
+        write_training_xlsx(path, XLSX_ROWS)
+    return path
+
+
+def child_import_xlsx(args: argparse.Namespace) -> dict:
+    """``import training`` of the cached workbook into a new database, against openpyxl's
+    read-only load of the same file (every row's values read), once each, in turns."""
+    from common import timed
+
+    from hrvdesk.store import keyslots
+
+    _read_passphrase()
+    keyslots.DEFAULT_KDF = keyslots.FAST_KDF  # not an unlock benchmark
+    path = xlsx_file()
+    path.read_bytes()  # into the page cache: the figures run without an untimed warm-up
+
+    def floor() -> int:
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(path, read_only=True, data_only=True)
+        try:
+            return sum(1 for _row in workbook.worksheets[0].iter_rows(values_only=True)) - 1
+        finally:
+            workbook.close()
+
+    with tempfile.TemporaryDirectory(dir=args.db.parent) as tmp:
+        serial = iter(range(10**6))
+        figures = timed(max(1, args.runs // 7), warm_up=False, plain=floor,
+                        encrypted=lambda: _import_files(Path(tmp) / f"xlsx-{next(serial)}.db", [path]))
+    if figures["encrypted"].result != XLSX_ROWS or figures["plain"].result != XLSX_ROWS:
+        raise SystemExit("the XLSX import did not add every row: the benchmark is broken")
+    return {"seconds": figures["encrypted"].median, "plain": figures["plain"].median}
+
+
+def child_import_million(args: argparse.Namespace) -> dict:
+    """``import training`` of ten files of 100 000 rows (a million persons' completions),
+    one after the other into one new database, against the floor over the same files;
+    once each (many seconds), in turns. Also each file's import time, first to last."""
+    from common import write_training_csv
+
+    from hrvdesk.store import importing, keyslots
+    from hrvdesk.store.database import Database
+
+    _read_passphrase()
+    keyslots.DEFAULT_KDF = keyslots.FAST_KDF  # not an unlock benchmark
+    with tempfile.TemporaryDirectory(dir=args.db.parent) as tmp:
+        paths = [Path(tmp) / f"training-{n}.csv" for n in range(MILLION_FILES)]
+        for n, path in enumerate(paths):
+            write_training_csv(path, MILLION_FILE_ROWS, first=n * MILLION_FILE_ROWS)
+        started = time.perf_counter()
+        floor = _import_floor(paths, Path(tmp) / "floor.db")
+        plain = time.perf_counter() - started
+        per_file = []
+        started = time.perf_counter()
+        added = 0
+        with Database.create(Path(tmp) / "million.db", USER, PASSPHRASE) as db:
+            for path in paths:
+                began = time.perf_counter()
+                report = importing.apply_import(db, "training", importing.check_file(db, "training", path))
+                per_file.append(time.perf_counter() - began)
+                added += report.added
+        seconds = time.perf_counter() - started
+    if added != floor or added != MILLION_FILES * MILLION_FILE_ROWS:
+        raise SystemExit("the 1M import did not add every row: the benchmark is broken")
+    return {"seconds": seconds, "plain": plain, "per_file": per_file}
+
+
+def child_open(args: argparse.Namespace) -> dict:
+    """From process start, with the passphrase on stdin, to the database opened (real KDF,
+    the checks, migrations and retention of every unlock) and answering a query."""
+    from hrvdesk.store.database import Database
+
+    db = Database.open(args.db, USER, _read_passphrase())
+    db.conn.execute("SELECT count(*) FROM users").fetchone()
+    ready = time.time()
+    db.close()
+    return {"ready": ready}
+
+
+def child_series_api(args: argparse.Namespace) -> dict:
+    """The public API on the encrypted database only (the growth series has no floor):
+    national export, annual statistics, training coverage; medians in turns."""
+    from common import timed
+
+    from hrvdesk.io.export_national import build_package, protected_statistics
+    from hrvdesk.store.database import Database
+    from hrvdesk.store.training_repo import coverage_for
+
+    now = dt.datetime(args.year + 1, 1, 15, 9, 0)
+    with Database.open(args.db, USER, _read_passphrase()) as db:
+        figures = timed(args.runs, national=lambda: len(build_package(db, args.year, now=now).json_bytes()),
+                        statistics=lambda: protected_statistics(db, args.year)[1] and None,
+                        coverage=lambda: coverage_for(db, args.year, TOPIC) and None)
+    return {name: timing.median for name, timing in figures.items()}
 
 
 def child_national(args: argparse.Namespace) -> dict:
@@ -515,6 +782,10 @@ CHILDREN = {
     "kdf": child_kdf,
     "backup": child_backup,
     "import": child_import,
+    "import_xlsx": child_import_xlsx,
+    "import_million": child_import_million,
+    "open": child_open,
+    "series_api": child_series_api,
     "national": child_national,
     "national_joint": child_national_joint,
     "small_joint": child_small_joint,
@@ -526,6 +797,8 @@ CHILDREN = {
     "report_training": _report_child(_training),
     "report_plan": _report_child(_plan),
 }
+#: Children that are not figures of the default run (floors, and --scale's).
+SCALE_ONLY = ("cold_floor", "kdf", "import_million", "open", "series_api")
 COLD = {  # child kind -> figure name (process start until the unlock dialog is painted)
     "cold": "cold start to unlock dialog",
     "cold_cli": "cold start, hrvdesk DB (command line)",
@@ -617,6 +890,12 @@ def measure(args: argparse.Namespace) -> tuple[list[Figure], dict[str, float]]:
                                       figure["seconds"], figure["plain"]))
                 print(f"  … {figures[-1].line()}", flush=True)
             rss["import"] = child.max_rss_mb
+        if wanted("import_xlsx", args):
+            child = run_child("import_xlsx", args, env)
+            figures.append(Figure("XLSX import, 100 000 training rows", child.result["seconds"],
+                                  child.result["plain"]))
+            rss["XLSX import"] = child.max_rss_mb
+            print(f"  … {figures[-1].line()}", flush=True)
         if wanted("table", args):
             child = run_child("table", args, env)
             figures.append(Figure("GUI: select all of 100 000 rows", child.result["seconds"]))
@@ -631,39 +910,145 @@ def measure(args: argparse.Namespace) -> tuple[list[Figure], dict[str, float]]:
     return figures, rss
 
 
+#: ``--scale``'s figures (``--only`` chooses among them): each measured at every size.
+SERIES = ("open", "ready", "backup", "national", "statistics", "coverage", "import")
+
+
+@dataclass
+class Series:
+    name: str
+    unit: str                    # of the sizes
+    sizes: list[float]
+    seconds: list[float]
+
+    def lines(self) -> list[str]:
+        from common import growth_exponent
+
+        points = "  ".join(f"{size:>9,.0f} {self.unit} {t:8.3f} s" for size, t in zip(self.sizes, self.seconds))
+        return [f"{self.name:<40} b = {growth_exponent(self.sizes, self.seconds):5.2f}   {points}"]
+
+
+def measure_scale(args: argparse.Namespace) -> tuple[list[Figure], list[Series], dict[str, float]]:
+    """The growth series (see README.md): the size-dependent figures on the large demo ×0.1,
+    ×1 and ×10, and the CSV import of 10 000, 100 000 and 1 000 000 rows."""
+    figures: list[Figure] = []
+    series: list[Series] = []
+    rss: dict[str, float] = {}
+    databases = {factor: scaled_demo(args.seed, factor, args.rebuild and factor != 1)
+                 for factor in SCALE_FACTORS}
+    args = argparse.Namespace(**{**vars(args), "db": databases[1], "plain": databases[1]})
+    mib = [databases[f].stat().st_size / 2**20 for f in SCALE_FACTORS]
+    print("sizes: " + ", ".join(f"×{f:g} {m:.0f} MiB" for f, m in zip(SCALE_FACTORS, mib)), flush=True)
+    times: dict[str, list[float]] = {}
+    with tempfile.TemporaryDirectory(prefix="hrvdesk-bench-") as tmp:
+        env = {"QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(Path(tmp) / "config"),
+               "LANG": "sv_SE.UTF-8"}
+        for factor in SCALE_FACTORS:
+            at = argparse.Namespace(**{**vars(args), "db": databases[factor]})
+            label = f"×{factor:g}"
+            if wanted("open", args):
+                opens = [run_child("open", at, env) for _ in range(args.starts)]
+                times.setdefault("open: process start to database ready", []).append(
+                    statistics.median(c.result["ready"] - c.result["spawned"] for c in opens))
+                rss[f"open {label}"] = max(c.max_rss_mb for c in opens)
+            if wanted("ready", args):
+                unlocks = [run_child("ready", at, env) for _ in range(args.starts)]
+                times.setdefault("unlock to main window ready", []).append(
+                    statistics.median(c.result["seconds"] for c in unlocks))
+                rss[f"unlocked window {label}"] = max(c.max_rss_mb for c in unlocks)
+            if wanted("backup", args):
+                child = run_child("backup", at, env)
+                times.setdefault("backup (copy + one verification)", []).append(child.result["seconds"])
+                times.setdefault("  floor: shutil.copyfile", []).append(child.result["plain"])
+                rss[f"backup {label}"] = child.max_rss_mb
+            api = [kind for kind in ("national", "statistics", "coverage") if wanted(kind, args)]
+            if api:
+                child = run_child("series_api", at, env)
+                for kind in api:
+                    times.setdefault({"national": "national export (JSON + CSV)",
+                                      "statistics": "annual statistics (disclosure control)",
+                                      "coverage": "training coverage"}[kind], []).append(child.result[kind])
+                rss[f"API {label}"] = child.max_rss_mb
+            print(f"  … {label} measured", flush=True)
+    series += [Series(name, "MiB", mib, seconds) for name, seconds in times.items()]
+    if wanted("import", args):
+        small = run_child("import", args)
+        million = run_child("import_million", args)
+        rss["import"], rss["import 1M"] = small.max_rss_mb, million.max_rss_mb
+        figures.append(Figure("CSV import, 1 000 000 training rows (10 files)", million.result["seconds"],
+                              million.result["plain"]))
+        rows = [*IMPORT_SIZES, MILLION_FILES * MILLION_FILE_ROWS]
+        series.append(Series("CSV import (new database)", "rows", rows,
+                             [small.result[str(n)]["seconds"] for n in IMPORT_SIZES] + [million.result["seconds"]]))
+        series.append(Series("  floor: csv + HMAC + executemany", "rows", rows,
+                             [small.result[str(n)]["plain"] for n in IMPORT_SIZES] + [million.result["plain"]]))
+        per_file = million.result["per_file"]
+        print(f"  … 1M import, each file's seconds: {', '.join(f'{t:.1f}' for t in per_file)}", flush=True)
+    return figures, series, rss
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="timed runs per in-process figure")
     parser.add_argument("--starts", type=int, default=5, help="process starts for cold start and unlock")
     parser.add_argument("--year", type=int, default=dt.date.today().year - 1)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--rebuild", action="store_true", help="build the cached demo again")
+    parser.add_argument("--rebuild", action="store_true", help="build the cached demo (and scaled copies) again")
+    parser.add_argument("--scale", action="store_true",
+                        help="instead of the default figures: the growth series at 0.1x, 1x and 10x the large "
+                             "demo (built once, cached; the first run takes long) and the 1M-row CSV import")
     parser.add_argument("--only", metavar="KIND,…",
-                        help=f"measure only these: help, {', '.join(k for k in CHILDREN if k not in ('cold_floor', 'kdf'))}")
+                        help=f"measure only these: help, {', '.join(k for k in CHILDREN if k not in SCALE_ONLY)}; "
+                             f"with --scale: {', '.join(SERIES)}")
     parser.add_argument("--child", choices=sorted(CHILDREN), help=argparse.SUPPRESS)
     parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--plain", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
+        from common import own_peak_rss_mb
+
         sys.excepthook = _fail_fast
-        print(json.dumps(CHILDREN[args.child](args)), flush=True)
+        print(json.dumps({**CHILDREN[args.child](args), "rss_mb": own_peak_rss_mb()}), flush=True)
         return 0
 
     args.db = cached_demo(args.seed, args.rebuild)
+    if args.scale:
+        return report_scale(args)
+    if wanted("import_xlsx", args):
+        xlsx_file()  # written by this process, so that the child's memory is its import's
     with tempfile.TemporaryDirectory(prefix="hrvdesk-bench-plain-") as tmp:
         args.plain = Path(tmp) / "plain.db"
         make_plain_copy(args.db, args.plain)
         print(f"large demo: {args.db} ({args.db.stat().st_size / 2**20:.0f} MiB); year {args.year}; "
               f"medians of {args.starts} starts / {args.runs} runs; {os.cpu_count()} CPUs", flush=True)
         figures, rss = measure(args)
+    return report(figures, rss)
+
+
+def report(figures: list[Figure], rss: dict[str, float], series: list[Series] = ()) -> int:
     print()
     for figure in figures:
         print(figure.line())
+    if series:
+        print("\ngrowth: time ≈ a·size^b, b by least squares on log-log over the three sizes")
+        for each in series:
+            for line in each.lines():
+                print(line)
+    if not rss:
+        return 0 if all(f.met() for f in figures) else 1
     peak = max(rss.values())
     print(f"{'peak RSS':<40} {peak:8.0f} MB  ({', '.join(f'{k} {v:.0f}' for k, v in rss.items())})")
     rss_ok = peak <= RSS_TARGET_MB
     print(f"{'':<40} target ≤ {RSS_TARGET_MB} MB: {'met' if rss_ok else 'MISSED'}")
     return 0 if rss_ok and all(f.met() for f in figures) else 1
+
+
+def report_scale(args: argparse.Namespace) -> int:
+    print(f"growth series: large demo ×{', ×'.join(f'{f:g}' for f in SCALE_FACTORS)}; year {args.year}; "
+          f"medians of {args.starts} starts / {args.runs} runs; {os.cpu_count()} CPUs", flush=True)
+    args.plain = args.db  # no plain copy: the series have no floor
+    figures, series, rss = measure_scale(args)
+    return report(figures, rss, series)
 
 
 if __name__ == "__main__":
