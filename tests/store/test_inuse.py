@@ -34,6 +34,8 @@ _WRITER = textwrap.dedent("""
     from hrvdesk.store import inuse, keyslots, training_repo as tr
     from hrvdesk.domain.training import Headcount
     from hrvdesk.store.database import Database
+    from hrvdesk import i18n
+    i18n.set_language("en")
     keyslots.DEFAULT_KDF = keyslots.FAST_KDF
     db = Database.open(sys.argv[1], sys.argv[2], sys.argv[3])
     print("ready", db.read_only, flush=True)
