@@ -12,6 +12,7 @@ Reasons never repeat free text or anything shaped like a personal identity numbe
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -560,40 +561,86 @@ def _looks_personal(cell: Cell) -> bool:
     return find_personal_number(_text(cell))
 
 
-def _check_row(schema: Schema, layout: _Layout, cells: tuple[Cell, ...], line: int,
-               ctx: ImportContext) -> tuple[dict[str, Any], list[Problem]]:
-    problems: list[Problem] = []
-    personal = set()
-    if schema.reject_personal_data:
-        personal = {i for i, cell in enumerate(cells)
-                    if i not in layout.person_columns and _looks_personal(cell)}
-        problems += [Problem(personal_number_reason(), line, layout.label(i))
-                     for i in sorted(personal)]
-    values: dict[str, Any] = {}
-    for column in schema.columns:
-        index = layout.positions.get(column.name)
-        if index in personal:
-            continue
-        cell = cells[index] if index is not None and index < len(cells) else None
-        if not is_empty(cell):
-            try:
-                values[column.name] = column.parser(cell, ctx)
-            except CellError as error:
-                problems.append(Problem(error.reason, line, layout.label(index)))
-        elif index is not None and not column.accepts_empty:
-            problems.append(Problem(_("A value is required."), line, layout.label(index)))
-        else:
-            values[column.name] = column.empty_value
-    problems += [Problem(_("There is a value in a column that has no header."), line,
-                         layout.label(i))
-                 for i in range(len(layout.headers), len(cells))
-                 if not is_empty(cells[i]) and i not in personal]
-    for rule in schema.rules:
-        for name, reason in rule(values, ctx):
-            index = layout.positions.get(name)
-            label = layout.label(index) if index is not None else name
-            problems.append(Problem(reason, line, label))
-    return values, problems
+_MEMO_LIMIT = 4096
+"""Distinct texts remembered per column (administration codes, titles, dates repeat in a
+file of many rows; a column of distinct values, such as employee numbers, stops remembering
+once it has seen this many)."""
+
+
+class _Memo:
+    """What checking a cell's text gave in one column, for texts seen before in the same
+    file: the parsed value or the reason it was rejected (or, for the personal-number scan,
+    whether it looks like one). Parsers are pure for one file (``today`` and the register
+    fixed), so a repeated text gives the same answer."""
+
+    def __init__(self, compute) -> None:
+        self.seen: dict[str, tuple[bool, Any]] = {}
+        self._compute = compute
+
+    def answer(self, cell: Cell) -> tuple[bool, Any]:
+        """(True, value) or (False, reason); ``compute`` raises :class:`CellError` to reject."""
+        if type(cell) is str and (found := self.seen.get(cell)) is not None:
+            return found
+        try:
+            found = True, self._compute(cell)
+        except CellError as error:
+            found = False, error.reason
+        if type(cell) is str and len(self.seen) < _MEMO_LIMIT:
+            self.seen[cell] = found
+        return found
+
+
+class _RowChecker:
+    """Checks the rows of one file: per column, where its cell is, what an empty cell means,
+    and a memo of the texts seen (worked out once per file, not once per row)."""
+
+    def __init__(self, schema: Schema, layout: _Layout, ctx: ImportContext):
+        self.schema, self.layout, self.ctx = schema, layout, ctx
+        self.columns = [(c.name, layout.positions.get(c.name), c.accepts_empty, c.empty_value,
+                         _Memo(functools.partial(_parse, c.parser, ctx=ctx)))
+                        for c in schema.columns]
+        self.personal = ({i: _Memo(_looks_personal) for i in range(len(layout.headers))}
+                         if schema.reject_personal_data else None)
+        self.width = len(layout.headers)
+
+    def check(self, cells: tuple[Cell, ...], line: int) -> tuple[dict[str, Any], list[Problem]]:
+        layout, problems = self.layout, []
+        personal: set[int] = set()
+        if self.personal is not None:
+            personal = {i for i, cell in enumerate(cells) if i not in layout.person_columns
+                        and (self.personal.get(i) or _Memo(_looks_personal)).answer(cell)[1]}
+            problems += [Problem(personal_number_reason(), line, layout.label(i))
+                         for i in sorted(personal)]
+        values: dict[str, Any] = {}
+        size = len(cells)
+        for name, index, accepts_empty, empty_value, memo in self.columns:
+            if index in personal:
+                continue
+            cell = cells[index] if index is not None and index < size else None
+            if cell is not None and not (isinstance(cell, str) and not cell.strip()):
+                found = memo.seen.get(cell) if type(cell) is str else None
+                parsed, value = found if found is not None else memo.answer(cell)
+                if parsed:
+                    values[name] = value
+                else:
+                    problems.append(Problem(value, line, layout.label(index)))
+            elif index is not None and not accepts_empty:
+                problems.append(Problem(_("A value is required."), line, layout.label(index)))
+            else:
+                values[name] = empty_value
+        if size > self.width:
+            problems += [Problem(_("There is a value in a column that has no header."), line,
+                                 layout.label(i))
+                         for i in range(self.width, size) if not is_empty(cells[i]) and i not in personal]
+        for rule in self.schema.rules:
+            for name, reason in rule(values, self.ctx):
+                index = layout.positions.get(name)
+                problems.append(Problem(reason, line, layout.label(index) if index is not None else name))
+        return values, problems
+
+
+def _parse(parser: Parser, cell: Cell, ctx: ImportContext) -> Any:
+    return parser(cell, ctx)
 
 
 def check_table(table: Table, schema: Schema, today: dt.date, *,
@@ -607,8 +654,9 @@ def check_table(table: Table, schema: Schema, today: dt.date, *,
     result = ImportResult(rows=[], problems=[], warnings=warnings, line_numbers=[],
                           columns={name: table.header[i] for name, i in layout.positions.items()},
                           row_count=len(table.rows))
+    checker = _RowChecker(schema, layout, ctx)
     for row in table.rows:
-        values, problems = _check_row(schema, layout, row.cells, row.line, ctx)
+        values, problems = checker.check(row.cells, row.line)
         if problems:
             result.problems += problems
         else:

@@ -157,6 +157,8 @@ def _refused(file_name: str, reason: str, line: int | None = None,
 
 def _width(cells: tuple[Cell, ...]) -> int:
     """The number of cells up to the last one with a value (0: an empty row)."""
+    if cells and not is_empty(cells[-1]):  # the common row: filled to its end
+        return len(cells)
     for index in range(len(cells) - 1, -1, -1):
         if not is_empty(cells[index]):
             return index + 1
@@ -175,6 +177,9 @@ def _check_cells(row: TableRow, width: int, header: tuple[str, ...] | None,
         raise _refused(file_name, _(
             "The row has values in {count} columns; at most {max} columns can be imported."
         ).format(count=format_number(width), max=format_number(MAX_COLUMNS)), row.line)
+    texts = [cell for cell in row.cells[:width] if isinstance(cell, str)]
+    if max(map(len, texts), default=0) <= MAX_CELL_CHARS and "\x00" not in "".join(texts):
+        return  # the common row; else find the cell to name
     for index, cell in enumerate(row.cells[:width]):
         if not isinstance(cell, str):
             continue
@@ -214,7 +219,8 @@ def _to_table(rows: Iterator[TableRow], file_name: str) -> Table:
                 "once. Split it into smaller files.").format(max=format_number(MAX_ROWS)),
                 row.line)
         # cells after the header's last column are kept only up to the last value
-        kept.append(TableRow(row.line, row.cells[:max(width, len(header))]))
+        keep = max(width, len(header))
+        kept.append(row if keep >= len(row.cells) else TableRow(row.line, row.cells[:keep]))
     if header is None:
         return Table(header=(), rows=())
     return Table(header=header, rows=tuple(kept), header_line=header_line)

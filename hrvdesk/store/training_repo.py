@@ -104,6 +104,9 @@ def _check_registered(db: Database, codes: Iterable[str], field: str) -> None:
 # --- pseudonymous persons -------------------------------------------------------------------
 
 
+_CHUNK = 500  # values per "IN (...)" query (SQLite allows 32 766 parameters)
+
+
 class PersonRegister:
     """Turns raw person identifiers into the numbers of their pseudonyms, creating them as
     needed. Use inside a transaction; the raw identifiers are not kept."""
@@ -124,11 +127,18 @@ class PersonRegister:
         return self._conn.execute("INSERT INTO training_persons(person_key) VALUES (?)", (key,)).lastrowid
 
     def numbers(self, identifiers: Sequence[str]) -> list[int]:
-        """:meth:`number` for many identifiers at once (bulk, for large imports)."""
+        """:meth:`number` for many identifiers at once (bulk, for large imports): only these
+        persons' rows are read, so the cost follows the file, not the register."""
         keys = [self.pseudonym(i) for i in identifiers]
+        distinct = sorted(set(keys))
         self._conn.executemany("INSERT OR IGNORE INTO training_persons(person_key) VALUES (?)",
-                               ((k,) for k in set(keys)))
-        index = dict(self._conn.execute("SELECT person_key, id FROM training_persons"))
+                               ((k,) for k in distinct))
+        index: dict[str, int] = {}
+        for start in range(0, len(distinct), _CHUNK):
+            chunk = distinct[start:start + _CHUNK]
+            index.update(self._conn.execute(
+                "SELECT person_key, id FROM training_persons"
+                f" WHERE person_key IN ({','.join('?' * len(chunk))})", chunk))
         return [index[k] for k in keys]
 
 
@@ -601,6 +611,7 @@ class _Catalogue:
     def __init__(self, conn):
         self.conn = conn
         self.by_key: dict[tuple, list[_CatalogueEntry]] = {}
+        self._keys: dict[tuple, tuple] = {}  # (title, format, topics) as written -> by_key's key
         self.created = 0
         for t in _trainings_where(conn):
             self.by_key.setdefault((_title_key(t.title), t.format, t.topics), []).append(_CatalogueEntry(
@@ -608,7 +619,10 @@ class _Catalogue:
 
     def training_for(self, row: dict) -> int:
         day, administration = row["completed_date"], row["administration"]
-        key = (_title_key(row["training"]), row["format"], frozenset(row["topics"]))
+        given = (row["training"], row["format"], row["topics"])
+        key = self._keys.get(given)
+        if key is None:
+            key = self._keys[given] = (_title_key(given[0]), given[1], frozenset(given[2]))
         candidates = self.by_key.setdefault(key, [])
         entry = next((e for e in candidates if e.start <= day <= e.end), None)
         if entry is None and row["format"] == "web" and candidates:
@@ -654,8 +668,8 @@ def _stored_places(conn, persons: set[int]) -> dict[tuple[int, int, str], tuple[
     """(person, training, date) -> (administration, unit) of the stored completions of ``persons``."""
     places: dict[tuple[int, int, str], tuple[str, str]] = {}
     ordered = sorted(persons)
-    for start in range(0, len(ordered), 500):
-        chunk = ordered[start:start + 500]
+    for start in range(0, len(ordered), _CHUNK):
+        chunk = ordered[start:start + _CHUNK]
         for person, training, day, adm, unit in conn.execute(
                 "SELECT person, training_id, completed_date, administration, unit FROM completions"
                 f" WHERE person IN ({','.join('?' * len(chunk))})", chunk):
@@ -684,7 +698,8 @@ def _write_training_rows(db: Database, rows: ImportRows, progress: Progress | No
                 "This person's completion of the training on that date is already recorded for "
                 "another administration or unit."), line, rows.label("administration")))
         _report_progress(progress, done, len(rows.rows))
-    insert_completions(conn, new)
+    # in the order of the index by training and date (a third faster than file order)
+    insert_completions(conn, sorted(new, key=lambda r: (r[1], r[4], r[2])))
     outcome.added = len(new)
     outcome.detail = {"trainings_created": catalogue.created, "trainings_changed": catalogue.save()}
     return outcome
