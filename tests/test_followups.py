@@ -54,6 +54,18 @@ def test_an_editor_sees_her_own_administration_and_a_viewer_nothing(db):
         followups_repo.work_list(viewer, TODAY)
 
 
+def test_the_overdue_count_is_the_work_lists_counted_in_the_database(db):
+    """The overview's figure and the notice after unlock, without loading the cases."""
+    for day in (TODAY - 20 * DAY, TODAY - 3 * DAY, TODAY + 3 * DAY, TODAY + 40 * DAY):
+        assert followups_repo.overdue_count(db, day) == overdue(followups_repo.work_list(db, day))
+    assert followups_repo.overdue_count(db, TODAY) == 2  # "late" and "no_date"
+    assert followups_repo.overdue_count(db, TODAY - 10 * DAY) == 1  # due that day is not late
+    with opened_as(db, "UBF") as editor:
+        assert followups_repo.overdue_count(editor, TODAY) == 1
+    with opened_as(db, VIEWER) as viewer, pytest.raises(PermissionDenied):
+        followups_repo.overdue_count(viewer, TODAY)
+
+
 def test_a_follow_up_entry_is_logged_audited_and_sets_the_next_date(db):
     late = db.ids["late"]
     followups_repo.add_entry(db, late, FollowUpEntry(TODAY, "attendance_officer", "Skolan ringd"),

@@ -32,6 +32,7 @@ from hrvdesk.domain.school_holidays import departure_timing
 from hrvdesk.domain import personnummer
 from hrvdesk.domain.abroad_stats import Period, PersonRecord, StatTables, build_tables, person_records
 from hrvdesk.domain.codes import ACTIONS, PURPOSES
+from hrvdesk.domain.followups import NEEDS_FOLLOW_UP
 from hrvdesk.domain.errors import Problem, ValidationError
 from hrvdesk.domain.roles import Permission
 from hrvdesk.i18n import N_, _, format_date
@@ -249,6 +250,23 @@ def list_cases(db: Database, *, period: Period | None = None, status: str | None
 
     An editor sees the cases of their own administration only.
     """
+    where, params = _case_filter(db, period=period, status=status, reported_by=reported_by,
+                                 purpose=purpose, due_by=due_by, person_keys=person_keys)
+    return _load(db.conn, where, params, notes=False)
+
+
+def count_due(db: Database, due_by: dt.date) -> int:
+    """How many of the cases the user may see are due for follow-up by ``due_by`` (as
+    :func:`list_cases` selects them), counted in the database."""
+    where, params = _case_filter(db, due_by=due_by)
+    return db.conn.execute(f"SELECT count(*) FROM abroad_cases c WHERE {where}", params).fetchone()[0]
+
+
+def _case_filter(db: Database, *, period: Period | None = None, status: str | None = None,
+                 reported_by: str | None = None, purpose: str | None = None,
+                 due_by: dt.date | None = None,
+                 person_keys: Collection[str] | None = None) -> tuple[str, list]:
+    """The WHERE clause (on alias ``c``) of :func:`list_cases`, with the user's scope."""
     db.require(Permission.VIEW_CASES, administration=reported_by, what=_(_VIEW))
     own = db.session.administration if not db.session.can(Permission.VIEW_CASES, "*") else None
     conditions, params = [], []
@@ -264,14 +282,24 @@ def list_cases(db: Database, *, period: Period | None = None, status: str | None
                           " WHERE p.case_id = c.id AND p.purpose = ?)")
         params.append(purpose)
     if due_by is not None:
-        conditions.append("(c.follow_up_date <= ? OR (c.follow_up_date IS NULL"
-                          " AND c.status IN ('abroad', 'at_risk')))")
-        params.append(due_by.isoformat())
+        waiting = ", ".join("?" * len(NEEDS_FOLLOW_UP))
+        conditions.append(f"(c.follow_up_date <= ? OR (c.follow_up_date IS NULL"
+                          f" AND c.status IN ({waiting})))")
+        params += [due_by.isoformat(), *sorted(NEEDS_FOLLOW_UP)]
     if person_keys is not None:
         keys = sorted(person_keys)
         conditions.append(f"c.person_key IN ({', '.join('?' * len(keys)) or 'NULL'})")
         params += keys
-    return _load(db.conn, " AND ".join(conditions) or "1 = 1", params, notes=False)
+    return " AND ".join(conditions) or "1 = 1", params
+
+
+def status_counts(db: Database) -> dict[str, int]:
+    """How many of the cases the user may see have each current status (the overview)."""
+    db.require(Permission.VIEW_CASES, what=_(_VIEW))
+    own = db.session.administration if not db.session.can(Permission.VIEW_CASES, "*") else None
+    where, params = ("WHERE reported_by = ?", (own,)) if own is not None else ("", ())
+    return dict(db.conn.execute(f"SELECT status, count(*) FROM abroad_cases {where} GROUP BY status",
+                                params))
 
 
 def get_case(db: Database, case_id: int) -> StoredCase:

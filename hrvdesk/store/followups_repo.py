@@ -66,6 +66,13 @@ def entries(db: Database, case_id: int) -> list[FollowUpEntry]:
                 " ORDER BY done_on, id", (case_id,))]
 
 
+def overdue_count(db: Database, today: dt.date | None = None) -> int:
+    """How many of the work list's follow-ups are late (the overview and the notice after
+    unlock), counted in the database, not audited as a view: late is due by yesterday (a
+    follow-up date before today, or none while the child is abroad or at risk)."""
+    return abroad_repo.count_due(db, (today or dt.date.today()) - dt.timedelta(days=1))
+
+
 def work_list(db: Database, today: dt.date | None = None, days: int = DEFAULT_DAYS, *,
               audited: bool = True) -> list[WorkItem]:
     """The follow-ups due within ``days`` (and those overdue or missing) of the cases the user

@@ -187,13 +187,12 @@ class App(QObject):
 
     def _tell_overdue_follow_ups(self, db: Database) -> None:
         """Right after unlock: how many follow-ups the user should already have done."""
-        from hrvdesk.domain.followups import overdue
         from hrvdesk.domain.roles import Permission
         from hrvdesk.store import followups_repo
 
         if not db.session.can(Permission.VIEW_CASES):
             return
-        late = overdue(followups_repo.work_list(db, audited=False))
+        late = followups_repo.overdue_count(db)
         if late:
             self.window.statusBar().showMessage(ngettext(
                 "{n} follow-up is overdue: see Children taken abroad, Follow-ups.",

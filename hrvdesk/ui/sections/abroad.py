@@ -28,7 +28,6 @@ from hrvdesk.domain.errors import HrvError, Problem, ValidationError
 from hrvdesk.domain.roles import Permission
 from hrvdesk.i18n import N_, _, format_date, format_datetime, format_number
 from hrvdesk.services import register as case_register
-from hrvdesk.domain.followups import overdue
 from hrvdesk.store import abroad_repo, followups_repo, organisation
 from hrvdesk.store.abroad_repo import CaseChange, StoredCase
 from hrvdesk.ui.actions import Act
@@ -678,13 +677,13 @@ class ChildrenAbroadSection(TabbedSection):
             out.append(Figure(_("Children taken abroad this reporting period"), format_number(total),
                               _("cases known {period}").format(period=period_text(period))))
         if self.ctx.can(Permission.VIEW_CASES):
-            statuses = [s.case.status for s in abroad_repo.list_cases(db)]
+            statuses = abroad_repo.status_counts(db)
             scope = (_("in the whole register") if self.ctx.can(Permission.VIEW_CASES, "*")
                      else _("reported by your administration ({code})").format(
                          code=self.ctx.session.administration))
-            out.append(Figure(_("Abroad now"), format_number(statuses.count("abroad")), scope))
+            out.append(Figure(_("Abroad now"), format_number(statuses.get("abroad", 0)), scope))
             out.append(Figure(_("At risk of being taken abroad now"),
-                              format_number(statuses.count("at_risk")), scope))
-            late = overdue(followups_repo.work_list(db, audited=False))
+                              format_number(statuses.get("at_risk", 0)), scope))
+            late = followups_repo.overdue_count(db)
             out.append(Figure(_("Follow-ups overdue"), format_number(late), scope, attention=late > 0))
         return out
