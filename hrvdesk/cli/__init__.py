@@ -75,11 +75,22 @@ def print_json(obj) -> None:
 
 
 def cmd_init(args) -> int:
+    from hrvdesk.domain.profile import DEFAULT_PROFILE, load_profile
     from hrvdesk.store.database import Database
 
-    with Database.create(args.db, user_of(args), new_passphrase()):
+    profile = load_profile(args.profile or DEFAULT_PROFILE)  # rejected: no file is left behind
+    with Database.create(args.db, user_of(args), new_passphrase(), profile=profile):
         pass
     print(_("Created {file} with {user} as administrator.").format(file=args.db, user=user_of(args)))
+    return 0
+
+
+def cmd_profile_export(args) -> int:
+    from hrvdesk.store.profiles import write_profile
+
+    with open_db(args) as db:
+        profile = write_profile(db, args.out)
+    print(_("Profile of {name} written: {file}").format(name=profile.name, file=args.out))
     return 0
 
 
@@ -263,7 +274,18 @@ def build_parser() -> Parser:
 
     p = sub.add_parser("init", help=_("create a new encrypted database"))
     db_options(p)
+    p.add_argument("--profile", metavar="NAME|FILE",
+                   help=_("the municipality profile to set the database up from: a shipped one's name or "
+                          "a .toml/.json file (default: botkyrka)"))
     p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("profile", help=_("municipality profiles"))
+    psub = p.add_subparsers(dest="profile_command", parser_class=Parser, metavar=_("ACTION"))
+    psub.required = True
+    q = psub.add_parser("export", help=_("write the organisation and the action plan as a profile"))
+    db_options(q)
+    q.add_argument("--out", required=True, metavar="FILE.toml")
+    q.set_defaults(func=cmd_profile_export)
 
     p = sub.add_parser("demo", help=_("create a database with fictitious demo data"))
     db_options(p)

@@ -4,6 +4,12 @@ Goals, measures and activities follow section 4 of the plan (section 5 restates 
 responsibilities per actor). Titles are short English message ids in our own words. The
 plan marks the lead committee in bold, which a text copy loses; the plan lists it first,
 so the first responsible committee is the lead here.
+
+A new database takes Botkyrka's plan from the profile ``resources/profiles/botkyrka.toml``
+(:mod:`hrvdesk.domain.profile`), and an upgraded one from the literals frozen in migration 3;
+``tests/test_profiles.py`` checks that both equal this module. It stays the plan in code:
+its ``N_()`` titles keep the plan's message ids in the catalogs, and :data:`PARTNERS` are the
+named plan partners an activity may refer to besides the partner register.
 """
 
 from __future__ import annotations

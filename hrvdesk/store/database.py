@@ -19,6 +19,7 @@ from pathlib import Path
 
 from hrvdesk.domain.errors import (DamagedDatabaseError, NewerVersionError,
                                    PermissionDenied, ValidationError)
+from hrvdesk.domain.profile import Profile, load_profile
 from hrvdesk.domain.roles import WRITES, Permission, Role, Session
 from hrvdesk.i18n import _
 from hrvdesk.store import audit, connection, faults, fileset, inuse, signing
@@ -74,8 +75,14 @@ class Database:
 
     @classmethod
     def create(cls, path: str | os.PathLike, user: str, passphrase: str, *,
-               kdf: dict | None = None) -> "Database":
-        """A new database with ``user`` as its first administrator. Refuses to overwrite."""
+               kdf: dict | None = None, profile: Profile | None = None) -> "Database":
+        """A new database with ``user`` as its first administrator, set up from a
+        municipality profile (default: Botkyrka's, :mod:`hrvdesk.domain.profile`): the
+        schema without the old Botkyrka seeds, then the profile's organisation, plan and
+        settings in the transaction that records the first administrator. Refuses to
+        overwrite; on any failure no file is left behind."""
+        from hrvdesk.store.profiles import apply_profile  # it reads through the repositories
+
         path = Path(path)
         check_user_name(user)
         check_passphrase(passphrase)
@@ -85,6 +92,7 @@ class Database:
         if not path.parent.is_dir():
             raise ValidationError.single(_("The folder {folder} does not exist.").format(folder=str(path.parent)),
                                          field="--db")
+        profile = profile if profile is not None else load_profile()
         key = bytearray(secrets.token_bytes(KEY_BYTES))
         header = KeyHeader.new(path)
         user_keys = header.set_slot(user, passphrase, key, kdf)
@@ -95,13 +103,15 @@ class Database:
             conn = connection.connect(path, key, create=True)
             os.chmod(path, 0o600)
             connection.configure(conn, path)
-            cls._migrate(conn)
+            cls._migrate(conn, municipality_seeds=False)
             with connection.transaction(conn):
+                apply_profile(conn, profile)
                 conn.execute("INSERT INTO meta(key, value) VALUES ('db_id', ?)", (header.db_id,))
                 conn.execute("INSERT INTO meta(key, value) VALUES ('slots_mac', ?)", (header.mac,))
                 conn.execute("INSERT INTO users(name, role, administration, created_at, created_by)"
                              " VALUES (?, 'admin', NULL, ?, ?)", (user, now_iso(), user))
-                audit.append(conn, user, "create_database", detail={"schema": latest_version()})
+                audit.append(conn, user, "create_database",
+                             detail={"schema": latest_version(), "municipality": profile.code})
             header.save()
         except BaseException:
             if conn is not None:
@@ -230,8 +240,10 @@ class Database:
             conn.close()
 
     @staticmethod
-    def _migrate(conn) -> tuple[int, int] | None:
-        """Apply pending migrations, each in its own transaction; (from, to) or None."""
+    def _migrate(conn, *, municipality_seeds: bool = True) -> tuple[int, int] | None:
+        """Apply pending migrations, each in its own transaction; (from, to) or None.
+        ``municipality_seeds``: run the seeds of Botkyrka's data from before profiles
+        (an upgrade); a new database, set up from its profile, runs without them."""
         current = conn.execute("PRAGMA user_version").fetchone()[0]
         migrations = all_migrations()
         if current >= len(migrations):
@@ -242,7 +254,7 @@ class Database:
                 conn.execute("PRAGMA foreign_keys = OFF")
             try:
                 with connection.transaction(conn):
-                    mig.apply(conn)
+                    mig.apply(conn, municipality_seed=municipality_seeds)
                     if rebuilds and conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
                         raise RuntimeError(f"migration {mig.name} breaks a foreign key")
                     conn.execute(f"PRAGMA user_version = {mig.version:d}")

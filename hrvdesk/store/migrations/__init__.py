@@ -2,7 +2,11 @@
 
 Each module ``mNNN_name.py`` in this package is migration NNN (numbers start at 1 and
 have no gaps) and defines ``SQL`` (a script) and optionally ``seed(conn)`` for the data a
-new or upgraded database must have. Each migration runs in its own transaction together
+new or upgraded database must have. A seed that writes a municipality's data (Botkyrka's,
+from before municipality profiles) is marked ``MUNICIPALITY_SEED = True``: it runs when an
+existing database is upgraded, never for a new one, which is set up from its profile
+(:mod:`hrvdesk.store.profiles`). Migrations hold schema and frozen literals only; they import
+no live code, so a migration gives the same result whatever the code becomes. Each migration runs in its own transaction together
 with the ``user_version`` bump, so a failure leaves the database at the previous version.
 A database whose version is newer than the newest migration is refused untouched.
 """
@@ -24,11 +28,12 @@ class Migration:
     name: str
     module: ModuleType
 
-    def apply(self, conn) -> None:
+    def apply(self, conn, *, municipality_seed: bool = True) -> None:
+        """Run the script and the seed (a municipality seed only when ``municipality_seed``)."""
         for statement in split_script(self.module.SQL):
             conn.execute(statement)
         seed = getattr(self.module, "seed", None)
-        if seed is not None:
+        if seed is not None and (municipality_seed or not getattr(self.module, "MUNICIPALITY_SEED", False)):
             seed(conn)
 
 

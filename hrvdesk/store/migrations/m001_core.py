@@ -1,4 +1,9 @@
-"""Core schema: metadata, settings, users, organisation register, audit log."""
+"""Core schema: metadata, settings, users, organisation register, audit log.
+
+:data:`ADMINISTRATIONS` and :data:`PARTNERS` are Botkyrka's organisation, frozen as the
+first databases got it; a new database takes its organisation from its municipality
+profile instead (``MUNICIPALITY_SEED``, :mod:`hrvdesk.store.profiles`).
+"""
 
 SQL = """
 CREATE TABLE meta (
@@ -54,6 +59,9 @@ BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 """
+
+#: The seed is Botkyrka's data, not schema: a new database takes it from its profile.
+MUNICIPALITY_SEED = True
 
 ADMINISTRATIONS = [
     ("KLF", "Kommunledningsförvaltningen", "Kommunstyrelsen", "other"),

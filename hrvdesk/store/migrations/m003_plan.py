@@ -1,10 +1,13 @@
 """Action plan, cross-agency routines and the pilot survey (issue 5).
 
-New databases get the committees and the structure of Botkyrka's action plan
-(:data:`hrvdesk.domain.plan_seed.BOTKYRKA_PLAN`). Seeded titles are English message ids,
-shown through ``_()``; titles that users type are stored as typed. A migration is a
-snapshot of the schema at its version, so :func:`seed` writes with its own SQL rather than
-with the repositories (which follow the newest schema).
+A database upgraded to this version gets Botkyrka's committees and action plan, frozen here
+as plain literals (:data:`COMMITTEES`, :data:`PLAN`, :data:`GOALS`, :data:`PILOT`: the data
+of ``domain/plan_seed.py`` when this migration was written), so that the upgrade gives the
+same rows whatever the plan code becomes. A new database is set up from a municipality
+profile instead (:mod:`hrvdesk.store.profiles`); ``MUNICIPALITY_SEED`` tells the migration
+runner to skip :func:`seed` then. Seeded titles are English message ids, shown through
+``_()``. A migration is a snapshot of the schema at its version, so :func:`seed` writes with
+its own SQL rather than with the repositories (which follow the newest schema).
 """
 
 from __future__ import annotations
@@ -192,46 +195,121 @@ CREATE TABLE survey_answers (
 """
 
 SEED_USER = "hrvdesk"
-PLAN_OWNER = "KS"  # the plan is the Municipal Executive Board's (plan section 8)
+#: The seed is Botkyrka's data, not schema: a new database takes it from its profile.
+MUNICIPALITY_SEED = True
+
+#: (code, title, administration), in their order
+COMMITTEES = (
+    ('KS', 'Municipal Executive Board', 'KLF'),
+    ('UN', 'Education Committee', 'UBF'),
+    ('SN', 'Social Services Committee', 'SOC'),
+    ('KFN', 'Culture and Leisure Committee', 'KOF'),
+    ('AVN', 'Labour Market and Adult Education Committee', 'AVUX'),
+    ('SBN', 'Urban Planning Committee', 'SBF'),
+    ('VON', 'Health and Social Care Committee', 'VOF'),
+)
+
+#: (plan_key, version, name, owner_committee, adopted_year, valid_from, valid_to)
+PLAN = ('botkyrka-hrv', '1',
+        'Free to live in Botkyrka – action plan against honour-related violence and oppression',
+        "KS", 2022, 2022, None)
+
+#: (number, title, measures, activities); a measure is (code, title, source, unit), an
+#: activity (code, title, lead, timeframe, first_year, last_year, responsible, partners)
+GOALS = (
+    (1, 'Services work to prevent honour-related violence', (
+        ('M1.1', 'Share of schools and preschools whose systematic violence prevention includes HRV',
+         'manual', 'share'),
+    ), (
+        ('A1.1', 'Cover HRV and FGM in the introduction to parenting-support programmes',
+         'SN', '', None, None, ('SN', 'KS'), ()),
+        ('A1.2', 'Build HRV, with a focus on men, boys and masculinity, into Tåget and MVP at school and in leisure',
+         'KS', '', None, None, ('KS', 'SN', 'UN', 'KFN'), ()),
+        ('A1.3', 'Include gender equality and freedom from violence, with HRV, in school teaching',
+         'UN', '', None, None, ('UN', 'KS'), ()),
+        ('A1.4', 'Cover sexuality, consent, relationships and HRV in adult education',
+         'AVN', '', None, None, ('AVN', 'UN'), ()),
+        ('A1.5', 'Raise HRV with young people met through the municipal activity responsibility',
+         'AVN', '', None, None, ('AVN',), ()),
+        ('A1.6', 'Check that subsidised associations for children and young people have the knowledge needed',
+         'KS', '', None, None, ('KS', 'KFN', 'SN'), ()),
+    )),
+    (2, 'Children and young people subjected to HRV are detected', (
+        ('M2.1', 'Share of preschools that ask about violence to detect HRV and FGM',
+         'manual', 'share'),
+        ('M2.2', 'Share of preschools with routines to detect HRV and FGM',
+         'manual', 'share'),
+    ), (
+        ('A2.1', 'Spread easy-to-read information on support and protection in several languages',
+         'AVN', 'Ongoing', None, None, ('AVN', 'KFN', 'SN'), ('botkyrkabyggen',)),
+        ('A2.2', "Inform about HRV and FGM at school and in leisure, with a contact path to social services' expertise",
+         'UN', '', None, None, ('UN', 'SN', 'KFN'), ('region',)),
+        ('A2.3', 'Ask routinely about violence and HRV with standardised methods',
+         'SN', '', None, None, ('SN', 'AVN', 'KFN', 'UN'), ()),
+        ('A2.4', 'Let the violence-prevention centre co-organise HRV training for more than one administration',
+         'KS', '', None, None, ('KS',), ()),
+        ('A2.5', 'Keep statistics on cases identified as HRV',
+         'UN', '', None, None, ('UN', 'SN'), ()),
+    )),
+    (3, 'Administrations cooperate so that children get knowledge-based support', (
+        ('M3.1', 'Share of committees with routines for cooperating with other bodies',
+         'routines_share', 'share'),
+        ('M3.2', 'Share of parents exercising HRV who receive treatment and support',
+         'manual', 'share'),
+    ), (
+        ('A3.1', 'Offer joint training on domestic violence and HRV for social services, education and the violence-prevention centre',
+         'KS', 'Continuous', None, None, ('KS', 'SN', 'UN'), ()),
+        ('A3.2', 'Draw up joint routines to motivate parents exercising HRV to accept support',
+         'AVN', '', None, None, ('AVN', 'SN', 'UN', 'KFN'), ()),
+        ('A3.3', 'Offer family treatment and support to parents exercising HRV',
+         'SN', '', None, None, ('SN',), ()),
+    )),
+    (4, 'Systematic knowledge development, evaluation and follow-up', (
+        ('M4.1', 'Share of administrations whose staff have knowledge of domestic violence, FGM and HRV',
+         'training_coverage', 'share'),
+    ), (
+        ('A4.1', 'Train preschool staff on HRV and FGM',
+         'KS', '', None, None, ('KS', 'UN'), ()),
+        ('A4.2', 'Train staff in school, leisure and culture, social services and labour market on HRV and FGM',
+         'KS', '', None, None, ('KS', 'UN', 'SN', 'KFN', 'AVN', 'SBN', 'VON'), ()),
+        ('A4.3', 'Hold experience meetings and training on cooperating in individual HRV cases for education and social services',
+         'KS', '', None, None, ('KS', 'UN', 'SN'), ()),
+        ('A4.4', 'Ask in the staff survey about exposure to violence and whether HRV training was offered',
+         'KS', 'Yearly, baseline in 2022', 2022, None, ('KS',), ()),
+    )),
+)
+
+PILOT = (2022, 4)  # (first_year, length) of the pilot survey
 
 
 def seed(conn) -> None:
-    from hrvdesk.domain.plan_seed import BOTKYRKA_PLAN, COMMITTEE_ADMINISTRATION, COMMITTEES
-    from hrvdesk.domain.survey import PILOT_YEARS
-
     now = dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds")
     conn.executemany(
         "INSERT INTO committees(code, title, administration, position) VALUES (?, ?, ?, ?)",
-        [(c.code, c.label, COMMITTEE_ADMINISTRATION[c.code], i)
-         for i, c in enumerate(COMMITTEES, start=1)])
-    plan = BOTKYRKA_PLAN
+        [(*committee, i) for i, committee in enumerate(COMMITTEES, start=1)])
     plan_row = conn.execute(
         "INSERT INTO plans(plan_key, version, name, owner_committee, adopted_year, valid_from,"
         " valid_to, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (plan.id, plan.version, plan.name, PLAN_OWNER, plan.adopted_year, plan.valid_from,
-         plan.valid_to, now, SEED_USER)).lastrowid
+        (*PLAN, now, SEED_USER)).lastrowid
     position = 0
-    for goal in plan.goals:
+    for number, title, measures, activities in GOALS:
         goal_row = conn.execute("INSERT INTO plan_goals(plan, number, title) VALUES (?, ?, ?)",
-                                (plan_row, goal.number, goal.title)).lastrowid
-        for m in goal.measures:
+                                (plan_row, number, title)).lastrowid
+        for measure in measures:
             position += 1
             conn.execute(
                 "INSERT INTO plan_measures(plan, goal, code, title, source, unit, position)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (plan_row, goal_row, m.code, m.title, m.source, m.unit, position))
-        for a in goal.activities:
+                " VALUES (?, ?, ?, ?, ?, ?, ?)", (plan_row, goal_row, *measure, position))
+        for *activity, responsible, partners in activities:
             position += 1
             activity_row = conn.execute(
                 "INSERT INTO plan_activities(plan, goal, code, title, lead, timeframe, first_year,"
                 " last_year, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (plan_row, goal_row, a.code, a.title, a.lead, a.timeframe, a.first_year,
-                 a.last_year, position)).lastrowid
+                (plan_row, goal_row, *activity, position)).lastrowid
             conn.executemany(
                 "INSERT INTO plan_activity_committees(activity, committee, position) VALUES (?, ?, ?)",
-                [(activity_row, c, i) for i, c in enumerate(a.responsible)])
+                [(activity_row, c, i) for i, c in enumerate(responsible)])
             conn.executemany(
                 "INSERT INTO plan_activity_partners(activity, partner, position) VALUES (?, ?, ?)",
-                [(activity_row, p, i) for i, p in enumerate(a.partners)])
-    conn.execute("INSERT INTO survey_pilot(id, first_year, length) VALUES (1, ?, ?)",
-                 (plan.adopted_year, PILOT_YEARS))
+                [(activity_row, p, i) for i, p in enumerate(partners)])
+    conn.execute("INSERT INTO survey_pilot(id, first_year, length) VALUES (1, ?, ?)", PILOT)

@@ -25,10 +25,10 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, QHB
 from hrvdesk.domain.errors import ValidationError
 from hrvdesk.domain.plan import (FOLLOWUP_STATUSES, MEASURE_SOURCES, MEASURE_UNITS, TRENDS, Activity,
                                  FollowUp, Goal, Measure, MeasureValue, Plan)
-from hrvdesk.domain.plan_seed import PARTNERS
+from hrvdesk.domain.plan_seed import PARTNERS as NAMED_PARTNERS
 from hrvdesk.domain.roles import Permission
 from hrvdesk.i18n import N_, _, format_datetime, format_number
-from hrvdesk.store import plan_repo
+from hrvdesk.store import organisation, plan_repo
 from hrvdesk.store.plan_repo import ActivityFollowUp, MeasureStatus
 from hrvdesk.ui.models import Column, EditableTableModel, RecordTableModel
 from hrvdesk.ui.sections import Figure, SectionContext, register
@@ -230,6 +230,7 @@ class StructurePanel(PlanPanel):
 
     def __init__(self, section: "ActionPlanSection"):
         super().__init__(section)
+        self._partners: dict[str, str] = {}  # code -> name in the register, read by refresh()
         self.goals = RecordTableModel([
             Column(N_("Goal"), lambda g: g.number, align_right=True),
             Column(N_("Title"), lambda g: _(g.title)),
@@ -242,7 +243,7 @@ class StructurePanel(PlanPanel):
             Column(N_("Activity"), lambda r: _(r.activity.title)),
             Column(N_("Lead committee"), lambda r: r.activity.lead, self.committee),
             Column(N_("Responsible committees"), lambda r: self._responsible(r.activity)),
-            Column(N_("Partners"), lambda r: list_text(PARTNERS.label(p) for p in r.activity.partners)),
+            Column(N_("Partners"), lambda r: list_text(self.partner(p) for p in r.activity.partners)),
             Column(N_("Timeframe"), lambda r: _(r.activity.timeframe) if r.activity.timeframe else ""),
         ], parent=self)
         layout = QVBoxLayout(self)
@@ -273,8 +274,13 @@ class StructurePanel(PlanPanel):
         return ", ".join(_("{committee} (lead)").format(committee=c) if c == activity.lead else c
                          for c in activity.responsible)
 
+    def partner(self, code: str) -> str:
+        """A partner's name from the register, else a named plan partner's translated name."""
+        return self._partners.get(code) or NAMED_PARTNERS.label(code)
+
     def refresh(self) -> None:
         self._committees = {c.code: c.title for c in plan_repo.committees(self.ctx.db)}
+        self._partners = {p.code: p.name for p in organisation.partners(self.ctx.db, include_inactive=True)}
         plan = self.plan
         self.goals.set_rows(plan.goals)
         self.activities.set_rows([PlanActivity(g.number, a) for g in plan.goals for a in g.activities])
