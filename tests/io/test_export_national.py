@@ -200,7 +200,7 @@ class TestRefusal:
         out, out_csv = out_dir / "p.json", out_dir / "p.csv"
         with pytest.raises(ValidationError) as caught:
             export(db, 2025, out, out_csv)
-        assert "angriparkontrollen" in str(caught.value)
+        assert "skyddskontrollen" in str(caught.value)
         assert list(out_dir.iterdir()) == []
         assert audit_log.entries(db.conn, action="export") == []
 

@@ -51,7 +51,7 @@ def test_public_report_in_swedish(db):
     for expected in (
             "Botkyrka kommun", "Barn som förts utomlands: årsstatistik 2025",
             "Redovisningsperiod 1 jan. 2025 – 31 dec. 2025", "Botkyrka (0127)",
-            "Tröskelvärde 3", "Angriparkontroll godkänd",
+            "Tröskelvärde 3", "Skyddskontroll godkänd",
             "varje antal från 1 till 2 undertrycks", "”..” betyder att siffran är dold",
             "En publicerad nolla är en verklig nolla", "färre än 6 barn publiceras bara totalen",
             "Bilaga: metoden", "Varje barn räknas en gång",

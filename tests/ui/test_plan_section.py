@@ -85,7 +85,7 @@ def test_the_seeded_plan_is_shown(app, plan_db):
 
     # the language switch shows everything in Swedish, the plan's titles too
     app.set_language("sv")
-    assert section.tabs.tabText(0) == "Mål och aktiviteter"
+    assert section.tabs.tabText(0) == "Målbilder och aktiviteter"
     assert structure.goals.index(0, 1).data().startswith("Verksamheterna arbetar förebyggande")
     app.set_language("en")
     assert section.tabs.tabText(0) == "Goals and activities"
