@@ -18,7 +18,8 @@ from hrvdesk.domain.survey import COMPLETION_STATES
 from hrvdesk.i18n import _, format_date
 from hrvdesk.io.pdf import EMPTY_CELL, ReportBuilder, Share
 from hrvdesk.io.reports import Format, register, render
-from hrvdesk.store import organisation, plan_repo, routines_repo, settings, survey_repo
+from hrvdesk.domain.plan_round import share_state
+from hrvdesk.store import organisation, plan_repo, plan_round_repo, routines_repo, settings, survey_repo
 from hrvdesk.store.database import Database
 from hrvdesk.store.plan_repo import ActivityFollowUp, MeasureStatus
 
@@ -148,6 +149,22 @@ def _survey_section(report: ReportBuilder, db: Database, year: int) -> None:
         report.table([_("Administration"), _("Question"), _("Answer")], texts)
 
 
+def _round_section(report: ReportBuilder, db: Database, year: int, today: dt.date) -> None:
+    """The reporting round, when it was opened: each committee's progress."""
+    round_ = plan_round_repo.round_for(db, year)
+    if round_ is None:
+        return
+    titles = {c.code: _(c.title) for c in plan_repo.committees(db)}
+    shares = plan_round_repo.shares(db, year)
+    report.heading(_("The reporting round"))
+    report.paragraph(_("Deadline {deadline}; {ready} of {total} responsible committees have marked "
+                       "their part ready.").format(deadline=format_date(round_.deadline),
+                                                   ready=sum(s.ready for s in shares), total=len(shares)))
+    report.table([_("Committee"), _("Activities"), _("Reported"), _("State")],
+                 [[titles.get(s.committee, s.committee), s.activities, s.reported,
+                   share_state(round_, s, today)] for s in shares])
+
+
 @register("plan")
 def build_plan_report(db: Database, year: int, *, now: dt.datetime | None = None,
                       fmt: Format = "pdf") -> bytes:
@@ -161,6 +178,7 @@ def build_plan_report(db: Database, year: int, *, now: dt.datetime | None = None
         _("{plan}, version {version}").format(plan=_(plan.name), version=plan.version),
         db.user, now,
         _("{name} municipality").format(name=settings.get(db, "municipality_name")))
+    _round_section(report, db, year, now.date())
     _plan_sections(report, db, year)
     _routines_section(report, db, now.date())
     _survey_section(report, db, year)

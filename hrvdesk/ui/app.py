@@ -33,7 +33,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 from hrvdesk import APP_NAME, DESKTOP_ID, disable_core_dumps, i18n
 from hrvdesk.domain.errors import HrvError, PermissionDenied
 from hrvdesk.domain.roles import Permission, Role
-from hrvdesk.i18n import _, ngettext
+from hrvdesk.i18n import _, format_date, ngettext
 from hrvdesk.store.database import Database
 from hrvdesk.store.inuse import HEARTBEAT_S
 from hrvdesk.store.keyslots import wipe
@@ -186,17 +186,23 @@ class App(QObject):
         self.window.show_in_use()
 
     def _tell_overdue_follow_ups(self, db: Database) -> None:
-        """Right after unlock: how many follow-ups the user should already have done."""
+        """Right after unlock: how many follow-ups of children the user should already have
+        done, and the reporting rounds of the plan whose deadline is near for her committee."""
         from hrvdesk.domain.roles import Permission
-        from hrvdesk.store import followups_repo
+        from hrvdesk.store import followups_repo, plan_round_repo
 
-        if not db.session.can(Permission.VIEW_CASES):
-            return
-        late = followups_repo.overdue_count(db)
+        notices = []
+        late = followups_repo.overdue_count(db) if db.session.can(Permission.VIEW_CASES) else 0
         if late:
-            self.window.statusBar().showMessage(ngettext(
+            notices.append(ngettext(
                 "{n} follow-up is overdue: see Children taken abroad, Follow-ups.",
                 "{n} follow-ups are overdue: see Children taken abroad, Follow-ups.", late).format(n=late))
+        for round_, _share in plan_round_repo.reminders(db)[:1]:
+            notices.append(_("The plan follow-up of {year} is due on {deadline} and your committee's "
+                             "part is not marked ready: see Action plan, Reporting round.").format(
+                year=round_.year, deadline=format_date(round_.deadline)))
+        if notices:
+            self.window.statusBar().showMessage(" ".join(notices))
 
     def _scan_pages_if_due(self, db: Database) -> None:
         """The daily full page check, in the background (see :mod:`hrvdesk.services.integrity`)."""

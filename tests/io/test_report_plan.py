@@ -53,7 +53,7 @@ def test_report_in_swedish(db):
     for expected in (
             "Uppföljning av handlingsplanen 2024", "Botkyrka kommun",
             "Fri att leva i Botkyrka", "version 1",
-            "Mål 1: Verksamheterna arbetar förebyggande",
+            "Målbild 1: Verksamheterna arbetar förebyggande",
             "M1.1 Andel skolor och förskolor",
             "25,0 %", "30,0 %", "45,0 %", "Trend: Ökar",
             "Huvudansvarig nämnd: Utbildningsnämnden", "Huvudansvarig nämnd: Socialnämnden",
@@ -69,7 +69,7 @@ def test_report_in_swedish(db):
     assert "Samverkan vid misstanke" not in text
     # each lead committee's activities are listed together
     assert "Kursplan framtagen" not in text      # last year's comment is not carried over
-    goal_1 = text[text.index("Mål 1"):text.index("Mål 2")]
+    goal_1 = text[text.index("Målbild 1"):text.index("Målbild 2")]
     assert goal_1.index("Kommunstyrelsen") < goal_1.index("Utbildningsnämnden") < goal_1.index("Socialnämnden")
 
 

@@ -124,7 +124,7 @@ def test_plan_report_as_word(db):
     pdf = build_plan_report(db, 2025, now=NOW)
     doc = open_docx(build_plan_report(db, 2025, now=NOW, fmt="docx"))
     assert_properties(doc, pdf)
-    assert headings(doc)[0].startswith("Mål 1: Verksamheterna arbetar förebyggande")
+    assert headings(doc)[0].startswith("Målbild 1: Verksamheterna arbetar förebyggande")
     assert {"Rutiner som ska ses över", "Pilotenkät 2025"} <= set(headings(doc))
     measures = table_starting(doc, "Mått", "2023", "2024", "2025")
     assert_real_table(measures, [1, 2, 3])

@@ -431,3 +431,41 @@ def test_a_viewer_has_no_plan_editing(app, plan_db):
     assert plan_repo.load_plan(app.db) == before
     with pytest.raises(PermissionDenied):
         survey_repo.set_pilot_period(app.db, 2030, 2)
+
+
+def test_the_reporting_round_from_opening_to_ready(app, plan_db, dialogs):
+    from hrvdesk.domain.plan_round import REMINDER_DAYS
+    from hrvdesk.store import plan_round_repo
+    from hrvdesk.ui.sections.plan_round import RoundPanel
+
+    deadline = dt.date.today() + dt.timedelta(days=REMINDER_DAYS - 1)
+    _window, section = open_plan(app, plan_db, COORDINATOR)
+    section.show_year(LAST_YEAR)
+    panel = section.show_panel(RoundPanel)
+    assert "has not been opened" in panel.heading.text() and not panel.open_button.isHidden()
+    dialog = panel.open_round()
+    dialog.deadline.setDate(deadline)
+    dialog.ok_button.click()
+    assert plan_round_repo.round_for(app.db, LAST_YEAR).deadline == deadline
+    assert "0 of" in panel.heading.text() and "0 overdue" in panel.heading.text()
+    committees = texts(panel.model, 0)
+    assert "Culture and Leisure Committee" in committees   # responsible, never the lead
+    app.lock()
+
+    # the social services' representative is reminded at unlock and reports SN's share
+    window = unlock(app, plan_db, EDITOR, OTHER_PASSPHRASE)
+    app.set_language("en")
+    assert f"The plan follow-up of {LAST_YEAR} is due" in window.statusBar().currentMessage()
+    section = window.show_section("plan")
+    section.show_year(LAST_YEAR)
+    panel = section.show_panel(RoundPanel)
+    assert not panel.ready_button.isHidden() and panel.open_button.isHidden()
+    panel.ready_button.click()                         # nothing reported yet: refused, said why
+    assert "not reported yet" in dialogs.texts()[-1]
+    for line in plan_repo.year_followup(app.db, LAST_YEAR):
+        if "SN" in line.activity.responsible:
+            plan_repo.save_followup(app.db, FollowUp(line.activity.code, LAST_YEAR, "done"))
+    panel.ready_button.click()
+    row = texts(panel.model, 0).index("Social Services Committee")
+    assert panel.model.index(row, 3).data().startswith(f"Ready ({EDITOR},")
+    assert panel.ready_button.isHidden() and "1 of" in panel.heading.text()
