@@ -96,10 +96,11 @@ def cmd_profile_export(args) -> int:
 
 def cmd_demo(args) -> int:
     from hrvdesk.store.demo import create_demo
+    from hrvdesk.store.ui_queries import count_users
 
     secret = os.environ.get(ENV_NEW_PASSPHRASE) or os.environ.get(ENV_PASSPHRASE) or new_passphrase()
     with create_demo(args.db, user_of(args), secret, seed=args.seed, scale=args.scale) as db:
-        summary = db.conn.execute("SELECT count(*) FROM users").fetchone()[0]
+        summary = count_users(db)
     print(_("Created the demo database {file} ({n} users, fictitious data).").format(file=args.db, n=summary))
     return 0
 
@@ -200,14 +201,12 @@ def cmd_user_list(args) -> int:
 
 
 def cmd_audit(args) -> int:
-    from hrvdesk.domain.roles import Permission
     from hrvdesk.store import audit
-    from hrvdesk.store.ui_queries import verify_audit
+    from hrvdesk.store.ui_queries import audit_entries, verify_audit
 
     with open_db(args) as db:
-        db.require(Permission.VIEW_AUDIT, what=_("read the audit log"))
+        entries = audit_entries(db)  # checks the role first
         chain = verify_audit(db) if args.verify else None
-        entries = audit.entries(db.conn)
     if args.json:
         out = {"entries": [{"seq": e.seq, "at": e.at, "user": e.user, "action": e.action,
                             "target": e.target, "fields": list(e.fields), "detail": e.detail}

@@ -36,10 +36,11 @@ def print_report(report: ImportReport, file_name: str) -> None:
 
 def cmd_import(args) -> int:
     from hrvdesk.cli import open_db
+    from hrvdesk.services.importing import check_file
     from hrvdesk.store import importing
 
     with open_db(args) as db:
-        result = importing.check_file(db, args.kind, args.file)  # checks the role first
+        result = check_file(db, args.kind, args.file)  # checks the role first
         report = importing.apply_import(db, args.kind, result, dry_run=args.dry_run)
     print_report(report, Path(args.file).name)
     if not report.ok:

@@ -52,15 +52,14 @@ import itertools
 import zipfile
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
 from hrvdesk.domain.errors import Problem, UsageError, ValidationError
+from hrvdesk.domain.table import Cell, Table, TableRow, is_empty
 from hrvdesk.i18n import _, format_number
 
 #: A raw cell: text from a CSV file; text, number, boolean, date or time from XLSX.
-Cell = str | int | float | bool | dt.date | dt.time | None
 
 CSV_SUFFIXES = (".csv",)
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
@@ -95,28 +94,6 @@ _CHUNK = 1024 * 1024
 _MAC_ROMAN_LETTERS = b"\x8c\x8a\x9a\x81\x80\x85\x8e"
 _CP1252_LETTERS = b"\xe5\xe4\xf6\xc5\xc4\xd6\xe9"
 _CP1252_UNDEFINED = b"\x81\x8d\x8f\x90\x9d"
-
-
-@dataclass(frozen=True)
-class TableRow:
-    """One non-empty data row and where it starts in the file (1-based)."""
-
-    line: int
-    cells: tuple[Cell, ...]
-
-
-@dataclass(frozen=True)
-class Table:
-    """The header (as written, trailing empty names dropped), its line, and the data rows."""
-
-    header: tuple[str, ...]
-    rows: tuple[TableRow, ...]
-    header_line: int = 1
-
-
-def is_empty(cell: Cell) -> bool:
-    """True for a missing cell or text that is only white space."""
-    return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
 def read_table(path: str | Path) -> Table:

@@ -36,7 +36,7 @@ from hrvdesk.domain.followups import NEEDS_FOLLOW_UP
 from hrvdesk.domain.errors import Problem, ValidationError
 from hrvdesk.domain.roles import Permission
 from hrvdesk.i18n import N_, _, format_date
-from hrvdesk.io.import_schema import ABROAD
+from hrvdesk.domain.import_formats import ABROAD
 from hrvdesk.store import holidays_repo, importing, organisation, pseudonym_keys, settings
 from hrvdesk.store.database import Database
 from hrvdesk.store.importing import ImportRows, Progress, WriteOutcome
@@ -504,7 +504,7 @@ def delete_case(db: Database, case_id: int) -> None:
 
 
 def case_from_row(row: Mapping[str, Any], person_key: bytes) -> AbroadCase:
-    """A case from a checked import row (:data:`hrvdesk.io.import_schema.ABROAD`); the
+    """A case from a checked import row (:data:`hrvdesk.domain.import_formats.ABROAD`); the
     normalised personal identity number, if any, becomes its pseudonym under ``person_key``."""
     number = row.get("person")
     return normalised(AbroadCase(

@@ -1,7 +1,8 @@
 """Importing checked files into the database: all rows or none (``import-formats.md``).
 
-:func:`hrvdesk.io.import_schema.read_import` checks a file against its format and knows
-nothing of the database; this module takes its :class:`~hrvdesk.io.import_schema.ImportResult`
+:func:`hrvdesk.services.importing.check_file` reads and checks a file against its format
+(:mod:`hrvdesk.domain.import_formats`); this module takes its
+:class:`~hrvdesk.domain.import_formats.ImportResult`
 and writes it. Each kind of import registers an :class:`ImportKind`: its schema, the column
 that says which administration a row belongs to (an editor may import only their own), and
 a *writer* that stores the rows inside the import's transaction and tells which rows were
@@ -19,16 +20,14 @@ and changes nothing. A committed import is audited as one ``import`` entry with 
 
 from __future__ import annotations
 
-import datetime as dt
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from hrvdesk.domain.errors import Problem, ValidationError
+from hrvdesk.domain.errors import Problem
 from hrvdesk.domain.roles import Permission
 from hrvdesk.i18n import _, format_number
-from hrvdesk.io.import_schema import ImportResult, Schema, read_import
+from hrvdesk.domain.import_formats import ImportResult, Schema
 from hrvdesk.store.database import Database
 
 #: ``progress(done, total)``: called now and then while a writer works through the rows.
@@ -135,20 +134,9 @@ def kind(name: str) -> ImportKind:
     return kinds()[name]
 
 
-def check_file(db: Database, kind_name: str, path: str | Path, today: dt.date | None = None) -> ImportResult:
-    """Read and check ``path`` against the kind's format and the registered administrations.
-
-    A file with a header but no data rows is refused (:class:`ValidationError`): there is
-    nothing to import, and an "imported, 0 rows" would hide a wrong export.
-    """
-    db.require(Permission.IMPORT, what=_("import data"))
-    codes = [code for (code,) in db.conn.execute("SELECT code FROM administrations")]
-    result = read_import(path, kind(kind_name).schema, today or dt.date.today(), administrations=codes)
-    if not result.row_count:
-        raise ValidationError(_(
-            "{file}: the file has a header but no data rows; there is nothing to import."
-        ).format(file=Path(path).name))
-    return result
+def registered_administrations(db: Database) -> list[str]:
+    """The administration codes an import's rows are checked against."""
+    return [code for (code,) in db.conn.execute("SELECT code FROM administrations")]
 
 
 #: Lines named in the refusal of an editor's import of other administrations' rows.

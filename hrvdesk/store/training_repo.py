@@ -34,7 +34,7 @@ from hrvdesk.domain.training import (
     pseudonymise, training_problems, unit_key, validity_window,
 )
 from hrvdesk.i18n import _
-from hrvdesk.io.import_schema import HEADCOUNT, TRAINING
+from hrvdesk.domain.import_formats import HEADCOUNT, TRAINING
 from hrvdesk.store import importing, pseudonym_keys, settings
 from hrvdesk.store.database import Database
 from hrvdesk.store.importing import ImportRows, Progress, WriteOutcome

@@ -20,7 +20,8 @@ from PySide6.QtWidgets import QComboBox, QGroupBox, QHBoxLayout, QProgressBar, Q
 
 from hrvdesk.domain.errors import ValidationError
 from hrvdesk.i18n import N_, _, format_number
-from hrvdesk.io.import_schema import ImportResult
+from hrvdesk.domain.import_formats import ImportResult
+from hrvdesk.services.importing import check_file
 from hrvdesk.store import importing
 from hrvdesk.store.importing import ImportReport
 from hrvdesk.ui.models import Column, RecordTableModel, RecordTableView
@@ -174,7 +175,7 @@ class ImportPanel(TabPanel):
         db = self.ctx.db
 
         def check() -> tuple[ImportResult, ImportReport]:
-            result = importing.check_file(db, chosen.code, path)
+            result = check_file(db, chosen.code, path)
             return result, importing.apply_import(db, chosen.code, result, dry_run=True)
 
         self.ctx.run(check, lambda pair: self._checked(*pair), self._file_rejected)

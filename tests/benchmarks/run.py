@@ -451,13 +451,14 @@ def _import_floor(path: Path | list[Path], target: Path) -> int:
 def _import_files(db_path: Path, paths: list[Path]) -> int:
     """``check_file`` + ``apply_import`` of each file, in order, into a new database (what
     ``hrvdesk import training FILE`` does, file after file); the rows added."""
+    from hrvdesk.services.importing import check_file
     from hrvdesk.store import importing
     from hrvdesk.store.database import Database
 
     added = 0
     with Database.create(db_path, USER, PASSPHRASE) as db:
         for path in paths:
-            report = importing.apply_import(db, "training", importing.check_file(db, "training", path))
+            report = importing.apply_import(db, "training", check_file(db, "training", path))
             if not report.written:
                 raise SystemExit(f"the import of {path.name} was refused: the benchmark is broken")
             added += report.added
@@ -537,6 +538,7 @@ def child_import_million(args: argparse.Namespace) -> dict:
     once each (many seconds), in turns. Also each file's import time, first to last."""
     from common import write_training_csv
 
+    from hrvdesk.services.importing import check_file
     from hrvdesk.store import importing, keyslots
     from hrvdesk.store.database import Database
 
@@ -555,7 +557,7 @@ def child_import_million(args: argparse.Namespace) -> dict:
         with Database.create(Path(tmp) / "million.db", USER, PASSPHRASE) as db:
             for path in paths:
                 began = time.perf_counter()
-                report = importing.apply_import(db, "training", importing.check_file(db, "training", path))
+                report = importing.apply_import(db, "training", check_file(db, "training", path))
                 per_file.append(time.perf_counter() - began)
                 added += report.added
         seconds = time.perf_counter() - started

@@ -13,7 +13,8 @@ import pytest
 from hrvdesk import i18n
 from hrvdesk.domain.errors import ValidationError
 from hrvdesk.domain.pii import find_personal_number
-from hrvdesk.io.import_schema import ABROAD, HEADCOUNT, SCHEMAS, TRAINING, read_import
+from hrvdesk.domain.import_formats import ABROAD, HEADCOUNT, SCHEMAS, TRAINING
+from hrvdesk.io.import_files import read_import
 
 TODAY = dt.date(2025, 6, 30)
 ADMINISTRATIONS = ("KLF", "UBF", "SOC", "AVUX", "KOF", "SBF", "VOF")

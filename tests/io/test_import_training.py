@@ -13,6 +13,7 @@ from hrvdesk import i18n
 from hrvdesk.domain.errors import PermissionDenied, ValidationError
 from hrvdesk.domain.roles import Role
 from hrvdesk.domain.training import Headcount, Training
+from hrvdesk.services.importing import check_file
 from hrvdesk.store import audit, importing, training_repo as tr
 from hrvdesk.store.database import Database
 from hrvdesk.store.users import add_user
@@ -66,7 +67,7 @@ def xlsx(folder, name, header, rows):
 
 
 def run_import(db, kind, path, dry_run=False, progress=None):
-    result = importing.check_file(db, kind, path, today=TODAY)
+    result = check_file(db, kind, path, today=TODAY)
     return importing.apply_import(db, kind, result, dry_run=dry_run, progress=progress)
 
 
@@ -187,7 +188,7 @@ def test_a_broken_row_rejects_the_whole_file_naming_line_column_and_reason(admin
 def test_a_missing_column_rejects_the_file(admin_db, tmp_path):
     path = write(tmp_path / "in", "f.csv", csv_bytes(SV[:6] + SV[7:], [r[:6] + r[7:] for r in ROWS]))
     with pytest.raises(ValidationError) as caught:
-        importing.check_file(admin_db, "training", path, today=TODAY)
+        check_file(admin_db, "training", path, today=TODAY)
     assert caught.value.problems[0].field == "completed_date (datum)"
 
 

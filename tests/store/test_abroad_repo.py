@@ -13,7 +13,7 @@ import pytest
 from hrvdesk.domain.abroad import StatusChange, validate_case
 from hrvdesk.domain.abroad_stats import Period
 from hrvdesk.domain.errors import PermissionDenied, ValidationError
-from hrvdesk.io.import_schema import ABROAD, check_table
+from hrvdesk.domain.import_formats import ABROAD, check_table
 from hrvdesk.io.tabular import Table, TableRow
 from hrvdesk.store import abroad_repo, audit, importing, organisation, settings
 from hrvdesk.store.demo import DemoContext

@@ -22,7 +22,8 @@ from hrvdesk.domain.errors import PermissionDenied
 from hrvdesk.domain.training import AggregateAttendance, Headcount, Training
 from hrvdesk.i18n import format_percent
 from hrvdesk.io.report_training import TREND_YEARS
-from hrvdesk.store import audit, importing, training_repo
+from hrvdesk.services.importing import check_file
+from hrvdesk.store import audit, training_repo
 from hrvdesk.store.database import Database
 from hrvdesk.ui.actions import Act
 from hrvdesk.ui.dialogs import CHOICE, OPEN_FILE, QUESTION, SAVE_FILE
@@ -478,7 +479,7 @@ def test_a_viewer_reads_but_cannot_change_anything(app, db_file):
                     lambda: training_repo.add_attendance(db, AggregateAttendance(
                         ids["Samtal med barn om våld"], "UBF", 3, JAN_1)),
                     lambda: training_repo.save_headcount(db, Headcount(THIS_YEAR, "UBF", 5)),
-                    lambda: importing.check_file(db, "headcount", "nowhere.csv")):
+                    lambda: check_file(db, "headcount", "nowhere.csv")):
         with pytest.raises(PermissionDenied):
             refused()
     assert len(training_repo.trainings(db)) == 5

@@ -17,7 +17,6 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 from typing import Any, Callable, Collection, Iterable, Mapping, Protocol
 
 from hrvdesk.domain import m49, personnummer
@@ -31,7 +30,7 @@ from hrvdesk.domain.pii import (
 )
 from hrvdesk.domain.training import normalise_identifier
 from hrvdesk.i18n import N_, _, format_date, format_number
-from hrvdesk.io.tabular import Cell, Table, is_empty, read_table
+from hrvdesk.domain.table import Cell, Table, is_empty
 
 SHOWN_VALUE_LENGTH = 30
 
@@ -665,22 +664,6 @@ def check_table(table: Table, schema: Schema, today: dt.date, *,
     if not table.rows:
         warnings.append(_("The file has a header but no rows."))
     return result
-
-
-def read_import(path: str | Path, schema: Schema, today: dt.date, *,
-                administrations: Collection[str] | None = None) -> ImportResult:
-    """Read ``path`` (CSV or XLSX) and check every row against ``schema``.
-
-    ``today`` bounds the dates that must not be in the future; ``administrations`` (the
-    registered codes, if given) is what administration columns are checked against.
-    Raises :class:`ValidationError` when the file as a whole is rejected (unreadable,
-    empty, a required column missing, a forbidden column) and
-    :class:`~hrvdesk.domain.errors.UsageError` when it cannot be opened; row problems are
-    returned in :attr:`ImportResult.problems`.
-    """
-    path = Path(path)
-    return check_table(read_table(path), schema, today, administrations=administrations,
-                       file_name=path.name)
 
 
 # --- the three formats ---------------------------------------------------------------------

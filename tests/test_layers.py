@@ -1,0 +1,65 @@
+"""The layers, walked import by import (as KeePassXC's build keeps its core free of widgets):
+``domain`` imports neither Qt, the database driver nor an outer package; ``store`` imports
+neither ``io``, ``services`` nor the faces; ``io``, ``services`` and ``cli`` import no Qt; and
+only ``store`` speaks SQL."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "hrvdesk"
+FORBIDDEN = {
+    "domain": ("PySide6", "sqlcipher3", "hrvdesk.store", "hrvdesk.io", "hrvdesk.services",
+               "hrvdesk.ui", "hrvdesk.cli"),
+    "store": ("PySide6", "hrvdesk.io", "hrvdesk.services", "hrvdesk.ui", "hrvdesk.cli"),
+    "io": ("PySide6", "hrvdesk.services", "hrvdesk.ui", "hrvdesk.cli"),
+    "services": ("PySide6", "hrvdesk.ui", "hrvdesk.cli"),
+    "cli": ("PySide6",),
+}
+SQL = re.compile(r"\b(SELECT\s.+\sFROM|INSERT\s+(OR\s+\w+\s+)?INTO|DELETE\s+FROM|UPDATE\s+\w+\s+SET|"
+                 r"CREATE\s+(TABLE|INDEX|TRIGGER))\b", re.DOTALL)  # the code writes SQL in capitals
+
+
+def modules(layer: str) -> list[Path]:
+    return sorted((PACKAGE / layer).rglob("*.py"))
+
+
+def imported(path: Path) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.append(node.module)
+    return found
+
+
+@pytest.mark.parametrize("layer", sorted(FORBIDDEN))
+def test_each_layer_imports_only_what_lies_inside_it(layer):
+    assert modules(layer), layer
+    wrong = [(path.relative_to(PACKAGE).as_posix(), name) for path in modules(layer)
+             for name in imported(path) if name.startswith(FORBIDDEN[layer])]
+    assert wrong == []
+
+
+def test_only_the_store_speaks_sql():
+    speaking = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if "store" in path.relative_to(PACKAGE).parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and SQL.search(node.value):
+                speaking.append(path.relative_to(PACKAGE).as_posix())
+    assert speaking == []
+
+
+def test_the_checker_finds_what_it_looks_for(tmp_path):
+    """The walker itself: a module importing Qt and holding SQL is caught."""
+    sample = tmp_path / "sample.py"
+    sample.write_text('from PySide6.QtWidgets import QWidget\nQUERY = "SELECT id FROM users"\n')
+    assert imported(sample) == ["PySide6.QtWidgets"]
+    assert SQL.search('SELECT id FROM users') and not SQL.search("Select the year from the list")
