@@ -263,3 +263,15 @@ def test_the_overview_warns_of_backups_older_than_the_retention_period(app, admi
     figures = {f.label: f for f in admin_window.show_section("administration").figures()}
     warning = figures["Säkerhetskopior äldre än gallringstiden"]
     assert warning.value == "1" and warning.attention and "5" in warning.description
+
+
+def test_the_audit_viewer_says_targets_and_fields_in_words(app, admin):
+    from hrvdesk.domain.training import Headcount
+    from hrvdesk.store import training_repo
+
+    training_repo.save_headcount(app.db, Headcount(2025, "UBF", 40, 12))
+    audit_panel = panel(admin, AuditPanel)
+    audit_panel.refresh()
+    row = next(i for i, e in enumerate(audit_panel.model.rows) if e.target == "headcount:2025:UBF")
+    assert audit_panel.model.index(row, 4).data() == "Headcount 2025, UBF"
+    assert audit_panel.model.index(row, 5).data() == "Headcount, Target group"

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QGroupBox, QHBox
 
 from hrvdesk.domain.codes import ADMINISTRATION_KINDS, PARTNER_KINDS
 from hrvdesk.domain.roles import Permission, Role
+from hrvdesk.domain.audit_words import fields_text, target_text
 from hrvdesk.domain.settings import backup_overdue
 from hrvdesk.i18n import N_, _, format_date, format_datetime, format_number
 from hrvdesk.store import audit, organisation, settings as db_settings, ui_queries, users
@@ -300,8 +301,8 @@ class AuditPanel(Panel):
             Column(N_("Time"), lambda e: e.at, _when),
             Column(N_("User"), lambda e: e.user),
             Column(N_("Action"), lambda e: e.action, audit.action_label),
-            Column(N_("Target"), lambda e: e.target),
-            Column(N_("Fields"), lambda e: ", ".join(e.fields)),
+            Column(N_("Target"), lambda e: target_text(e.target)),
+            Column(N_("Fields"), lambda e: fields_text(e.fields)),
         ], parent=self)
         layout = QVBoxLayout(self)
         filters = QHBoxLayout()
