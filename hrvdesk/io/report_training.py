@@ -118,7 +118,7 @@ def _units_section(report: ReportBuilder, results: dict[str, CoverageResult]) ->
         for a in result.administrations:
             for u in a.units:
                 units.setdefault((a.code, u.unit), {})[topic] = u
-    report.heading(_("Trained persons per unit"))
+    report.heading(_("Appendix: trained persons per unit"))
     rows = []
     for (adm, unit), by_topic in sorted(units.items(), key=lambda i: (i[0][0], i[0][1].casefold())):
         figure = next(iter(by_topic.values()))
@@ -184,8 +184,9 @@ def build_training_report(db: Database, year: int, *, now: dt.datetime | None = 
         topics=topic_set_label(required_topics).lower()))
     _trend_section(report, trends)
     _rule_section(report, db, year)
-    _units_section(report, results)
     _method_section(report, results[VPC_RULE_TOPIC])
+    report.page_break()  # the per-unit details are an appendix: the summary comes first
+    _units_section(report, results)
     document = render(report, fmt)
     db.audited("report", target="training", detail={"year": year})
     return document
