@@ -21,9 +21,11 @@ from PySide6.QtWidgets import QComboBox, QGroupBox, QHBoxLayout, QProgressBar, Q
 from hrvdesk.domain.errors import ValidationError
 from hrvdesk.i18n import N_, _, format_number
 from hrvdesk.domain.import_formats import ImportResult
+from hrvdesk.io.import_templates import template_csv
 from hrvdesk.services.importing import check_file
 from hrvdesk.store import importing
 from hrvdesk.store.importing import ImportReport
+from hrvdesk.store.safewrite import write_bytes
 from hrvdesk.ui.models import Column, RecordTableModel, RecordTableView
 from hrvdesk.ui.sections.tabbed import TabPanel
 from hrvdesk.ui.widgets import error_text, message_label
@@ -105,9 +107,12 @@ class ImportPanel(TabPanel):
         self.import_button = self.button(N_("&Import"), self.import_now,
                                          N_("Import every row of the checked file"))
         self.import_button.setEnabled(False)
+        self.template_button = self.button(N_("Save a &template…"), self.save_template, N_(
+            "An example file with the Swedish column headers and one example row to fill in"))
         top.addWidget(self.choose_button)
         top.addWidget(self.import_button)
         top.addStretch(1)
+        top.addWidget(self.template_button)
         layout.addLayout(top)
         self.summary = message_label()
         self.summary.setObjectName("import_summary")
@@ -160,6 +165,22 @@ class ImportPanel(TabPanel):
             model.set_rows([])
         self.import_button.setEnabled(False)
         self.summary.clear()
+
+    def save_template(self) -> Path | None:
+        """Save the chosen kind's template where the user says (nothing personal in it)."""
+        kind = self.chosen_kind
+        path = self.ctx.dialogs.save_file(self.ctx.window, _("Save an import template"),
+                                          str(Path.home() / _("template-{kind}.csv").format(kind=kind)),
+                                          _("CSV files (*.csv)"))
+        if path is None:
+            return None
+        try:
+            write_bytes(path, template_csv(kind))
+        except OSError as exc:
+            self.ctx.show_error(exc, _("The template was not saved"))
+            return None
+        self.ctx.status(_("The template was saved as {file}.").format(file=str(path)))
+        return path
 
     def choose(self, kind: str | None = None) -> None:
         """Ask for a file of ``kind`` (default: the chosen one), check it and show the dry run."""

@@ -557,3 +557,18 @@ def test_every_tab_draws_and_switches_language(app, db_file, tmp_path):
     assert coverage.threshold_line.name() == "Tröskelvärde 80\xa0%"
     assert coverage.model.rows[-1].name == "Hela kommunen"
     app.set_language("en")
+
+
+def test_a_template_is_saved_from_the_import_tab_and_imports_as_it_stands(app, db_file, dialogs,
+                                                                           tmp_path_factory):
+    folder = tmp_path_factory.mktemp("template")
+    _window, section = open_training(app, db_file)
+    panel = section.show_panel(ImportPanel)
+    select_data(panel.kind, "headcount")
+    dialogs.expect(SAVE_FILE, folder / "mall.csv")
+    saved = panel.save_template()
+    assert saved == folder / "mall.csv" and saved.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert dialogs.shown[-1].text.endswith("template-headcount.csv")
+    dialogs.expect(OPEN_FILE, saved)
+    panel.choose("headcount")
+    assert texts(panel.accepted, 0) == ["2"] and panel.rejected.rowCount() == 0
