@@ -122,3 +122,27 @@ def test_the_plan_report_shows_each_committees_progress(db):
     sn = share_of(db, "SN")
     assert f"Social Services Committee {sn.activities} {sn.activities} Ready (" in text
     assert "Culture and Leisure Committee" in text
+
+
+def test_a_measure_has_a_target_and_says_how_it_stands(db):
+    from hrvdesk.domain.plan import MeasureValue, target_state
+
+    assert (target_state(0.8, 0.8, None), target_state(0.5, 0.8, "up"),
+            target_state(0.5, 0.8, "flat"), target_state(None, 0.8, "up")) == (
+        "met", "on_track", "off_track", None)
+    code = next(s.measure.code for s in plan_repo.measure_overview(db, YEAR)
+                if s.measure.source == "manual" and s.measure.unit == "share")
+    with opened_as(db, "SOC") as editor, pytest.raises(PermissionDenied):
+        plan_repo.set_measure_target(editor, code, 0.8)
+    with pytest.raises(ValidationError, match="from 0 to 100"):
+        plan_repo.set_measure_target(db, code, 1.5)
+    plan_repo.set_measure_target(db, code, 0.8)
+    plan_repo.save_measure_value(db, MeasureValue(code, YEAR - 1, 0.4))
+    plan_repo.save_measure_value(db, MeasureValue(code, YEAR, 0.6))
+    status = next(s for s in plan_repo.measure_overview(db, YEAR) if s.measure.code == code)
+    assert (status.target, status.trend, status.target_state) == (0.8, "up", "on_track")
+    plan_repo.save_measure_value(db, MeasureValue(code, YEAR, 0.85))
+    status = next(s for s in plan_repo.measure_overview(db, YEAR) if s.measure.code == code)
+    assert status.target_state == "met"
+    plan_repo.set_measure_target(db, code, None)
+    assert plan_repo.measure_targets(db) == {}

@@ -27,6 +27,7 @@ _TARGETS: dict[str, dict[int, str]] = {
     "followup": {2: N_("Follow-up {1}"), 3: N_("Follow-up of activity {1}, {2}")},
     "measure": {3: N_("Measure {1}, {2}")},
     "measures": {2: N_("Measures, {1}")},
+    "target": {2: N_("Target of measure {1}")},
     "round": {2: N_("Reporting round {1}"), 3: N_("Reporting round {1}, committee {2}")},
     "administration": {1: N_("Administration {0}")},
     "partner": {1: N_("Partner {0}")},
@@ -58,7 +59,7 @@ _FIELDS = {
     "honour_link": N_("Honour link"), "destination": N_("Destination country"),
     "reported_married": N_("Reported married"), "actions": N_("Actions"), "notes": N_("Notes"),
     "case_ref": N_("Case reference"), "data": N_("Contents"), "mime": N_("File type"),
-    "completions": N_("Completions"),
+    "completions": N_("Completions"), "target": N_("Target value"),
 }
 
 

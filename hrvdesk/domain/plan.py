@@ -286,6 +286,31 @@ def carry_over(followups: Iterable[FollowUp],
     return [c for c in codes if c not in by_code or not by_code[c].finished]
 
 
+TARGET_STATES = CodeList("target_state", N_("Against the target"), [
+    Code("met", "uppnått", N_("Target met")),
+    Code("on_track", "på_väg", N_("Not yet, rising")),
+    Code("off_track", "ej_på_väg", N_("Off track")),
+])
+
+
+def target_state(value: float | None, target: float | None, trend_: str | None) -> str | None:
+    """How a measure stands against its target (a higher value is better): met, not yet but
+    rising (:func:`trend` up), or off track; None without a target or a value."""
+    if target is None or value is None:
+        return None
+    if value >= target - 1e-9:
+        return "met"
+    return "on_track" if trend_ == "up" else "off_track"
+
+
+def target_problems(measure: Measure, target: float) -> list[Problem]:
+    """A share's target lies in 0..1 (0–100 %), a count's is 0 or more."""
+    if target < 0 or (measure.unit == "share" and target > 1):
+        return [Problem(_("A target is a share from 0 to 100 % or a count of 0 or more."),
+                        field="target")]
+    return []
+
+
 def trend(values: Iterable[MeasureValue], tolerance: float = 1e-9) -> str | None:
     """``'up'``, ``'down'`` or ``'flat'`` for one measure's values across the years.
 

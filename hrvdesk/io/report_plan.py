@@ -11,12 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from hrvdesk.domain.plan import FOLLOWUP_STATUSES, MEASURE_SOURCES, TRENDS
+from hrvdesk.domain.plan import FOLLOWUP_STATUSES, MEASURE_SOURCES, TARGET_STATES, TRENDS
 from hrvdesk.domain.roles import Permission
 from hrvdesk.domain.routines import DEFAULT_DUE_WITHIN_DAYS, REVIEW_STATES
 from hrvdesk.domain.survey import COMPLETION_STATES
 from hrvdesk.i18n import _, format_date
-from hrvdesk.io.pdf import EMPTY_CELL, ReportBuilder, Share
+from hrvdesk.io.pdf import EMPTY_CELL, ReportBuilder, Share, format_cell
 from hrvdesk.io.reports import Format, register, render
 from hrvdesk.domain.plan_round import share_state
 from hrvdesk.store import organisation, plan_repo, plan_round_repo, routines_repo, settings, survey_repo
@@ -43,9 +43,14 @@ def _measure_cell(status: MeasureStatus, year: int) -> Share | int:
 def _measure_text(status: MeasureStatus) -> str:
     source = MEASURE_SOURCES.label(status.value.source if status.value else status.measure.source)
     trend = TRENDS.label(status.trend) if status.trend else EMPTY_CELL
+    details = _("Source: {source}. Trend: {trend}.").format(source=source, trend=trend)
+    if status.target is not None:
+        target = Share(status.target) if status.measure.unit == "share" else int(status.target)
+        details += " " + _("Target: {target} ({state}).").format(
+            target=format_cell(target),
+            state=TARGET_STATES.label(status.target_state) if status.target_state else EMPTY_CELL)
     return "{code} {title}\n{details}{mark}".format(
-        code=status.measure.code, title=_(status.measure.title),
-        details=_("Source: {source}. Trend: {trend}.").format(source=source, trend=trend),
+        code=status.measure.code, title=_(status.measure.title), details=details,
         mark=COMPUTED_MARK if status.computed_now else "")
 
 

@@ -90,6 +90,12 @@ class MeasureStatus:
     value: MeasureValue | None
     computed_now: bool
     trend: str | None
+    target: float | None = None
+
+    @property
+    def target_state(self) -> str | None:
+        """Met, not yet but rising, or off track (:func:`hrvdesk.domain.plan.target_state`)."""
+        return domain.target_state(self.value.value if self.value else None, self.target, self.trend)
 
 
 # --- committees and permissions -----------------------------------------------------------
@@ -609,6 +615,7 @@ def measure_overview(db: Database, year: int, plan_id: str = DEFAULT_PLAN) -> li
     db.require(Permission.VIEW_WORK, what=_("read the action plan"))
     plan = plan_in_force(db, year, plan_id)
     stored = _stored_values(db, year, plan_id)
+    targets = measure_targets(db, plan_id)
     out = []
     for goal in plan.goals:
         for m in goal.measures:
@@ -621,8 +628,38 @@ def measure_overview(db: Database, year: int, plan_id: str = DEFAULT_PLAN) -> li
                     current, computed_now = MeasureValue(m.code, year, live, m.source), True
             series = values + ([current] if computed_now else [])
             out.append(MeasureStatus(goal.number, m, tuple(values), current, computed_now,
-                                     domain.trend(series)))
+                                     domain.trend(series), targets.get(m.code)))
     return out
+
+
+def measure_targets(db: Database, plan_id: str = DEFAULT_PLAN) -> dict[str, float]:
+    """measure code -> its target (a share in 0..1 or a count)."""
+    return dict(db.conn.execute("SELECT measure, target FROM plan_measure_targets WHERE plan_key = ?",
+                                (plan_id,)))
+
+
+def set_measure_target(db: Database, code: str, target: float | None, plan_id: str = DEFAULT_PLAN) -> None:
+    """Set (or with None remove) a measure's target; the coordinator's, audited."""
+    require_coordinator(db, _("set the targets of the action plan"), plan_id)
+    plan = load_plan(db, plan_id=plan_id)
+    measure = next((m for g in plan.goals for m in g.measures if m.code == code), None)
+    if measure is None:
+        raise ValidationError.single(_("The plan has no measure {code}.").format(code=code), field="measure")
+    if target is not None:
+        domain.raise_problems(domain.target_problems(measure, target))
+    old = measure_targets(db, plan_id).get(code)
+    if old == target:
+        return
+    with db.transaction() as conn:
+        if target is None:
+            conn.execute("DELETE FROM plan_measure_targets WHERE plan_key = ? AND measure = ?", (plan_id, code))
+        else:
+            conn.execute("INSERT INTO plan_measure_targets(plan_key, measure, target, updated_by, updated_at)"
+                         " VALUES (?, ?, ?, ?, ?) ON CONFLICT(plan_key, measure) DO UPDATE SET"
+                         " target = excluded.target, updated_by = excluded.updated_by,"
+                         " updated_at = excluded.updated_at", (plan_id, code, target, db.user, now_iso()))
+        db.audit("delete" if target is None else ("create" if old is None else "update"),
+                 target=f"target:{plan_id}:{code}", fields=("target",))
 
 
 def _upsert_value(db: Database, plan: Plan, value: MeasureValue) -> None:

@@ -469,3 +469,16 @@ def test_the_reporting_round_from_opening_to_ready(app, plan_db, dialogs):
     row = texts(panel.model, 0).index("Social Services Committee")
     assert panel.model.index(row, 3).data().startswith(f"Ready ({EDITOR},")
     assert panel.ready_button.isHidden() and "1 of" in panel.heading.text()
+
+
+def test_the_coordinator_sets_a_measures_target(app, plan_db):
+    _window, section = open_plan(app, plan_db, COORDINATOR)
+    panel = section.show_panel(MeasuresPanel)
+    row = next(i for i, m in enumerate(panel.model.rows) if m.measure.unit == "share")
+    panel.view.setCurrentIndex(panel.model.index(row, 0))
+    dialog = panel.set_target()
+    dialog.value.setValue(80)
+    dialog.ok_button.click()
+    code = panel.model.rows[row].measure.code
+    assert plan_repo.measure_targets(app.db) == {code: 0.8}
+    assert panel.model.index(row, 6).data() == "80.0%"

@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, QHB
                                QLineEdit, QListWidget, QListWidgetItem, QSpinBox, QVBoxLayout, QWidget)
 
 from hrvdesk.domain.errors import ValidationError
-from hrvdesk.domain.plan import (FOLLOWUP_STATUSES, MEASURE_SOURCES, MEASURE_UNITS, TRENDS, Activity,
-                                 FollowUp, Goal, Measure, MeasureValue, Plan)
+from hrvdesk.domain.plan import (FOLLOWUP_STATUSES, MEASURE_SOURCES, MEASURE_UNITS, TARGET_STATES,
+                                 TRENDS, Activity, FollowUp, Goal, Measure, MeasureValue, Plan)
 from hrvdesk.domain.plan_seed import PARTNERS as NAMED_PARTNERS
 from hrvdesk.domain.roles import Permission
 from hrvdesk.i18n import N_, _, format_datetime, format_number
@@ -337,29 +337,51 @@ def _earlier_text(status: MeasureStatus) -> str:
 class MeasureValueDialog(FormDialog):
     """Enter a manual measure's value for a year: a percentage or a count."""
 
+    TITLE, FIELD = N_("Enter a measure's value"), N_("&Value:")
+
     def __init__(self, ctx: SectionContext, status: MeasureStatus, year: int):
-        super().__init__(ctx.window, ctx.tasks, N_("Enter a measure's value"), N_("&Save"))
+        super().__init__(ctx.window, ctx.tasks, self.TITLE, N_("&Save"))
         self.ctx, self.measure, self.year = ctx, status.measure, year
         self.value = QDoubleSpinBox()
         share = self.measure.unit == "share"
         self.value.setDecimals(1 if share else 0)
         self.value.setRange(0, 100 if share else 10_000_000)
         self.value.setSuffix(" %" if share else "")
-        if status.value is not None:
-            self.value.setValue(status.value.value * 100 if share else status.value.value)
+        if (start := self.start(status)) is not None:
+            self.value.setValue(start * 100 if share else start)
         measure_label = QLabel(f"{self.measure.code} {_(self.measure.title)}")
         measure_label.setWordWrap(True)
         form_row(self.form, self.tr_, N_("Measure:"), measure_label)
         form_row(self.form, self.tr_, N_("Year:"), QLabel(str(year)))
-        form_row(self.form, self.tr_, N_("&Value:"), self.value,
+        form_row(self.form, self.tr_, self.FIELD, self.value,
                  N_("A percentage for shares, a whole number for counts"))
 
-    def work(self):
+    @staticmethod
+    def start(status: MeasureStatus) -> float | None:
+        return status.value.value if status.value is not None else None
+
+    def number(self) -> float:
         number = self.value.value()
-        value = MeasureValue(self.measure.code, self.year,
-                             number / 100 if self.measure.unit == "share" else round(number))
+        return number / 100 if self.measure.unit == "share" else round(number)
+
+    def work(self):
+        value = MeasureValue(self.measure.code, self.year, self.number())
         db = self.ctx.db
         return lambda: plan_repo.save_measure_value(db, value)
+
+
+class TargetDialog(MeasureValueDialog):
+    """Set a measure's target (for the whole plan): a percentage or a count."""
+
+    TITLE, FIELD = N_("Set a measure's target"), N_("&Target:")
+
+    @staticmethod
+    def start(status: MeasureStatus) -> float | None:
+        return status.target
+
+    def work(self):
+        code, target, db = self.measure.code, self.number(), self.ctx.db
+        return lambda: plan_repo.set_measure_target(db, code, target)
 
 
 class MeasuresPanel(PlanPanel):
@@ -374,6 +396,9 @@ class MeasuresPanel(PlanPanel):
             Column(N_("Value"), _value_text),
             Column(N_("Source"), _source_text),
             Column(N_("Trend"), lambda m: m.trend, TRENDS.label),
+            Column(N_("Target value"), lambda m: NO_VALUE if m.target is None
+                   else format_share(m.target, m.measure.unit)),
+            Column(N_("Against the target"), lambda m: m.target_state, TARGET_STATES.label),
             Column(N_("Earlier years"), _earlier_text),
         ], parent=self)
         layout = QVBoxLayout(self)
@@ -388,6 +413,8 @@ class MeasuresPanel(PlanPanel):
             "them to keep the year's value; other measures are entered by hand.")))
         self.enter_button = self.button(N_("&Enter value…"), self.enter_value,
                                         N_("Enter the year's value of the selected measure"))
+        self.target_button = self.button(N_("Set &target…"), self.set_target,
+                                         N_("Set the target of the selected measure for the plan"))
         self.record_button = self.button(N_("&Record computed values"), self.record_computed,
                                          N_("Store the computed measures' values for the year"))
         self.add_button = self.button(N_("Add mea&sure…"), self.add_measure,
@@ -397,9 +424,10 @@ class MeasuresPanel(PlanPanel):
         self.remove_button = self.button(N_("Remove meas&ure…"), self.remove_measure,
                                          N_("Remove the selected measure; one with values stays"))
         self.plan_buttons = (self.add_button, self.edit_button, self.remove_button)
-        for button in (self.enter_button, self.record_button, *self.plan_buttons):
+        for button in (self.enter_button, self.target_button, self.record_button, *self.plan_buttons):
             button.setVisible(is_coordinator(self.ctx))
-        layout.addLayout(button_row(self.enter_button, self.record_button, *self.plan_buttons))
+        layout.addLayout(button_row(self.enter_button, self.target_button, self.record_button,
+                                    *self.plan_buttons))
 
     def refresh(self) -> None:
         self.heading.setText(_("Measures in {year}").format(year=self.year))
@@ -409,6 +437,7 @@ class MeasuresPanel(PlanPanel):
     def _enable(self) -> None:
         current = self.view.current_row()
         self.enter_button.setEnabled(current is not None and current.measure.source == "manual")
+        self.target_button.setEnabled(current is not None)
         for button in self.plan_buttons:
             button.setEnabled(self.section.is_newest)
 
@@ -437,6 +466,12 @@ class MeasuresPanel(PlanPanel):
         if current is None or current.measure.source != "manual" or not is_coordinator(self.ctx):
             return None
         return self.open_form(MeasureValueDialog(self.ctx, current, self.year))
+
+    def set_target(self) -> FormDialog | None:
+        current = self.view.current_row()
+        if current is None or not is_coordinator(self.ctx):
+            return None
+        return self.open_form(TargetDialog(self.ctx, current, self.year))
 
     def record_computed(self) -> None:
         db, year = self.ctx.db, self.year
