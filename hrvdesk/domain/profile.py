@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from hrvdesk.domain.codes import ADMINISTRATION_KINDS, PARTNER_KINDS
+from hrvdesk.domain.organisation import Administration, Partner
 from hrvdesk.domain.errors import Problem, ValidationError
 from hrvdesk.domain.plan import MEASURE_SOURCES, MEASURE_UNITS, Activity, Goal, Measure, Plan
 from hrvdesk.domain.plan_seed import PARTNERS as NAMED_PARTNERS
@@ -56,25 +57,6 @@ _COMMITTEE = re.compile(r"[A-Za-z0-9_]{1,12}")
 _MUNICIPALITY_CODE = re.compile(r"[0-9]{4}")
 _NAME = re.compile(r"[a-z0-9_-]{1,40}")       # a shipped profile's name
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
-
-
-@dataclass(frozen=True)
-class Administration:
-    """An administration (förvaltning); ``committee`` names the committee it works for."""
-
-    code: str
-    name: str
-    committee: str
-    kind: str
-
-
-@dataclass(frozen=True)
-class Partner:
-    """A body outside the municipal organisation, of a kind in :data:`PARTNER_KINDS`."""
-
-    code: str
-    name: str
-    kind: str
 
 
 @dataclass(frozen=True)

@@ -2,30 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 from hrvdesk.domain.codes import ADMINISTRATION_KINDS
 from hrvdesk.domain.errors import ValidationError
 from hrvdesk.domain.roles import Permission
+from hrvdesk.domain.organisation import Administration, Partner
 from hrvdesk.i18n import _
 from hrvdesk.store.database import Database
-
-
-@dataclass(frozen=True)
-class Administration:
-    code: str
-    name: str
-    committee: str
-    kind: str
-    active: bool = True
-
-
-@dataclass(frozen=True)
-class Partner:
-    code: str
-    name: str
-    kind: str
-    active: bool = True
 
 
 def administrations(db: Database, include_inactive: bool = False) -> list[Administration]:
