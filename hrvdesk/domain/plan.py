@@ -286,6 +286,26 @@ def carry_over(followups: Iterable[FollowUp],
     return [c for c in codes if c not in by_code or not by_code[c].finished]
 
 
+REVISION_EVERY = 2  # years: "Möjlighet till revidering av handlingsplanen finns vartannat år" (§8.1)
+
+
+def next_revision(adopted_year: int, year: int) -> int:
+    """The plan's next opportunity to be revised in or after ``year``: every other year from
+    two years after its adoption (Botkyrka's first was 2024 for a plan adopted in 2022)."""
+    first = adopted_year + REVISION_EVERY
+    if year <= first:
+        return first
+    return first + -(-(year - first) // REVISION_EVERY) * REVISION_EVERY
+
+
+def changes_since(older: Plan, newer: Plan) -> tuple[list[str], list[str]]:
+    """The activity codes ``newer`` added and removed against ``older``."""
+    def codes(plan: Plan) -> list[str]:
+        return [a.code for g in plan.goals for a in g.activities]
+    before, after = codes(older), codes(newer)
+    return [c for c in after if c not in before], [c for c in before if c not in after]
+
+
 TARGET_STATES = CodeList("target_state", N_("Against the target"), [
     Code("met", "uppnått", N_("Target met")),
     Code("on_track", "på_väg", N_("Not yet, rising")),

@@ -9,7 +9,8 @@ import pytest
 from hrvdesk import i18n
 from hrvdesk.domain.errors import ValidationError
 from hrvdesk.domain.plan import (
-    FOLLOWUP_STATUSES, Activity, FollowUp, MeasureValue, carry_over, revise, trend,
+    FOLLOWUP_STATUSES, Activity, FollowUp, MeasureValue, carry_over, changes_since, next_revision,
+    revise, trend,
     validate_activity, validate_followup, validate_measure_value, validate_plan,
 )
 from hrvdesk.domain.plan_seed import BOTKYRKA_PLAN, COMMITTEE_ADMINISTRATION, COMMITTEES, PARTNERS
@@ -223,3 +224,19 @@ def test_closed_plan_cannot_be_revised_after_its_end():
     old, _ = revise(PLAN, "2", 2024)
     with pytest.raises(ValidationError):
         revise(old, "3", 2026)
+
+
+@pytest.mark.parametrize("year, due", [(2022, 2024), (2024, 2024), (2025, 2026), (2026, 2026),
+                                       (2027, 2028)])
+def test_the_plan_may_be_revised_every_other_year_from_2024(year, due):
+    """Plan §8.1: "Möjlighet till revidering … vartannat år … Första tillfälle … är 2024"."""
+    assert next_revision(BOTKYRKA_PLAN.adopted_year, year) == due
+
+
+def test_what_a_revision_changed():
+    old, new = revise(BOTKYRKA_PLAN, "2", 2025)
+    goal = new.goals[0]
+    extra = Activity("A1.9", "Ny aktivitet", ("SN",), "SN")
+    changed = dataclasses.replace(new, goals=(dataclasses.replace(
+        goal, activities=(*goal.activities[1:], extra)), *new.goals[1:]))
+    assert changes_since(old, changed) == (["A1.9"], [goal.activities[0].code])

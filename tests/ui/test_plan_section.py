@@ -482,3 +482,12 @@ def test_the_coordinator_sets_a_measures_target(app, plan_db):
     code = panel.model.rows[row].measure.code
     assert plan_repo.measure_targets(app.db) == {code: 0.8}
     assert panel.model.index(row, 6).data() == "80.0%"
+
+
+def test_the_version_note_says_when_the_plan_may_next_be_revised(app, plan_db):
+    from hrvdesk.domain.plan import next_revision
+
+    _window, section = open_plan(app, plan_db)
+    due = next_revision(section.versions[0].adopted_year, dt.date.today().year)
+    assert f"The next opportunity to revise the plan (every other year) is {due}." in \
+        section.version_note.text()

@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, QHB
 
 from hrvdesk.domain.errors import ValidationError
 from hrvdesk.domain.plan import (FOLLOWUP_STATUSES, MEASURE_SOURCES, MEASURE_UNITS, TARGET_STATES,
-                                 TRENDS, Activity, FollowUp, Goal, Measure, MeasureValue, Plan)
+                                 TRENDS, Activity, FollowUp, Goal, Measure, MeasureValue, Plan,
+                                 changes_since, next_revision)
 from hrvdesk.domain.plan_seed import PARTNERS as NAMED_PARTNERS
 from hrvdesk.domain.roles import Permission
 from hrvdesk.i18n import N_, _, format_datetime, format_number
@@ -728,9 +729,22 @@ class ActionPlanSection(TabbedSection):
             plan=_(plan.name), version=plan.version, years=years_text(plan.valid_from, plan.valid_to))
         if not self.is_newest:
             note += " " + _("It has been replaced by a newer version and is shown read only.")
+        else:
+            note += " " + self._revision_text(plan)
         self.version_note.setText(note)
         self.revise_button.setEnabled(self.is_newest)
         self.refresh_shown(self.panels.values())
+
+    def _revision_text(self, plan: Plan) -> str:
+        """When the plan may next be revised (plan §8.1), and what changed since the last time."""
+        text = _("The next opportunity to revise the plan (every other year) is {year}.").format(
+            year=next_revision(self.versions[0].adopted_year, dt.date.today().year))
+        if len(self.versions) > 1:
+            added, removed = changes_since(self.versions[-2], plan)
+            text += " " + _("Since version {version}: {added} activities added, {removed} removed.").format(
+                version=self.versions[-2].version, added=format_number(len(added)),
+                removed=format_number(len(removed)))
+        return text
 
     def refresh(self) -> None:
         self.versions = plan_repo.plan_versions(self.ctx.db)
