@@ -146,3 +146,34 @@ def test_a_measure_has_a_target_and_says_how_it_stands(db):
     assert status.target_state == "met"
     plan_repo.set_measure_target(db, code, None)
     assert plan_repo.measure_targets(db) == {}
+
+
+def pdf_text(data: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_the_plan_report_for_one_committee_holds_its_share(db, cli, tmp_path):
+    from hrvdesk.io.report_plan import build_plan_report
+
+    rounds.open_round(db, YEAR, DEADLINE, today=TODAY)
+    sheet = plan_repo.year_followup(db, YEAR)
+    kfn = [line.activity.code for line in sheet if "KFN" in line.activity.responsible]
+    others = [line.activity.code for line in sheet if "KFN" not in line.activity.responsible]
+    text = pdf_text(build_plan_report(db, YEAR, committee="KFN", now=dt.datetime(2026, 1, 20)))
+    assert f"Action plan follow-up {YEAR}: Culture and Leisure Committee" in text
+    assert "Responsible: Culture and Leisure Committee" in text
+    assert all(f"{code} " in text for code in kfn) and not any(f" {code} " in text for code in others)
+    assert "Routines due for review" not in text
+    assert audit.entries(db.conn, action="report")[0].detail == {"year": YEAR, "committee": "KFN"}
+    with pytest.raises(ValidationError, match="no committee XX"):
+        build_plan_report(db, YEAR, committee="XX")
+    out = tmp_path / "kfn.pdf"
+    code, _out, _err = cli("report", "plan", "--year", YEAR, "--committee", "kfn", "--db", db.path,
+                           "--out", out)
+    assert code == 0 and "Culture and Leisure Committee" in pdf_text(out.read_bytes())
+    assert cli("report", "training", "--year", YEAR, "--committee", "KFN", "--db", db.path,
+               "--out", tmp_path / "t.pdf")[0] == 2

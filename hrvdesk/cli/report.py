@@ -1,5 +1,6 @@
 """``hrvdesk report annual|training|plan --year Y --db PATH --out FILE.pdf`` (``cli.md``);
-``--out FILE.docx`` writes a Word document instead (an extension, README).
+``--out FILE.docx`` writes a Word document instead and ``--committee CODE`` makes the plan
+report for one committee (extensions, README).
 
 The report names come from :data:`hrvdesk.io.reports.REPORTS`. The document is built in memory and written atomically with
 the safe-write helper; errors map to the exit codes of ``cli.md`` through ``cli.main``.
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hrvdesk.domain.errors import HrvError, ValidationError
+from hrvdesk.domain.errors import HrvError, UsageError, ValidationError
 from hrvdesk.i18n import _
 
 
@@ -23,8 +24,13 @@ def cmd_report(args) -> int:
         raise ValidationError.single(_("The folder {folder} does not exist.").format(
             folder=str(out.parent)), field="--out")
     build = available()[args.report]
+    options = {"fmt": "docx" if out.suffix.lower() == ".docx" else "pdf"}
+    if args.committee is not None:
+        if args.report != "plan":
+            raise UsageError(_("--committee is for the plan report only."))
+        options["committee"] = args.committee.upper()
     with open_db(args) as db:
-        document = build(db, args.year, fmt="docx" if out.suffix.lower() == ".docx" else "pdf")
+        document = build(db, args.year, **options)
     try:
         write_bytes(out, document)
     except OSError as exc:
@@ -47,4 +53,6 @@ def register(subparsers) -> None:
     p.add_argument("--year", required=True, type=int, metavar="Y")
     db_options(p)
     p.add_argument("--out", required=True, metavar="FILE.pdf|FILE.docx")
+    p.add_argument("--committee", metavar="CODE",
+                   help=_("plan report only: the share of one responsible committee (e.g. SN)"))
     p.set_defaults(func=cmd_report)

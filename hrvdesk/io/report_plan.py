@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
+from hrvdesk.domain.errors import ValidationError
 from hrvdesk.domain.plan import FOLLOWUP_STATUSES, MEASURE_SOURCES, TARGET_STATES, TRENDS
 from hrvdesk.domain.roles import Permission
 from hrvdesk.domain.routines import DEFAULT_DUE_WITHIN_DAYS, REVIEW_STATES
@@ -80,20 +81,25 @@ def _activity_cell(line: ActivityFollowUp) -> str:
 
 
 def _activities_tables(report: ReportBuilder, lines: list[ActivityFollowUp],
-                       committees: list[plan_repo.Committee]) -> None:
-    """The activities grouped by lead committee, a short table per committee: the comment
-    goes under the activity, who updated it and when under the status."""
-    for committee in committees:
-        group = [ln for ln in lines if ln.activity.lead == committee.code]
+                       committees: list[plan_repo.Committee], one: plan_repo.Committee | None) -> None:
+    """The activities grouped by lead committee, a short table per committee (for ``one``
+    committee: the activities it is responsible for, in one table): the comment goes under
+    the activity, who updated it and when under the status."""
+    groups = ([(_("Responsible: {committee}").format(committee=_(one.title)), lines)] if one else
+              [(_("Lead committee: {committee}").format(committee=_(c.title)),
+                [ln for ln in lines if ln.activity.lead == c.code]) for c in committees])
+    for caption, group in groups:
         if group:
-            report.caption(_("Lead committee: {committee}").format(committee=_(committee.title)))
+            report.caption(caption)
             report.table([_("Activity and comment"), _("Status")],
                          [[_activity_cell(ln), _status_cell(ln)] for ln in group])
 
 
-def _plan_sections(report: ReportBuilder, db: Database, year: int) -> None:
+def _plan_sections(report: ReportBuilder, db: Database, year: int,
+                   one: plan_repo.Committee | None = None) -> None:
     plan = plan_repo.plan_in_force(db, year)
-    sheet = plan_repo.year_followup(db, year)
+    sheet = [line for line in plan_repo.year_followup(db, year)
+             if one is None or one.code in line.activity.responsible]
     measures = plan_repo.measure_overview(db, year)
     committees = plan_repo.committees(db)
     statuses = Counter(line.followup.status for line in sheet if line.recorded)
@@ -110,7 +116,7 @@ def _plan_sections(report: ReportBuilder, db: Database, year: int) -> None:
         goal_measures = [m for m in measures if m.goal == goal.number]
         if goal_measures:
             _measures_table(report, goal_measures, year)
-        _activities_tables(report, [ln for ln in sheet if ln.goal == goal.number], committees)
+        _activities_tables(report, [ln for ln in sheet if ln.goal == goal.number], committees, one)
 
 
 def _routines_section(report: ReportBuilder, db: Database, on: dt.date) -> None:
@@ -154,13 +160,14 @@ def _survey_section(report: ReportBuilder, db: Database, year: int) -> None:
         report.table([_("Administration"), _("Question"), _("Answer")], texts)
 
 
-def _round_section(report: ReportBuilder, db: Database, year: int, today: dt.date) -> None:
-    """The reporting round, when it was opened: each committee's progress."""
+def _round_section(report: ReportBuilder, db: Database, year: int, today: dt.date,
+                   one: plan_repo.Committee | None = None) -> None:
+    """The reporting round, when it was opened: each committee's progress (or ``one``'s)."""
     round_ = plan_round_repo.round_for(db, year)
     if round_ is None:
         return
     titles = {c.code: _(c.title) for c in plan_repo.committees(db)}
-    shares = plan_round_repo.shares(db, year)
+    shares = [s for s in plan_round_repo.shares(db, year) if one is None or s.committee == one.code]
     report.heading(_("The reporting round"))
     report.paragraph(_("Deadline {deadline}; {ready} of {total} responsible committees have marked "
                        "their part ready.").format(deadline=format_date(round_.deadline),
@@ -172,21 +179,31 @@ def _round_section(report: ReportBuilder, db: Database, year: int, today: dt.dat
 
 @register("plan")
 def build_plan_report(db: Database, year: int, *, now: dt.datetime | None = None,
-                      fmt: Format = "pdf") -> bytes:
+                      fmt: Format = "pdf", committee: str | None = None) -> bytes:
     """The action plan's yearly follow-up for ``year`` as PDF (or ``fmt="docx"``: Word)
-    bytes (audited)."""
+    bytes (audited). With ``committee``: that committee's share only, for its papers (its
+    activities, its row of the round; the municipality-wide routines and survey left out)."""
     db.require(Permission.REPORT, what=_("produce the action plan report"))
     now = now or dt.datetime.now()
     plan = plan_repo.plan_in_force(db, year)
+    one = None
+    if committee is not None:
+        one = next((c for c in plan_repo.committees(db) if c.code == committee), None)
+        if one is None:
+            raise ValidationError.single(_("There is no committee {code}.").format(code=committee),
+                                         field="--committee")
+    title = _("Action plan follow-up {year}").format(year=year)
     report = ReportBuilder(
-        _("Action plan follow-up {year}").format(year=year),
+        title if one is None else _("{title}: {committee}").format(title=title, committee=_(one.title)),
         _("{plan}, version {version}").format(plan=_(plan.name), version=plan.version),
         db.user, now,
         _("{name} municipality").format(name=settings.get(db, "municipality_name")))
-    _round_section(report, db, year, now.date())
-    _plan_sections(report, db, year)
-    _routines_section(report, db, now.date())
-    _survey_section(report, db, year)
+    _round_section(report, db, year, now.date(), one)
+    _plan_sections(report, db, year, one)
+    if one is None:
+        _routines_section(report, db, now.date())
+        _survey_section(report, db, year)
     document = render(report, fmt)
-    db.audited("report", target="plan", detail={"year": year})
+    db.audited("report", target="plan",
+               detail={"year": year, **({"committee": committee} if committee else {})})
     return document

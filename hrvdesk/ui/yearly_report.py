@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QPushButton, QSpinBox
+from PySide6.QtWidgets import QComboBox, QPushButton, QSpinBox
 
 from hrvdesk.domain.roles import Permission
 from hrvdesk.i18n import N_, _
@@ -22,9 +22,9 @@ from hrvdesk.io.report_annual import build_annual_report
 from hrvdesk.io.report_plan import build_plan_report
 from hrvdesk.io.report_training import build_training_report
 from hrvdesk.io.reports import Format
-from hrvdesk.store import safewrite
+from hrvdesk.store import plan_repo, safewrite
 from hrvdesk.ui.widgets import FormDialog, Retranslator, form_row
-from hrvdesk.ui.work_widgets import make_button, writing
+from hrvdesk.ui.work_widgets import fill_combo, make_button, writing
 
 if TYPE_CHECKING:
     from hrvdesk.ui.sections import Section, SectionContext
@@ -39,7 +39,8 @@ class YearlyReport:
     contents: str     # what the report holds: the year field's description
     save_title: str   # the title of the save dialog
     file_name: str    # the suggested file name, with {year}
-    build: Callable[..., bytes]  # (database, year, fmt=) -> the document
+    build: Callable[..., bytes]  # (database, year, fmt=[, committee=]) -> the document
+    by_committee: bool = False   # the dialog also offers one responsible committee's share
 
 
 class ReportDialog(FormDialog):
@@ -51,10 +52,17 @@ class ReportDialog(FormDialog):
         self.year.setRange(years.start, years.stop - 1)
         self.year.setValue(year)
         form_row(self.form, self.tr_, N_("&Year:"), self.year, report.contents)
+        self.committee: QComboBox | None = None
+        if report.by_committee:
+            self.committee = QComboBox()
+            fill_combo(self.committee, [(_(c.title), c.code) for c in plan_repo.committees(ctx.db)],
+                       _("All committees"))
+            form_row(self.form, self.tr_, N_("&Committee:"), self.committee, N_(
+                "One responsible committee's share of the follow-up, for its papers"))
 
     def work(self):
-        year = self.year.value()
-        return lambda: year
+        chosen = (self.year.value(), self.committee.currentData() if self.committee else None)
+        return lambda: chosen
 
 
 def report_button(section: "Section", tr: Retranslator, report: YearlyReport,
@@ -68,7 +76,7 @@ def report_button(section: "Section", tr: Retranslator, report: YearlyReport,
 def open_report_dialog(section: "Section", report: YearlyReport, years: range, year: int) -> FormDialog:
     """Ask for the year (``year`` first), then create the report of the year chosen."""
     dialog = ReportDialog(section.ctx, report, years, year)
-    dialog.completed.connect(lambda chosen: create_report(section, report, chosen))
+    dialog.completed.connect(lambda chosen: create_report(section, report, *chosen))
     dialog.open()
     return dialog
 
@@ -81,7 +89,8 @@ def report_path(path: Path) -> tuple[Path, Format]:
     return (path if path.suffix else path.with_suffix(".pdf")), "pdf"
 
 
-def create_report(section: "Section", report: YearlyReport, year: int) -> None:
+def create_report(section: "Section", report: YearlyReport, year: int,
+                  committee: str | None = None) -> None:
     """Ask where to save the report of ``year`` (PDF, or Word for committee papers), then
     build and write it off the GUI thread and say where it is, offering to open it."""
     ctx = section.ctx
@@ -102,8 +111,9 @@ def create_report(section: "Section", report: YearlyReport, year: int) -> None:
         if answer in (0, 1):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path if answer == 0 else path.parent)))
 
-    ctx.run(lambda: writing(path, lambda: safewrite.write_bytes(path, report.build(db, year, fmt=fmt))),
-            reported)
+    options = {"committee": committee} if committee else {}
+    ctx.run(lambda: writing(path, lambda: safewrite.write_bytes(
+        path, report.build(db, year, fmt=fmt, **options))), reported)
 
 
 # --- the yearly reports ---------------------------------------------------------------------
@@ -114,7 +124,7 @@ PLAN_REPORT = YearlyReport(
     contents=N_("The yearly follow-up: measures, activities, routines due for review, the pilot survey"),
     save_title=N_("Save the action plan report"),
     file_name=N_("action-plan-{year}.pdf"),
-    build=build_plan_report)
+    build=build_plan_report, by_committee=True)
 
 TRAINING_REPORT = YearlyReport(
     title=N_("Training coverage report"),

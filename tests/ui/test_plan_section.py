@@ -491,3 +491,18 @@ def test_the_version_note_says_when_the_plan_may_next_be_revised(app, plan_db):
     due = next_revision(section.versions[0].adopted_year, dt.date.today().year)
     assert f"The next opportunity to revise the plan (every other year) is {due}." in \
         section.version_note.text()
+
+
+def test_the_plan_report_for_one_committee_from_the_app(app, plan_db, dialogs, tmp_path_factory):
+    from hrvdesk.ui.work_widgets import select_data
+
+    _window, section = open_plan(app, plan_db)
+    out = tmp_path_factory.mktemp("reports") / "kfn.pdf"
+    dialogs.expect(SAVE_FILE, out).expect(CHOICE, 2)
+    dialog = section.report_dialog()
+    dialog.year.setValue(LAST_YEAR)
+    select_data(dialog.committee, "KFN")
+    dialog.ok_button.click()
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(out.read_bytes())).pages))
+    assert f"Action plan follow-up {LAST_YEAR}: Culture and Leisure Committee" in text
+    assert audit.entries(app.db.conn, action="report")[0].detail == {"year": LAST_YEAR, "committee": "KFN"}
