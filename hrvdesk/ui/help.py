@@ -76,6 +76,73 @@ GUIDES: dict[str, str] = {
 }
 SHORTCUTS_TOPIC = "shortcuts"
 
+#: Section key -> the coordinator's tasks there, step by step: (title, steps), message ids.
+TASKS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "abroad": (
+        (N_("Register a child"), (
+            N_("Press Ctrl+N (New case…) in the Cases tab."),
+            N_("Type the personal identity number if you have it: hrvdesk says at once whether the "
+               "child is already in the register; the number itself is never stored."),
+            N_("Fill in who reported it, the dates, the purposes, the status and the next "
+               "follow-up date, then save."),
+        )),
+        (N_("Follow a child up"), (
+            N_("Open the Follow-ups tab: the cases due within 14 days or overdue come first."),
+            N_("Open the case, record what was done in its follow-up log, and set the next date."),
+        )),
+        (N_("Send the package to the national team"), (
+            N_("When the reporting period has ended, open Export for the national team and "
+               "choose the year."),
+            N_("Check the preview: small counts are shown as \"..\", and the check must pass."),
+            N_("Save the package; it is kept in the release register and can be written again "
+               "byte for byte."),
+        )),
+    ),
+    "training": (
+        (N_("Import a training list"), (
+            N_("In the Import tab, save a template if you need one, or choose the learning "
+               "platform's export (CSV or Excel)."),
+            N_("Read the preview: rejected rows name their line and column; nothing is written yet."),
+            N_("Press Import: all rows are written, or none."),
+        )),
+        (N_("See coverage against the target group"), (
+            N_("Import HR's headcounts with the target group (and units, if you have them)."),
+            N_("In the Coverage tab choose the year and \"All topics the plan requires\" for the "
+               "plan's measure."),
+        )),
+    ),
+    "plan": (
+        (N_("Run the year's reporting round"), (
+            N_("Coordinator: in Reporting round, press Open the round… and set the deadline."),
+            N_("Each committee's representative reports status and comment for its activities in "
+               "the Follow-up tab, then presses Mark our part ready."),
+            N_("Follow the committees' progress in Reporting round; the representatives are "
+               "reminded at unlock two weeks before the deadline."),
+            N_("Create the report, for the whole plan or for one committee, as PDF or Word."),
+        )),
+        (N_("Set a measure's target"), (
+            N_("In the Measures tab, select the measure and press Set target…."),
+            N_("The tab then says whether the target is met, not yet but rising, or off track."),
+        )),
+    ),
+    "routines": (
+        (N_("Record a new version of a routine"), (
+            N_("Select the routine and add a version with its adoption date and the document."),
+            N_("Set the next review date; routines due for review are pointed out."),
+        )),
+    ),
+    "administration": (
+        (N_("Make a backup"), (
+            N_("In Backup and restore, press Make a backup… and choose a folder on another disk."),
+            N_("Keep the copy and its key file together, locked away."),
+        )),
+        (N_("Add a user"), (
+            N_("In Users, press Add user…, give the name, role and administration."),
+            N_("Give the new user the passphrase in person; she changes it at her first unlock."),
+        )),
+    ),
+}
+
 
 def guide_text(key: str, fallback: str = "") -> str:
     """The translated guide of section ``key`` (``fallback``, a message id, if it has none)."""
@@ -148,6 +215,15 @@ class HelpDialog(QDialog):
 
 def paragraph_html(text: str) -> str:
     return f"<p>{html.escape(text)}</p>"
+
+
+def guide_html(key: str, fallback: str = "") -> str:
+    """A section's guide and its tasks step by step, in the current language."""
+    tasks = "".join(
+        f"<h3>{html.escape(_(title))}</h3><ol>"
+        + "".join(f"<li>{html.escape(_(step))}</li>" for step in steps) + "</ol>"
+        for title, steps in TASKS.get(key, ()))
+    return paragraph_html(guide_text(key, fallback)) + tasks
 
 
 def shortcuts_html(lines: list[tuple[str, str]]) -> str:

@@ -17,7 +17,7 @@ from hrvdesk.domain.settings import backup_overdue
 from hrvdesk.i18n import N_, _, current_language, format_datetime, ngettext
 from hrvdesk.store import ui_queries
 from hrvdesk.ui.actions import LANGUAGE_ACTIONS, SECTION_ACTIONS, Act, ActionRegistry, Menu
-from hrvdesk.ui.help import (SHORTCUTS_TOPIC, AboutDialog, HelpDialog, Topic, guide_text, paragraph_html,
+from hrvdesk.ui.help import (SHORTCUTS_TOPIC, AboutDialog, HelpDialog, Topic, guide_html, paragraph_html,
                              shortcuts_html)
 from hrvdesk.ui.models import RecordTableView
 from hrvdesk.ui.sections import Section, SectionContext, section_classes
@@ -220,7 +220,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def _help_topics(self) -> list[Topic]:
-        topics = [Topic(s.key, s.title, lambda s=s: paragraph_html(guide_text(s.key, s.description)))
+        topics = [Topic(s.key, s.title, lambda s=s: guide_html(s.key, s.description))
                   for s in self._sections]
         topics.append(Topic(SHORTCUTS_TOPIC, N_("Keyboard shortcuts"), lambda: paragraph_html(_(
             "Every action can be reached from the keyboard. Alt with the underlined letter opens a "

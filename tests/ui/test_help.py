@@ -125,3 +125,15 @@ def test_the_guide_has_the_keyboard_shortcuts_and_only_the_sections_of_the_role(
     assert "Ctrl+L" in text and "Lås" in text and "F1" in text
     app.lock()
     assert not shiboken6.isValid(dialog) or not dialog.isVisible()  # locking closes the guide too
+
+
+def test_the_guide_lists_the_coordinators_tasks_step_by_step(app, admin_window):
+    app.set_language("sv")
+    dialog = admin_window.show_guide("plan")
+    text = dialog.text.toPlainText()
+    assert "Genomför årets rapporteringsomgång" in text and "Öppna omgången…" in text
+    dialog.show_topic("abroad")
+    assert dialog.text.toHtml().count("<li") >= 7      # three tasks, numbered steps
+    app.set_language("en")
+    dialog.show_topic("training")
+    assert "Press Import: all rows are written, or none." in dialog.text.toPlainText()
