@@ -20,7 +20,7 @@ from PySide6.QtCharts import (QBarCategoryAxis, QBarSeries, QBarSet, QChart, QCh
                               QValueAxis)
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPainter, QPen
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from hrvdesk.domain.codes import TRAINING_TOPICS, topic_set_label
 from hrvdesk.domain.training import VPC_RULE_TOPIC, AdministrationCoverage, CoverageResult, UnitCoverage
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from hrvdesk.ui.sections.training import TrainingSection
 
 THRESHOLD_COLOUR = "#b00020"
-CHART_MIN_HEIGHT = 260
+CHART_MIN_HEIGHT = 200
 REQUIRED = "required"
 """The topic choice "all topics the plan requires" (setting ``required_topics``)."""
 ENSURED_ICONS = {True: "SP_DialogApplyButton", False: "SP_MessageBoxWarning", None: "SP_MessageBoxQuestion"}
@@ -315,11 +315,23 @@ class CoveragePanel(TabPanel):
         if chosen is not None:
             select_data(self.topic, chosen)
 
-    def _add_tab(self, title: str, *widgets: QWidget) -> None:
+    def _add_tab(self, title: str, first: QWidget, second: QWidget) -> None:
+        """A tab of two parts one above the other: a chart and its table share the height
+        (the user moves the line between them); a table takes all above its explanation."""
         page = QWidget()
         page_layout = QVBoxLayout(page)
-        for widget in widgets:
-            page_layout.addWidget(widget, 1)
+        if isinstance(second, QLabel):
+            page_layout.addWidget(first, 1)
+            page_layout.addWidget(second)
+        else:
+            split = QSplitter(Qt.Orientation.Vertical)
+            for widget in (first, second):
+                split.addWidget(widget)
+                split.setCollapsible(split.indexOf(widget), False)
+            split.setStretchFactor(0, 3)  # the chart somewhat taller than the table at first
+            split.setStretchFactor(1, 2)
+            split.setSizes([CHART_MIN_HEIGHT * 3 // 2, CHART_MIN_HEIGHT])
+            page_layout.addWidget(split, 1)
         add_tab(self.tabs, self.tr_, title, page)
 
     @property
