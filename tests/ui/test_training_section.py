@@ -506,7 +506,10 @@ def test_overview_figures(app, db_file):
     figures = window.show_section("overview").figure_values()
     result = training_repo.coverage_for(app.db, THIS_YEAR, "hrv")
     assert figures[f"HRV training coverage {THIS_YEAR}"] == format_percent(result.total.coverage) == "71.4%"
-    assert figures[f"Administrations with ensured HRV knowledge {THIS_YEAR}"] == "50.0%"
+    plan = training_repo.required_coverage_for(app.db, THIS_YEAR).total
+    assert plan.administrations_with_target_group == 1          # UBF's target group only
+    assert figures[f"Administrations with ensured knowledge {THIS_YEAR}"] == format_percent(
+        plan.target_ensured_share) == "0.0%"                   # nobody has all three topics
 
 
 def test_every_training_model(app, db_file, dialogs, qtmodeltester, tmp_path_factory):

@@ -94,6 +94,7 @@ class OverviewSection(Section):
         self._who.setText(_("Signed in as {user} ({role}).").format(user=session.user, role=session.role.label))
         for card in self.cards:
             self._grid.removeWidget(card)
+            card.hide()  # at once: deleteLater waits for the event loop, and would paint meanwhile
             card.deleteLater()
         self.cards = [FigureCard(f) for f in self.all_figures()]
         for i, card in enumerate(self.cards):

@@ -444,13 +444,15 @@ class TrainingSection(TabbedSection):
         result = training_repo.coverage_for(db, year, VPC_RULE_TOPIC)
         total, threshold = result.total, format_percent(result.threshold, 0)
         missing = [a.code for a in result.administrations if a.headcount is None and a.registered]
+        plan = training_repo.required_coverage_for(db, year).total  # the plan's goal-4 measure
         measure = Figure(
-            _("Administrations with ensured HRV knowledge {year}").format(year=year),
-            NO_VALUE if total.ensured_share is None else format_percent(total.ensured_share),
-            _("{ensured} of {measured} administrations with a headcount reach {threshold} "
-              "(action plan measure)").format(ensured=format_number(total.administrations_ensured),
-                                              measured=format_number(total.administrations_with_headcount),
-                                              threshold=threshold))
+            _("Administrations with ensured knowledge {year}").format(year=year),
+            NO_VALUE if plan.target_ensured_share is None else format_percent(plan.target_ensured_share),
+            _("{ensured} of {measured} administrations with a target-group figure reach {threshold} "
+              "among staff who work with children, in every topic the plan requires (action plan "
+              "measure)").format(ensured=format_number(plan.administrations_target_ensured),
+                                 measured=format_number(plan.administrations_with_target_group),
+                                 threshold=threshold))
         if missing:
             measure = Figure(measure.label, measure.value, "; ".join([measure.description, _(
                 "No headcount for {year}: {codes}").format(year=year, codes=", ".join(missing))]), True)
