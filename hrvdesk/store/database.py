@@ -25,7 +25,7 @@ from hrvdesk.i18n import _
 from hrvdesk.store import audit, connection, faults, fileset, inuse, signing
 from hrvdesk.store.audit import now_iso
 from hrvdesk.store.keyslots import KeyHeader, KEY_BYTES, UserKeys, header_path, wipe
-from hrvdesk.store.migrations import all_migrations, latest_version
+from hrvdesk.store.migrations import COMPATIBLE_KEY, all_migrations, latest_version, readable_from
 
 MIN_PASSPHRASE = 10
 
@@ -162,7 +162,7 @@ class Database:
         try:
             with fileset.locked(path):  # no key update may commit between the header's check
                 header = fileset.current_header(path, key)  # (its seal) and the database's
-                cls._inspect_readonly(path, key, header)
+                newer = cls._inspect_readonly(path, key, header)
             conn = connection.connect(path, key)
         except BaseException:
             wipe(key)
@@ -170,8 +170,14 @@ class Database:
         writing = None
         try:
             connection.configure(conn, path)
-            writing, previous = inuse.begin(path, conn, user, take_over=take_over)
-            if writing.read_only and conn.execute("PRAGMA user_version").fetchone()[0] < latest_version():
+            if newer:  # an upgraded database an older hrvdesk may still read: never written
+                writing, previous = inuse.Writing(None, None, False, reason=_(
+                    "{file} was upgraded by a newer version of hrvdesk; this version can read it "
+                    "but not change it. Update hrvdesk.").format(file=path.name)), None
+            else:
+                writing, previous = inuse.begin(path, conn, user, take_over=take_over)
+            if (writing.read_only and not newer
+                    and conn.execute("PRAGMA user_version").fetchone()[0] < latest_version()):
                 raise inuse.InUseError(_("{file} must be upgraded to this version of hrvdesk, which "
                                          "only its writer can do. {who}").format(
                     file=path.name, who=inuse.in_use_sentence(writing.lease)))
@@ -207,8 +213,9 @@ class Database:
         apply_case_retention(self)
 
     @staticmethod
-    def _inspect_readonly(path: Path, key: bytearray, header: KeyHeader) -> None:
-        """Check version and identity without changing the file.
+    def _inspect_readonly(path: Path, key: bytearray, header: KeyHeader) -> bool:
+        """Check version and identity without changing the file; True for a database of a
+        newer schema that this version may still read (:data:`migrations.COMPATIBLE_KEY`).
 
         SQLCipher authenticates every page it reads, so a damaged page is refused whenever
         it is used; the full scan of every page (``cipher_integrity_check``) is ``check``'s
@@ -218,7 +225,9 @@ class Database:
         conn = connection.connect(path, key, readonly=True)
         try:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version > latest_version():
+            readable = conn.execute("SELECT value FROM meta WHERE key = ?", (COMPATIBLE_KEY,)).fetchone()
+            newer = version > latest_version()
+            if newer and not (readable and int(readable[0]) <= latest_version()):
                 raise NewerVersionError(_(
                     "{file} was made by a newer version of hrvdesk (schema {found}, this version "
                     "knows {known}). Update hrvdesk.").format(file=path.name, found=version,
@@ -234,6 +243,7 @@ class Database:
                 raise DamagedDatabaseError(_(
                     "The key file of {file} is not the one the database last wrote (an older or "
                     "altered copy). Restore both files from a backup.").format(file=path.name))
+            return newer
         except connection.DatabaseError as exc:
             raise connection.known(exc, path) from None
         finally:
@@ -255,6 +265,8 @@ class Database:
             try:
                 with connection.transaction(conn):
                     mig.apply(conn, municipality_seed=municipality_seeds)
+                    conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
+                                 (COMPATIBLE_KEY, str(readable_from(mig.version))))
                     if rebuilds and conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
                         raise RuntimeError(f"migration {mig.name} breaks a foreign key")
                     conn.execute(f"PRAGMA user_version = {mig.version:d}")
@@ -304,6 +316,8 @@ class Database:
         False while the writer is still there."""
         if not self.read_only:
             return True
+        if self.writing.reason:  # a newer schema: never written by this version
+            return False
         writing, previous = inuse.begin(self.path, self.conn, self.user, take_over=take_over)
         if writing.read_only:
             self.writing.lease = writing.lease  # who writes now
@@ -330,8 +344,9 @@ class Database:
         administration, never the record)."""
         try:
             if self.read_only and permission in WRITES:
-                raise inuse.InUseError(inuse.in_use_sentence(self.writing.lease)
-                                       if self.writing.lease else _("The database is open read-only."))
+                raise inuse.InUseError(self.writing.reason or (
+                    inuse.in_use_sentence(self.writing.lease) if self.writing.lease
+                    else _("The database is open read-only.")))
             self.session.require(permission, administration, what)
         except (PermissionDenied, inuse.InUseError):
             detail = {"permission": permission.value, "administration": administration}

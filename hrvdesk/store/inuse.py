@@ -106,6 +106,7 @@ class Writing:
     lock: filelock.BaseFileLock | None
     lease: Lease | None
     held: bool
+    reason: str | None = None  # read-only for another reason than a writer (a newer schema)
 
     @property
     def read_only(self) -> bool:

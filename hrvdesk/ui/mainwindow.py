@@ -325,10 +325,13 @@ class MainWindow(QMainWindow):
         for an administrator, once that writer has gone silent, the way to take over."""
         db = self.app.db
         lease = db.in_use_by() if db is not None else None
-        self.in_use.setVisible(lease is not None)
+        reason = db.writing.reason if db is not None and db.read_only else None
+        self.in_use.setVisible(lease is not None or reason is not None)
         silent = lease is not None and db.session.is_admin and lease.stale(current_time())
         self.take_over.setVisible(silent)
         if lease is None:
+            if reason:
+                self.in_use.setText(reason)
             return
         text = in_use_sentence(lease) + " " + _("Changes are not possible until then.")
         if silent:

@@ -109,12 +109,20 @@ def test_garbage_key_file(tmp_path, closed_db, cli):
     assert code == 4 and "damaged" in err
 
 
+def newer_schema(path, readable_from: int) -> None:
+    """What a newer hrvdesk leaves behind: schema 999, readable back to ``readable_from``."""
+    from hrvdesk.store.migrations import COMPATIBLE_KEY
+
+    with Database.open(path, ADMIN, PASSPHRASE) as db, db.transaction() as conn:
+        conn.execute("PRAGMA user_version = 999")
+        conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
+                     (COMPATIBLE_KEY, str(readable_from)))
+
+
 def test_newer_schema_is_refused_untouched(closed_db):
     from hrvdesk.store import connection
 
-    db = Database.open(closed_db, ADMIN, PASSPHRASE)
-    db.conn.execute("PRAGMA user_version = 999")
-    db.close()
+    newer_schema(closed_db, 999)
     before = digest(closed_db)
     with pytest.raises(NewerVersionError) as err:
         Database.open(closed_db, ADMIN, PASSPHRASE)
@@ -122,6 +130,27 @@ def test_newer_schema_is_refused_untouched(closed_db):
     assert "nyare version" in str(err.value)
     assert digest(closed_db) == before
     del connection
+
+
+def test_a_newer_schema_that_only_added_is_read_and_never_written(closed_db, cli, tmp_path):
+    """Workstations update at different times: a database upgraded additively by a newer
+    hrvdesk opens here read-only, and every change is refused with the reason."""
+    from hrvdesk.domain.training import Headcount
+    from hrvdesk.store import inuse, training_repo
+    from hrvdesk.store.migrations import latest_version, readable_from
+
+    assert readable_from(latest_version()) < latest_version()  # the newest migrations only add
+    newer_schema(closed_db, latest_version())
+    with Database.open(closed_db, ADMIN, PASSPHRASE) as db:
+        assert db.read_only and not db.become_writer()
+        assert training_repo.headcounts(db) == []
+        with pytest.raises(inuse.InUseError, match="newer version of hrvdesk"):
+            training_repo.save_headcount(db, Headcount(2025, "UBF", 10))
+        assert db.conn.execute("PRAGMA user_version").fetchone()[0] == 999  # not migrated down
+    csv = tmp_path / "hr.csv"
+    csv.write_text("year;administration;headcount\n2025;UBF;10\n", encoding="utf-8")
+    code, _out, err = cli("import", "headcount", csv, "--db", closed_db, lang="en")
+    assert code == 7 and "newer version of hrvdesk" in err
 
 
 def test_swedish_error_messages(closed_db, cli):

@@ -93,11 +93,23 @@ def test_foreign_file_message(app, tmp_path, english):
 
 
 def test_newer_version_message(app, db_file, english):
-    with Database.open(db_file, ADMIN, PASSPHRASE) as db:
-        db.conn.execute("PRAGMA user_version = 999")
+    from tests.store.test_open_and_damage import newer_schema
+
+    newer_schema(db_file, 999)   # a newer schema that this version cannot read
     unlock(app, db_file)
     assert app.unlock.message.text().startswith("This database was made by a newer version of hrvdesk")
     assert app.window is None
+
+
+def test_an_additively_newer_database_opens_read_only_and_says_why(app, db_file, english):
+    from hrvdesk.store.migrations import latest_version
+    from tests.store.test_open_and_damage import newer_schema
+
+    newer_schema(db_file, latest_version())
+    window = unlock(app, db_file)
+    assert window is not None and app.db.read_only
+    assert "upgraded by a newer version of hrvdesk" in window.in_use.text()
+    assert not window.in_use.isHidden() and window.take_over.isHidden()
 
 
 def test_remembered_key_unlocks_without_passphrase(app, db_file):

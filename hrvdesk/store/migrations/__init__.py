@@ -28,6 +28,12 @@ class Migration:
     name: str
     module: ModuleType
 
+    @property
+    def additive(self) -> bool:
+        """Marked ``ADDITIVE = True``: it only adds tables, columns or indexes that an older
+        hrvdesk neither reads nor needs, so that version can still read such a database."""
+        return bool(getattr(self.module, "ADDITIVE", False))
+
     def apply(self, conn, *, municipality_seed: bool = True) -> None:
         """Run the script and the seed (a municipality seed only when ``municipality_seed``)."""
         for statement in split_script(self.module.SQL):
@@ -68,3 +74,14 @@ def all_migrations() -> list[Migration]:
 
 def latest_version() -> int:
     return len(all_migrations())
+
+
+COMPATIBLE_KEY = "schema_readable_from"
+"""meta: the oldest schema version whose hrvdesk can still read this database (read-only):
+the last migration applied that is not :attr:`Migration.additive`. Workstations update at
+different times; an older one opens a database a newer one has upgraded additively."""
+
+
+def readable_from(version: int) -> int:
+    """:data:`COMPATIBLE_KEY`'s value for a database at ``version``."""
+    return max([m.version for m in all_migrations()[:version] if not m.additive], default=0)

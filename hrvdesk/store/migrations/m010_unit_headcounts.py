@@ -5,6 +5,8 @@ records (spaces collapsed, letter case folded); ``unit`` the name as HR wrote it
 A migration is a snapshot of the schema at its version: it uses only its own SQL.
 """
 
+ADDITIVE = True  # new tables only: an older hrvdesk can still read the database
+
 SQL = """
 CREATE TABLE unit_headcounts (
     year           INTEGER NOT NULL CHECK (year BETWEEN 1900 AND 9999),

@@ -3,6 +3,8 @@ with a deadline, and each responsible committee marks its part ready.
 A migration is a snapshot of the schema at its version: it uses only its own SQL.
 """
 
+ADDITIVE = True  # new tables only: an older hrvdesk can still read the database
+
 SQL = """
 CREATE TABLE plan_rounds (
     plan_key  TEXT NOT NULL,

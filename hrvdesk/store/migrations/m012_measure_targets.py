@@ -3,6 +3,8 @@ routine: one target per measure of a plan, kept across the plan's versions by th
 code. A migration is a snapshot of the schema at its version: it uses only its own SQL.
 """
 
+ADDITIVE = True  # new tables only: an older hrvdesk can still read the database
+
 SQL = """
 CREATE TABLE plan_measure_targets (
     plan_key   TEXT NOT NULL,
