@@ -24,6 +24,7 @@ class Setting:
     minimum: int | None = None
     maximum: int | None = None
     choices: tuple = ()
+    renamed_from: tuple[str, ...] = ()  # earlier keys of this setting: a stored value moves over
 
     def validate(self, value):
         try:
@@ -60,6 +61,11 @@ WORKSTATION: dict[str, Setting] = {s.key: s for s in (
     Setting("last_database", str, "", N_("Last database opened")),
     Setting("training_list_percent", int, 65, N_("Height of the training list (%)"), 20, 85),
 )}
+
+
+def renamed(declared: dict[str, Setting]) -> dict[str, str]:
+    """earlier key -> today's key, for the settings that were renamed."""
+    return {old: setting.key for setting in declared.values() for old in setting.renamed_from}
 
 
 def backup_overdue(last: dt.datetime | None, reminder_days: int, now: dt.datetime | None = None) -> bool:

@@ -78,6 +78,7 @@ class App(QObject):
         self.dialogs = dialogs or Dialogs()
         self.clipboard = ClipboardGuard(self)
         self.idle = IdleWatcher(int(self.settings.get("autolock_minutes")) * MINUTE_MS, self)
+        self.settings.subscribe(self._setting_changed)
         self.idle.idle.connect(lambda: self.lock("idle"))
         self.idle.lock_key.connect(lambda: self.lock("manual"))
         self.screen = ScreenLockWatcher(self)
@@ -168,6 +169,11 @@ class App(QObject):
         self.lease_timer.start()
         self._tell_overdue_follow_ups(db)
         self._scan_pages_if_due(db)
+
+    def _setting_changed(self, key: str) -> None:
+        """A workstation setting changed (settings dialog, or anything else): use it at once."""
+        if key == "autolock_minutes":
+            self.idle.set_interval_ms(int(self.settings.get(key)) * MINUTE_MS)
 
     def check_writing(self) -> None:
         """Every minute (not while a task uses the database): the writer renews its lease and

@@ -25,7 +25,6 @@ from hrvdesk.domain.roles import Permission
 from hrvdesk.domain.settings import DATABASE, WORKSTATION, Setting
 from hrvdesk.i18n import N_, _, current_language, format_date, ngettext
 from hrvdesk.store import abroad_repo, releases_repo, settings as db_settings
-from hrvdesk.ui.locking import MINUTE_MS
 from hrvdesk.ui.school_holidays_box import SchoolHolidaysBox
 from hrvdesk.ui.settings_store import data_dir
 from hrvdesk.ui.unlock import LANGUAGE_NAMES
@@ -342,8 +341,7 @@ class SettingsDialog(FormDialog):
         language = values.pop("language")
         for key, value in values.items():
             if value != self.host.settings.get(key):
-                self.host.settings.put(key, value)
-        self.host.idle.set_interval_ms(int(self.host.settings.get("autolock_minutes")) * MINUTE_MS)
+                self.host.settings.put(key, value)  # the app puts each change to use itself
         if language != current_language() or language != self.host.settings.get("language"):
             self.host.set_language(language)  # also remembers it
 

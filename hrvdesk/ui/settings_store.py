@@ -8,13 +8,14 @@ Never secrets, never record contents. An unreadable file counts as empty.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import platformdirs
 
 from hrvdesk import APP_NAME
 from hrvdesk.domain.errors import ValidationError
-from hrvdesk.domain.settings import WORKSTATION
+from hrvdesk.domain.settings import WORKSTATION, renamed
 from hrvdesk.store.safewrite import write_bytes
 
 FILE_NAME = "settings.json"
@@ -30,10 +31,13 @@ def data_dir() -> Path:
 
 
 class WorkstationSettings:
-    """Read at construction; every change is validated and written at once."""
+    """Read at construction; every change is validated and written at once, and the
+    functions given to :meth:`subscribe` are told which key changed. A value stored under a
+    setting's earlier name (``Setting.renamed_from``) is read under today's and written so."""
 
     def __init__(self, path: Path | None = None):
         self.path = Path(path) if path is not None else default_path()
+        self._listeners: list[Callable[[str], object]] = []
         self._values: dict[str, object] = self._read()
 
     def _read(self) -> dict[str, object]:
@@ -43,14 +47,20 @@ class WorkstationSettings:
             return {}
         if not isinstance(raw, dict):
             return {}
+        moved = renamed(WORKSTATION)
         values = {}
-        for key, value in raw.items():
-            if key in WORKSTATION:
+        for stored, value in raw.items():
+            key = moved.get(stored, stored)
+            if key in WORKSTATION and not (key != stored and key in raw):  # today's name wins
                 try:
                     values[key] = WORKSTATION[key].validate(value)
                 except ValidationError:
                     continue  # an edited or outdated value falls back to the default
         return values
+
+    def subscribe(self, listener: Callable[[str], object]) -> None:
+        """Call ``listener(key)`` after each change."""
+        self._listeners.append(listener)
 
     def get(self, key: str):
         return self._values.get(key, WORKSTATION[key].default)
@@ -63,6 +73,8 @@ class WorkstationSettings:
         """Validate (ValidationError) and save. Unknown keys are refused (KeyError)."""
         self._values[key] = WORKSTATION[key].validate(value)
         self._write()
+        for listener in self._listeners:
+            listener(key)
 
     def _write(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)

@@ -92,3 +92,28 @@ def test_passphrase_strength_orders_sensibly():
     assert passphrase_strength("aaaaaaaaaaaaaaaa") == 1
     assert passphrase_strength("abcdefghij") < passphrase_strength("Tr0ub4dor&3xQ")
     assert passphrase_strength("correct horse battery staple") == 4
+
+
+def test_a_renamed_setting_keeps_its_value_and_changes_are_announced(tmp_path, monkeypatch):
+    import dataclasses
+
+    from hrvdesk.domain.settings import WORKSTATION
+
+    monkeypatch.setitem(WORKSTATION, "autolock_minutes", dataclasses.replace(
+        WORKSTATION["autolock_minutes"], renamed_from=("idle_minutes",)))
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"idle_minutes": 25, "language": "en"}))
+    settings = WorkstationSettings(path)
+    assert settings.get("autolock_minutes") == 25 and settings.is_set("autolock_minutes")
+    heard = []
+    settings.subscribe(heard.append)
+    settings.put("language", "sv")
+    assert heard == ["language"]
+    assert json.loads(path.read_text()) == {"autolock_minutes": 25, "language": "sv"}  # moved over
+    path.write_text(json.dumps({"idle_minutes": 25, "autolock_minutes": 12}))
+    assert WorkstationSettings(path).get("autolock_minutes") == 12   # today's name wins
+
+
+def test_the_idle_lock_follows_a_changed_setting_at_once(app):
+    app.settings.put("autolock_minutes", 3)
+    assert app.idle._timer.interval() == 3 * 60_000
