@@ -135,10 +135,12 @@ def test_newer_schema_is_refused_untouched(closed_db):
 def test_a_newer_schema_that_only_added_is_read_and_never_written(closed_db, cli, tmp_path):
     """Workstations update at different times: a database upgraded additively by a newer
     hrvdesk opens here read-only, and every change is refused with the reason."""
+    from hrvdesk import i18n
     from hrvdesk.domain.training import Headcount
     from hrvdesk.store import inuse, training_repo
     from hrvdesk.store.migrations import latest_version, readable_from
 
+    i18n.set_language("en")
     assert readable_from(latest_version()) < latest_version()  # the newest migrations only add
     newer_schema(closed_db, latest_version())
     with Database.open(closed_db, ADMIN, PASSPHRASE) as db:
