@@ -385,6 +385,9 @@ class TargetDialog(MeasureValueDialog):
         return lambda: plan_repo.set_measure_target(db, code, target)
 
 
+MEASURE_TITLE, TITLE_WIDTH = 2, 340  # the Measures table's title column and its widest
+
+
 class MeasuresPanel(PlanPanel):
     """The measures of the version in force in the year: value, source, trend, earlier years."""
 
@@ -433,6 +436,8 @@ class MeasuresPanel(PlanPanel):
     def refresh(self) -> None:
         self.heading.setText(_("Measures in {year}").format(year=self.year))
         self.model.set_rows(plan_repo.measure_overview(self.ctx.db, self.year))
+        # a long title is shortened (…), so that value, target and state fit at 1100 px
+        self.view.setColumnWidth(MEASURE_TITLE, min(self.view.columnWidth(MEASURE_TITLE), TITLE_WIDTH))
         self._enable()
 
     def _enable(self) -> None:
