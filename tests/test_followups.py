@@ -103,3 +103,13 @@ def test_the_command_lists_the_due_follow_ups(cli, db):
     assert code == 0 and "10 days overdue" in out and "Due in" not in out
     assert cli("followups", "--db", db.path, "--days", "-1")[0] == 2
     assert cli("followups", "--db", db.path, user=VIEWER)[0] == 6
+
+
+def test_status_counts_are_the_listed_cases_counted(db):
+    def counted(session):
+        listed = [s.case.status for s in abroad_repo.list_cases(session)]
+        return {status: listed.count(status) for status in set(listed)}
+
+    assert abroad_repo.status_counts(db) == counted(db) == {"at_risk": 3, "abroad": 1, "returned": 1}
+    with opened_as(db, "UBF") as editor:
+        assert abroad_repo.status_counts(editor) == counted(editor) == {"at_risk": 1, "abroad": 1}

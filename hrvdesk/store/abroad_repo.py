@@ -295,11 +295,9 @@ def _case_filter(db: Database, *, period: Period | None = None, status: str | No
 
 def status_counts(db: Database) -> dict[str, int]:
     """How many of the cases the user may see have each current status (the overview)."""
-    db.require(Permission.VIEW_CASES, what=_(_VIEW))
-    own = db.session.administration if not db.session.can(Permission.VIEW_CASES, "*") else None
-    where, params = ("WHERE reported_by = ?", (own,)) if own is not None else ("", ())
-    return dict(db.conn.execute(f"SELECT status, count(*) FROM abroad_cases {where} GROUP BY status",
-                                params))
+    where, params = _case_filter(db)
+    return dict(db.conn.execute(f"SELECT c.status, count(*) FROM abroad_cases c WHERE {where}"
+                                " GROUP BY c.status", params))
 
 
 def get_case(db: Database, case_id: int) -> StoredCase:

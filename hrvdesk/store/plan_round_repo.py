@@ -4,6 +4,7 @@ ready (an editor of the committee's administration), and the reminders shown at 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from hrvdesk.domain import plan_round as domain
@@ -74,11 +75,12 @@ def mark_ready(db: Database, year: int, committee: str, plan_id: str = DEFAULT_P
             missing=share.activities - share.reported, total=share.activities))
     if share.ready:
         return share
+    ready = dataclasses.replace(share, ready_by=db.user, ready_at=now_iso())
     with db.transaction() as conn:
         conn.execute("INSERT INTO plan_round_ready(plan_key, year, committee, ready_by, ready_at)"
-                     " VALUES (?, ?, ?, ?, ?)", (plan_id, year, committee, db.user, now_iso()))
+                     " VALUES (?, ?, ?, ?, ?)", (plan_id, year, committee, ready.ready_by, ready.ready_at))
         db.audit("update", target=_target(plan_id, year, committee), fields=("ready",))
-    return next(s for s in shares(db, year, plan_id) if s.committee == committee)
+    return ready
 
 
 def own_committees(db: Database) -> list[str]:

@@ -410,23 +410,27 @@ def headcounts(db: Database, year: int | None = None) -> list[Headcount]:
     return _headcounts_where(db.conn, year)
 
 
+_HEADCOUNT_SQL = {  # (read, write) of an administration's figure (False) and a unit's (True)
+    False: ("SELECT headcount, target_group FROM headcounts WHERE year = ? AND administration = ?",
+            "INSERT OR REPLACE INTO headcounts(year, administration, headcount, target_group)"
+            " VALUES (?, ?, ?, ?)"),
+    True: ("SELECT headcount, target_group FROM unit_headcounts"
+           " WHERE year = ? AND administration = ? AND unit_key = ?",
+           "INSERT OR REPLACE INTO unit_headcounts(year, administration, headcount, target_group,"
+           " unit_key, unit) VALUES (?, ?, ?, ?, ?, ?)"),
+}
+
+
 def store_headcount(conn, figure: Headcount) -> str | None:
     """Insert or replace one figure (an administration's, or a unit's when ``figure.unit``);
     returns None (unchanged), "create" or "update". For the store's writers, inside a
     transaction (the caller audits)."""
-    if figure.unit:
-        table, key = "unit_headcounts", " AND unit_key = ?"
-        params: tuple = (figure.year, figure.administration, unit_key(figure.unit))
-        columns, values = ", unit_key, unit", (unit_key(figure.unit), figure.unit.strip())
-    else:
-        table, key, params, columns, values = "headcounts", "", (figure.year, figure.administration), "", ()
-    old = conn.execute(f"SELECT headcount, target_group FROM {table} WHERE year = ? AND administration = ?{key}",
-                       params).fetchone()
+    read, write = _HEADCOUNT_SQL[bool(figure.unit)]
+    unit = (unit_key(figure.unit), figure.unit.strip()) if figure.unit else ()
+    old = conn.execute(read, (figure.year, figure.administration, *unit[:1])).fetchone()
     if old == (figure.headcount, figure.target_group):
         return None
-    conn.execute(f"INSERT OR REPLACE INTO {table}(year, administration, headcount, target_group{columns})"
-                 f" VALUES (?, ?, ?, ?{', ?' * len(values)})",
-                 (figure.year, figure.administration, figure.headcount, figure.target_group, *values))
+    conn.execute(write, (figure.year, figure.administration, figure.headcount, figure.target_group, *unit))
     return "create" if old is None else "update"
 
 

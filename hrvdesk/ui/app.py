@@ -167,7 +167,7 @@ class App(QObject):
         self.unlock.hide()
         self.idle.start()
         self.lease_timer.start()
-        self._tell_overdue_follow_ups(db)
+        self._tell_what_is_due(db)
         self._scan_pages_if_due(db)
 
     def _setting_changed(self, key: str) -> None:
@@ -191,7 +191,7 @@ class App(QObject):
             self.window.statusBar().showMessage(_("You now write in this database."))
         self.window.show_in_use()
 
-    def _tell_overdue_follow_ups(self, db: Database) -> None:
+    def _tell_what_is_due(self, db: Database) -> None:
         """Right after unlock: how many follow-ups of children the user should already have
         done, and the reporting rounds of the plan whose deadline is near for her committee."""
         from hrvdesk.domain.roles import Permission
