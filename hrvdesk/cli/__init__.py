@@ -96,7 +96,7 @@ def cmd_profile_export(args) -> int:
 
 def cmd_demo(args) -> int:
     from hrvdesk.store.demo import create_demo
-    from hrvdesk.store.ui_queries import count_users
+    from hrvdesk.store.users import count_users
 
     secret = os.environ.get(ENV_NEW_PASSPHRASE) or os.environ.get(ENV_PASSPHRASE) or new_passphrase()
     with create_demo(args.db, user_of(args), secret, seed=args.seed, scale=args.scale) as db:
@@ -202,11 +202,11 @@ def cmd_user_list(args) -> int:
 
 def cmd_audit(args) -> int:
     from hrvdesk.store import audit
-    from hrvdesk.store.ui_queries import audit_entries, verify_audit
+    from hrvdesk.services import audit_log
 
     with open_db(args) as db:
-        entries = audit_entries(db)  # checks the role first
-        chain = verify_audit(db) if args.verify else None
+        entries = audit_log.entries(db)  # checks the role first
+        chain = audit_log.verify(db) if args.verify else None
     if args.json:
         out = {"entries": [{"seq": e.seq, "at": e.at, "user": e.user, "action": e.action,
                             "target": e.target, "fields": list(e.fields), "detail": e.detail}

@@ -17,7 +17,7 @@ from hrvdesk.i18n import _
 def cmd_report(args) -> int:
     from hrvdesk.cli import open_db
     from hrvdesk.io.reports import available
-    from hrvdesk.store.safewrite import write_bytes
+    from hrvdesk.safewrite import write_bytes
 
     out = Path(args.out)
     if not out.parent.is_dir():

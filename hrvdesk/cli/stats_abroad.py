@@ -71,7 +71,7 @@ def cmd_stats_cross(args) -> int:
     from hrvdesk.cli import open_db, print_json
     from hrvdesk.io.safe_export import csv_bytes
     from hrvdesk.services.statistics import cross_table
-    from hrvdesk.store.safewrite import write_bytes
+    from hrvdesk.safewrite import write_bytes
 
     with open_db(args) as db:
         table = cross_table(db, args.year, args.rows, args.columns)

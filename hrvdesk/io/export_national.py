@@ -34,7 +34,7 @@ from hrvdesk.i18n import _, format_date
 from hrvdesk.io.safe_export import csv_bytes
 from hrvdesk.store import abroad_repo, releases_repo, settings
 from hrvdesk.store.database import Database
-from hrvdesk.store.safewrite import write_bytes
+from hrvdesk.safewrite import write_bytes
 
 FORMAT = "hrvdesk.national-statistics"
 FORMAT_VERSION = 2

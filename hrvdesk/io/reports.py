@@ -3,7 +3,7 @@
 Each report module adds its builder to :data:`REPORTS` with :func:`register` when it is
 imported; :func:`available` imports the modules listed in :data:`REPORT_MODULES` first.
 A builder takes an open database and a year and returns the document as bytes (built in
-memory; the caller writes it with :func:`hrvdesk.store.safewrite.write_bytes`): a PDF, or
+memory; the caller writes it with :func:`hrvdesk.safewrite.write_bytes`): a PDF, or
 with ``fmt="docx"`` a Word document for committee papers. The builders collect the report
 in a :class:`~hrvdesk.io.pdf.ReportBuilder` and hand it to :func:`render`, which writes it
 in the format asked for.

@@ -172,3 +172,15 @@ def count(conn, user: str | None = None, action: str | None = None,
           since: dt.date | None = None, until: dt.date | None = None) -> int:
     where, params = _where(user, action, since, until)
     return conn.execute("SELECT count(*) FROM audit_log" + where, params).fetchone()[0]
+
+
+def users(conn) -> list[str]:
+    """Every user name that occurs in the log (removed users too), sorted."""
+    return [u for (u,) in conn.execute("SELECT DISTINCT user FROM audit_log ORDER BY user")]
+
+
+def last_at(conn, action: str) -> dt.datetime | None:
+    """When ``action`` was last recorded, or None."""
+    row = conn.execute("SELECT at FROM audit_log WHERE action = ? ORDER BY seq DESC LIMIT 1",
+                       (action,)).fetchone()
+    return dt.datetime.fromisoformat(row[0]) if row else None

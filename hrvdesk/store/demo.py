@@ -19,7 +19,7 @@ from hrvdesk.domain.roles import Role
 from hrvdesk.store import faults, organisation
 from hrvdesk.store.database import Database
 from hrvdesk.store.keyslots import header_path
-from hrvdesk.store.safewrite import fsync_dir
+from hrvdesk.safewrite import fsync_dir
 from hrvdesk.store.demo_abroad import demo_abroad
 from hrvdesk.store.demo_plan import demo_plan
 from hrvdesk.store.demo_training import demo_training

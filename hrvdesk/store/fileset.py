@@ -47,7 +47,7 @@ from hrvdesk.domain.errors import AuthenticationError, DamagedDatabaseError, Hrv
 from hrvdesk.i18n import _
 from hrvdesk.store import connection, faults
 from hrvdesk.store.keyslots import KeyHeader, UNKNOWN_USER, UserKeys, header_path, lockout_delay, wipe
-from hrvdesk.store.safewrite import FILE_MODE, fsync_dir, write_bytes
+from hrvdesk.safewrite import FILE_MODE, fsync_dir, write_bytes
 
 PENDING_SUFFIX = ".keys.new"
 ATTEMPTS_SUFFIX = ".attempts"

@@ -36,7 +36,7 @@ import filelock
 from hrvdesk.domain.errors import HrvError
 from hrvdesk.i18n import _, format_datetime
 from hrvdesk.store.audit import now_iso
-from hrvdesk.store.safewrite import FILE_MODE
+from hrvdesk.safewrite import FILE_MODE
 
 INUSE_SUFFIX = ".inuse"
 HEARTBEAT_S = 60

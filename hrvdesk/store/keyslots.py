@@ -48,7 +48,7 @@ from nacl.signing import SigningKey
 
 from hrvdesk.domain.errors import DamagedDatabaseError
 from hrvdesk.i18n import _
-from hrvdesk.store.safewrite import write_bytes
+from hrvdesk.safewrite import write_bytes
 from hrvdesk.store.signing import Grant
 
 FORMAT = "hrvdesk.keyslots"

@@ -32,7 +32,7 @@ from hrvdesk.store import audit, connection, fileset, filesystem, signing
 from hrvdesk.store.database import Database, session_for
 from hrvdesk.store.keyslots import KeyHeader, header_path, wipe
 from hrvdesk.store.migrations import latest_version
-from hrvdesk.store.safewrite import FILE_MODE, fsync_dir
+from hrvdesk.safewrite import FILE_MODE, fsync_dir
 
 BEFORE_RESTORE = fileset.BEFORE_RESTORE
 

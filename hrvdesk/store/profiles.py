@@ -28,7 +28,7 @@ from hrvdesk.i18n import _
 from hrvdesk.store import holidays_repo, organisation, plan_repo, settings, survey_repo
 from hrvdesk.store.audit import now_iso
 from hrvdesk.store.database import Database
-from hrvdesk.store.safewrite import write_bytes
+from hrvdesk.safewrite import write_bytes
 
 SETUP_USER = "hrvdesk"  # who "created" the plan: the program, as for the migrations' seed
 AUDIT_TARGET = "profile"

@@ -22,7 +22,8 @@ from hrvdesk.domain.routines import (
     validate_attachment_content, validate_routine,
 )
 from hrvdesk.i18n import N_, _
-from hrvdesk.store import organisation, safewrite
+from hrvdesk import safewrite
+from hrvdesk.store import organisation
 from hrvdesk.store.database import Database, now_iso
 
 #: Fields compared to tell the audit log which ones a save changed.

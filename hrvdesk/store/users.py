@@ -34,6 +34,11 @@ def list_users(db: Database) -> list[User]:
         "SELECT name, role, administration, created_at FROM users ORDER BY name")]
 
 
+def count_users(db: Database) -> int:
+    db.require(Permission.MANAGE_USERS, what=_("list users"))
+    return db.conn.execute("SELECT count(*) FROM users").fetchone()[0]
+
+
 def add_user(db: Database, name: str, role: Role | str, passphrase: str,
              administration: str | None = None, *, kdf: dict | None = None) -> User:
     db.require(Permission.MANAGE_USERS, what=_("add a user"))

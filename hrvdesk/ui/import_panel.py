@@ -25,7 +25,7 @@ from hrvdesk.io.import_templates import template_csv
 from hrvdesk.services.importing import check_file
 from hrvdesk.store import importing
 from hrvdesk.store.importing import ImportReport
-from hrvdesk.store.safewrite import write_bytes
+from hrvdesk.safewrite import write_bytes
 from hrvdesk.ui.models import Column, RecordTableModel, RecordTableView
 from hrvdesk.ui.sections.tabbed import TabPanel
 from hrvdesk.ui.widgets import error_text, message_label

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QLineEdit, QLi
 from hrvdesk.domain.roles import Permission
 from hrvdesk.domain.settings import backup_overdue
 from hrvdesk.i18n import N_, _, current_language, format_datetime, ngettext
-from hrvdesk.store import ui_queries
+from hrvdesk.services import audit_log
 from hrvdesk.ui.actions import LANGUAGE_ACTIONS, SECTION_ACTIONS, Act, ActionRegistry, Menu
 from hrvdesk.ui.help import (SHORTCUTS_TOPIC, AboutDialog, HelpDialog, Topic, guide_html, paragraph_html,
                              shortcuts_html)
@@ -249,7 +249,7 @@ class MainWindow(QMainWindow):
         if not self.ctx.can(Permission.BACKUP):
             return None
         days = int(self.app.settings.get("backup_reminder_days"))
-        last = ui_queries.last_backup(self.app.db)
+        last = audit_log.last_backup(self.app.db)
         if not backup_overdue(last, days):
             return None
         text = _("No backup has been made of this database. Make one under System administration.") \

@@ -16,7 +16,7 @@ import platformdirs
 from hrvdesk import APP_NAME
 from hrvdesk.domain.errors import ValidationError
 from hrvdesk.domain.settings import WORKSTATION, renamed
-from hrvdesk.store.safewrite import write_bytes
+from hrvdesk.safewrite import write_bytes
 
 FILE_NAME = "settings.json"
 

@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout, QHBox
 from hrvdesk.domain.errors import (AuthenticationError, DamagedDatabaseError, HrvError,
                                    LockedOutError, NewerVersionError)
 from hrvdesk.i18n import LANGUAGES, N_, _, current_language, ngettext
-from hrvdesk.store import keystore, ui_queries
+from hrvdesk.services.accounts import change_own_passphrase
+from hrvdesk.store import keystore
 from hrvdesk.store.database import Database, check_user_name
 from hrvdesk.store.keyslots import KeyHeader, wipe
 from hrvdesk.ui.settings_store import data_dir
@@ -419,7 +420,7 @@ class ChangePassphraseDialog(FormDialog):
             return None
         db, current, new = self._db, self.current.text(), self.passphrase.value()
         self.current.clear()
-        return lambda: ui_queries.change_own_passphrase(db, current, new)
+        return lambda: change_own_passphrase(db, current, new)
 
     def _failed(self, exc: BaseException) -> None:
         super()._failed(exc)

@@ -22,7 +22,8 @@ from hrvdesk.io.report_annual import build_annual_report
 from hrvdesk.io.report_plan import build_plan_report
 from hrvdesk.io.report_training import build_training_report
 from hrvdesk.io.reports import Format
-from hrvdesk.store import plan_repo, safewrite
+from hrvdesk import safewrite
+from hrvdesk.store import plan_repo
 from hrvdesk.ui.widgets import FormDialog, Retranslator, form_row
 from hrvdesk.ui.work_widgets import fill_combo, make_button, writing
 

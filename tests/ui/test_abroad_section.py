@@ -15,7 +15,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 from hrvdesk.domain.abroad_stats import category_label
 from hrvdesk.domain.pii import personal_number_reason
 from hrvdesk.i18n import _
-from hrvdesk.store import abroad_repo, ui_queries
+from hrvdesk.services import audit_log
+from hrvdesk.store import abroad_repo
 from hrvdesk.store.database import Database
 from hrvdesk.ui.actions import Act
 from hrvdesk.ui.dialogs import OPEN_FILE, QUESTION, SAVE_FILE
@@ -81,7 +82,7 @@ def choose(combo, data) -> None:
 
 
 def audit_entries(db, action: str):
-    return ui_queries.audit_entries(db, action=action)
+    return audit_log.entries(db, action=action)
 
 
 # --- the list by role -------------------------------------------------------------------------

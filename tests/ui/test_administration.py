@@ -8,7 +8,8 @@ from PySide6.QtCore import QDate
 
 from hrvdesk.domain.errors import AuthenticationError
 from hrvdesk.domain.roles import Role
-from hrvdesk.store import organisation, ui_queries, users
+from hrvdesk.services import audit_log
+from hrvdesk.store import organisation, users
 from hrvdesk.store.database import Database
 from hrvdesk.store.maintenance import BEFORE_RESTORE
 from hrvdesk.ui.dialogs import OPEN_FILE, PASSPHRASE as ASK_PASSPHRASE, QUESTION, SAVE_FILE
@@ -245,7 +246,7 @@ def test_backup_cancelled_does_nothing(app, admin, dialogs, tmp_path):
     backup_panel.make_backup()
     assert backup_panel.result.text() == "" and backup_panel.checks.count() == 0
     assert sorted(tmp_path.rglob("*")) == before
-    assert ui_queries.last_backup(app.db) is None
+    assert audit_log.last_backup(app.db) is None
 
 
 def test_the_overview_warns_of_backups_older_than_the_retention_period(app, admin_window, tmp_path):

@@ -13,7 +13,7 @@ from hrvdesk.domain.errors import HrvError
 from hrvdesk.i18n import N_, _
 from hrvdesk.io.safe_export import csv_bytes
 from hrvdesk.services.statistics import cross_table
-from hrvdesk.store.safewrite import write_bytes
+from hrvdesk.safewrite import write_bytes
 from hrvdesk.ui.models import Column, RecordTableModel, RecordTableView
 from hrvdesk.ui.widgets import Retranslator, error_text, message_label
 

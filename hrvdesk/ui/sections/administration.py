@@ -18,7 +18,8 @@ from hrvdesk.domain.roles import Permission, Role
 from hrvdesk.domain.audit_words import fields_text, target_text
 from hrvdesk.domain.settings import backup_overdue
 from hrvdesk.i18n import N_, _, format_date, format_datetime, format_number
-from hrvdesk.store import audit, organisation, settings as db_settings, ui_queries, users
+from hrvdesk.services import audit_log
+from hrvdesk.store import audit, organisation, settings as db_settings, users
 from hrvdesk.store.maintenance import BEFORE_RESTORE, CheckReport, backup, old_backups
 from hrvdesk.ui.models import Column, RecordTableModel, RecordTableView
 from hrvdesk.ui.sections import Figure, SectionContext, register
@@ -352,7 +353,7 @@ class AuditPanel(Panel):
                                  for code in sorted(audit.ACTIONS, key=audit.action_label)], _("All actions"))
 
     def _fill_users(self) -> None:
-        fill_combo(self.user, [(name, name) for name in ui_queries.audit_users(self.ctx.db)], _("All users"))
+        fill_combo(self.user, [(name, name) for name in audit_log.users(self.ctx.db)], _("All users"))
 
     def filters(self) -> dict:
         return {"user": self.user.currentData(), "action": self.action.currentData(),
@@ -366,7 +367,7 @@ class AuditPanel(Panel):
     def apply_filters(self) -> None:
         if self.ctx.host.db is None:
             return
-        self.model.set_rows(ui_queries.audit_entries(self.ctx.db, **self.filters()))
+        self.model.set_rows(audit_log.entries(self.ctx.db, **self.filters()))
         self._show_count()
 
     def _show_count(self) -> None:
@@ -374,7 +375,7 @@ class AuditPanel(Panel):
         self.count.setText(_("{n} entries shown.").format(n=format_number(n)))
 
     def verify(self) -> None:
-        report = ui_queries.verify_audit(self.ctx.db)
+        report = audit_log.verify(self.ctx.db)
         if report.ok:
             self.verify_result.setText(_("Verified: {n} entries, the chain is intact.").format(
                 n=format_number(report.entries)))
@@ -423,7 +424,7 @@ class BackupPanel(Panel):
         layout.addWidget(self.checks, 1)
 
     def refresh(self) -> None:
-        when = ui_queries.last_backup(self.ctx.db)
+        when = audit_log.last_backup(self.ctx.db)
         self.last.setText(_("Last backup: {when}.").format(when=format_datetime(when, "short")) if when
                           else _("No backup has been made of this database."))
 
@@ -487,7 +488,7 @@ class BackupPanel(Panel):
 
     def _restored(self, source: Path) -> None:
         self._working(None)
-        chain = ui_queries.verify_audit(self.ctx.db) if self.ctx.can(Permission.VIEW_AUDIT) else None
+        chain = audit_log.verify(self.ctx.db) if self.ctx.can(Permission.VIEW_AUDIT) else None
         name = self.ctx.db.path.name
         self.result.setText(_("Restored from {backup}; the previous file is kept as {old}.").format(
             backup=source.name, old=name + BEFORE_RESTORE))
@@ -519,14 +520,14 @@ class AdministrationSection(TabbedSection):
     def figures(self) -> list[Figure]:
         db, out = self.ctx.db, []
         if self.ctx.can(Permission.MANAGE_USERS):
-            out.append(Figure(_("Users"), format_number(ui_queries.count_users(db)),
+            out.append(Figure(_("Users"), format_number(users.count_users(db)),
                               _("who can open this database")))
         if self.ctx.can(Permission.VIEW_AUDIT):
             today = dt.date.today()
             out.append(Figure(_("Audit log entries today"),
-                              format_number(ui_queries.count_audit_entries(db, today, today))))
+                              format_number(audit_log.count(db, today, today))))
         if self.ctx.can(Permission.BACKUP):
-            out.append(self._backup_figure(ui_queries.last_backup(db)))
+            out.append(self._backup_figure(audit_log.last_backup(db)))
             folder = self.ctx.settings.get("backup_folder")
             years = db_settings.get(db, "retention_years")
             old = old_backups(folder, years, dt.date.today()) if folder else []
