@@ -73,3 +73,23 @@ def test_the_checker_finds_what_it_looks_for(tmp_path):
     sample.write_text('from PySide6.QtWidgets import QWidget\nQUERY = "SELECT id FROM users"\n')
     assert imported(sample) == ["PySide6.QtWidgets"]
     assert SQL.search('SELECT id FROM users') and not SQL.search("Select the year from the list")
+
+
+
+def string_keyed(source: str, names: set[str]) -> list[str]:
+    """The declared setting names passed as plain strings to a ``get``/``put``/``is_set``."""
+    return [arg.value for node in ast.walk(ast.parse(source))
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("get", "put", "is_set")
+            for arg in node.args if isinstance(arg, ast.Constant) and arg.value in names]
+
+
+def test_settings_are_named_by_their_declared_key():
+    """Code reads and writes a setting through ``Key``, never a string that a typing error
+    would turn into another (or no) setting."""
+    from hrvdesk.domain.settings import Key
+
+    names = {key.value for key in Key}
+    assert string_keyed('settings.get(db, "language"); s.put(Key.LANGUAGE, 1)', names) == ["language"]
+    assert [(path.relative_to(PACKAGE).as_posix(), name) for path in sorted(PACKAGE.rglob("*.py"))
+            for name in string_keyed(path.read_text(encoding="utf-8"), names)] == []

@@ -41,7 +41,7 @@ from hrvdesk.domain.plan import MEASURE_SOURCES, MEASURE_UNITS, Activity, Goal, 
 from hrvdesk.domain.plan_seed import PARTNERS as NAMED_PARTNERS
 from hrvdesk.domain.school_holidays import KINDS as HOLIDAY_KINDS
 from hrvdesk.domain.school_holidays import Holiday, SchoolYear, holiday_title, school_year_problems
-from hrvdesk.domain.settings import DATABASE
+from hrvdesk.domain.settings import DATABASE, Key
 from hrvdesk.domain.survey import PILOT_YEARS
 from hrvdesk.i18n import N_, _
 
@@ -87,8 +87,8 @@ class Profile:
     @property
     def settings(self) -> dict[str, Any]:
         """The database settings the profile decides (:data:`hrvdesk.domain.settings.DATABASE`)."""
-        return {"municipality_code": self.code, "municipality_name": self.name,
-                "period_start_month": self.period_start_month}
+        return {Key.MUNICIPALITY_CODE: self.code, Key.MUNICIPALITY_NAME: self.name,
+                Key.PERIOD_START_MONTH: self.period_start_month}
 
 
 # --- finding and reading ----------------------------------------------------------------
@@ -287,7 +287,7 @@ class _Reader:
                        plan, owner, pilot[0], pilot[1], month, tuple(school_years))
 
     def settings(self, data: Any) -> int:
-        setting = DATABASE["period_start_month"]
+        setting = DATABASE[Key.PERIOD_START_MONTH]
         table = self.table(data, "settings", (setting.key,))
         month = None if table is None else self.get(table, "settings", setting.key, _int, setting.default)
         if month is not None and not setting.minimum <= month <= setting.maximum:

@@ -9,15 +9,38 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from enum import StrEnum
 
 from hrvdesk.domain.codes import TOPIC_SETS
 from hrvdesk.domain.errors import ValidationError
 from hrvdesk.i18n import N_, _
 
 
+class Key(StrEnum):
+    """The declared name of every setting: code names a setting by one of these, so that a
+    mistyped name fails where it is written, not as a silent default. The values are what is
+    stored (a renamed setting keeps its earlier value, see ``Setting.renamed_from``)."""
+
+    PERIOD_START_MONTH = "period_start_month"
+    SUPPRESSION_THRESHOLD = "suppression_threshold"
+    RETENTION_YEARS = "retention_years"
+    VALIDITY_YEARS = "validity_years"
+    COVERAGE_THRESHOLD_PERCENT = "coverage_threshold_percent"
+    REQUIRED_TOPICS = "required_topics"
+    MUNICIPALITY_CODE = "municipality_code"
+    MUNICIPALITY_NAME = "municipality_name"
+    ALLOW_REMEMBER = "allow_remember"
+    LANGUAGE = "language"
+    AUTOLOCK_MINUTES = "autolock_minutes"
+    BACKUP_FOLDER = "backup_folder"
+    BACKUP_REMINDER_DAYS = "backup_reminder_days"
+    LAST_DATABASE = "last_database"
+    TRAINING_LIST_PERCENT = "training_list_percent"
+
+
 @dataclass(frozen=True)
 class Setting:
-    key: str
+    key: Key
     type: type
     default: object
     title: str           # message id
@@ -40,26 +63,26 @@ class Setting:
         return value
 
 
-DATABASE: dict[str, Setting] = {s.key: s for s in (
-    Setting("period_start_month", int, 1, N_("Reporting period starts in month"), 1, 12),
-    Setting("suppression_threshold", int, 3, N_("Suppression threshold for exports"), 3, 10),
-    Setting("retention_years", int, 5, N_("Years before case records are reduced"), 1, 30),
-    Setting("validity_years", int, 3, N_("Years a training counts towards coverage"), 1, 10),
-    Setting("coverage_threshold_percent", int, 80, N_("Coverage that counts as ensured (%)"), 1, 100),
-    Setting("required_topics", str, TOPIC_SETS[0], N_("Topics the plan requires"),
+DATABASE: dict[Key, Setting] = {s.key: s for s in (
+    Setting(Key.PERIOD_START_MONTH, int, 1, N_("Reporting period starts in month"), 1, 12),
+    Setting(Key.SUPPRESSION_THRESHOLD, int, 3, N_("Suppression threshold for exports"), 3, 10),
+    Setting(Key.RETENTION_YEARS, int, 5, N_("Years before case records are reduced"), 1, 30),
+    Setting(Key.VALIDITY_YEARS, int, 3, N_("Years a training counts towards coverage"), 1, 10),
+    Setting(Key.COVERAGE_THRESHOLD_PERCENT, int, 80, N_("Coverage that counts as ensured (%)"), 1, 100),
+    Setting(Key.REQUIRED_TOPICS, str, TOPIC_SETS[0], N_("Topics the plan requires"),
             choices=TOPIC_SETS),
-    Setting("municipality_code", str, "0127", N_("Municipality code")),
-    Setting("municipality_name", str, "Botkyrka", N_("Municipality")),
-    Setting("allow_remember", int, 1, N_("Users may let a workstation remember their key"), choices=(1, 0)),
+    Setting(Key.MUNICIPALITY_CODE, str, "0127", N_("Municipality code")),
+    Setting(Key.MUNICIPALITY_NAME, str, "Botkyrka", N_("Municipality")),
+    Setting(Key.ALLOW_REMEMBER, int, 1, N_("Users may let a workstation remember their key"), choices=(1, 0)),
 )}
 
-WORKSTATION: dict[str, Setting] = {s.key: s for s in (
-    Setting("language", str, "sv", N_("Language"), choices=("sv", "en")),
-    Setting("autolock_minutes", int, 10, N_("Lock after idle minutes"), 1, 240),
-    Setting("backup_folder", str, "", N_("Backup folder")),
-    Setting("backup_reminder_days", int, 7, N_("Remind me when the last backup is older than (days)"), 1, 365),
-    Setting("last_database", str, "", N_("Last database opened")),
-    Setting("training_list_percent", int, 65, N_("Height of the training list (%)"), 20, 85),
+WORKSTATION: dict[Key, Setting] = {s.key: s for s in (
+    Setting(Key.LANGUAGE, str, "sv", N_("Language"), choices=("sv", "en")),
+    Setting(Key.AUTOLOCK_MINUTES, int, 10, N_("Lock after idle minutes"), 1, 240),
+    Setting(Key.BACKUP_FOLDER, str, "", N_("Backup folder")),
+    Setting(Key.BACKUP_REMINDER_DAYS, int, 7, N_("Remind me when the last backup is older than (days)"), 1, 365),
+    Setting(Key.LAST_DATABASE, str, "", N_("Last database opened")),
+    Setting(Key.TRAINING_LIST_PERCENT, int, 65, N_("Height of the training list (%)"), 20, 85),
 )}
 
 

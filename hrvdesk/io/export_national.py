@@ -30,6 +30,7 @@ from hrvdesk.domain.disclosure import (MARKER, EarlierRelease, ProtectedPackage,
                                        grand_total, protect)
 from hrvdesk.domain.errors import ValidationError
 from hrvdesk.domain.roles import Permission
+from hrvdesk.domain.settings import Key
 from hrvdesk.i18n import _, format_date
 from hrvdesk.io.safe_export import csv_bytes
 from hrvdesk.store import abroad_repo, releases_repo, settings
@@ -133,7 +134,7 @@ def _protected(db: Database, period: Period) -> tuple[StatTables, ProtectedPacka
     earlier = releases_repo.earlier_releases(db, period.start, period.end)
     persons = abroad_repo.persons_for(db, period) if earlier else []
     seed = releases_repo.seed_for(db, releases_repo.next_id(db), period.start, period.end)
-    protected = protect(exact, settings.get(db, "suppression_threshold"), persons=persons,
+    protected = protect(exact, settings.get(db, Key.SUPPRESSION_THRESHOLD), persons=persons,
                         earlier=earlier, seed=seed)
     verify_package(protected, exact, persons=persons, earlier=earlier)
     return exact, protected, earlier
@@ -157,15 +158,15 @@ def build_package(db: Database, year: int, *, now: dt.datetime | None = None) ->
     db.require(Permission.EXPORT_NATIONAL, what=_("export the package for the national team"))
     period = reporting_period(db, year)
     exact, protected, earlier = _protected(db, period)
-    return NationalPackage(protected, settings.get(db, "municipality_code"),
-                           settings.get(db, "municipality_name"),
+    return NationalPackage(protected, settings.get(db, Key.MUNICIPALITY_CODE),
+                           settings.get(db, Key.MUNICIPALITY_NAME),
                            (now or dt.datetime.now()).astimezone().replace(microsecond=0),
                            releases_repo.next_id(db), earlier[-1].id if earlier else None,
                            exact)
 
 
 def reporting_period(db: Database, year: int) -> Period:
-    return Period.for_year(year, settings.get(db, "period_start_month"))
+    return Period.for_year(year, settings.get(db, Key.PERIOD_START_MONTH))
 
 
 def _check_folder(path: Path, option: str) -> None:

@@ -19,6 +19,7 @@ from hrvdesk.domain.abroad_stats import (TOTAL, StatTables, Table, category_labe
 from hrvdesk.domain.disclosure import MARKER, grand_total
 from hrvdesk.domain.errors import PermissionDenied
 from hrvdesk.domain.roles import Permission
+from hrvdesk.domain.settings import Key
 from hrvdesk.i18n import _, format_date
 from hrvdesk.io.export_national import protected_statistics
 from hrvdesk.io.pdf import ReportBuilder
@@ -189,7 +190,7 @@ def build_annual_report(db: Database, year: int, internal: bool = False, *,
                                  "unsuppressed figures."))
     now = now or dt.datetime.now()
     exact, tables, control = _figures(db, year, internal)
-    name, code = settings.get(db, "municipality_name"), settings.get(db, "municipality_code")
+    name, code = settings.get(db, Key.MUNICIPALITY_NAME), settings.get(db, Key.MUNICIPALITY_CODE)
     report = ReportBuilder(_title(year, internal),
                            _("Reporting period {period}").format(period=_period_text(exact)),
                            db.user, now, _("{name} municipality").format(name=name))
@@ -205,7 +206,7 @@ def build_annual_report(db: Database, year: int, internal: bool = False, *,
         (_("Produced"), _("{date} by {user} with hrvdesk {version}").format(
             date=format_date(now.date()), user=db.user, version=__version__)),
     ])
-    threshold = control.get(_("Threshold"), settings.get(db, "suppression_threshold"))
+    threshold = control.get(_("Threshold"), settings.get(db, Key.SUPPRESSION_THRESHOLD))
     _method_note(report, exact, threshold, internal)
     _tables(report, tables)
     report.heading(_("Charts"))

@@ -20,6 +20,7 @@ from hrvdesk.i18n import _, format_date
 from hrvdesk.io.pdf import EMPTY_CELL, ReportBuilder, Share, format_cell
 from hrvdesk.io.reports import Format, register, render
 from hrvdesk.domain.plan_round import share_state
+from hrvdesk.domain.settings import Key
 from hrvdesk.store import organisation, plan_repo, plan_round_repo, routines_repo, settings, survey_repo
 from hrvdesk.store.database import Database
 from hrvdesk.store.plan_repo import ActivityFollowUp, MeasureStatus
@@ -197,7 +198,7 @@ def build_plan_report(db: Database, year: int, *, now: dt.datetime | None = None
         title if one is None else _("{title}: {committee}").format(title=title, committee=_(one.title)),
         _("{plan}, version {version}").format(plan=_(plan.name), version=plan.version),
         db.user, now,
-        _("{name} municipality").format(name=settings.get(db, "municipality_name")))
+        _("{name} municipality").format(name=settings.get(db, Key.MUNICIPALITY_NAME)))
     _round_section(report, db, year, now.date(), one)
     _plan_sections(report, db, year, one)
     if one is None:

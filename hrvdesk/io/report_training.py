@@ -15,6 +15,7 @@ import datetime as dt
 from hrvdesk.domain.codes import TRAINING_TOPICS, topic_set_label
 from hrvdesk.domain.roles import Permission
 from hrvdesk.domain.training import VPC_RULE_TOPIC, CoverageResult, UnitCoverage, vpc_rule_broken
+from hrvdesk.domain.settings import Key
 from hrvdesk.i18n import N_, _, format_percent
 from hrvdesk.io.pdf import ReportBuilder, Share
 from hrvdesk.io.reports import Format, register, render
@@ -169,14 +170,14 @@ def build_training_report(db: Database, year: int, *, now: dt.datetime | None = 
     db.require(Permission.REPORT, what=_("produce the training report"))
     now = now or dt.datetime.now()
     years = range(year - TREND_YEARS + 1, year + 1)
-    required_topics = settings.get(db, "required_topics")
+    required_topics = settings.get(db, Key.REQUIRED_TOPICS)
     trends = {t: list(training_repo.trend_for(db, years, t)) for t in TOPICS}
     trends[REQUIRED] = list(training_repo.trend_for(db, years, required_topics))
     results = {t: trend[-1] for t, trend in trends.items()}
     report = ReportBuilder(
         _("Training coverage {year}").format(year=year),
         _("Staff knowledge of honour-related violence, female genital mutilation and domestic violence"),
-        db.user, now, _("{name} municipality").format(name=settings.get(db, "municipality_name")))
+        db.user, now, _("{name} municipality").format(name=settings.get(db, Key.MUNICIPALITY_NAME)))
     _measure_section(report, results[REQUIRED], trends[REQUIRED])
     for topic in TOPICS:
         _topic_section(report, results[topic], TRAINING_TOPICS.label(topic))

@@ -37,6 +37,7 @@ from hrvdesk.domain.errors import Problem, ValidationError
 from hrvdesk.domain.roles import Permission
 from hrvdesk.i18n import N_, _, format_date
 from hrvdesk.domain.import_formats import ABROAD
+from hrvdesk.domain.settings import Key
 from hrvdesk.store import holidays_repo, importing, organisation, pseudonym_keys, settings
 from hrvdesk.store.database import Database
 from hrvdesk.store.importing import ImportRows, Progress, WriteOutcome
@@ -562,7 +563,7 @@ importing.register(importing.ImportKind("abroad", ABROAD, _write_rows, scope_col
 
 def retention_cutoff(db: Database, today: dt.date) -> dt.date:
     """Cases whose last change was before this day are due for reduction."""
-    return years_before(today, settings.get(db, "retention_years"))
+    return years_before(today, settings.get(db, Key.RETENTION_YEARS))
 
 
 def due_for_retention(db: Database, today: dt.date, years: int) -> int:
@@ -589,7 +590,7 @@ def apply_retention(db: Database, today: dt.date | None = None) -> int:
     if not due:
         return 0
     at = _stamp(None).isoformat()
-    holidays, start_month = holidays_repo.calendar(db), settings.get(db, "period_start_month")
+    holidays, start_month = holidays_repo.calendar(db), settings.get(db, Key.PERIOD_START_MONTH)
     with db.transaction() as conn:
         for case in due:
             status = status_at(case, _history(conn, case.id),
@@ -606,7 +607,7 @@ def apply_retention(db: Database, today: dt.date | None = None) -> int:
             _add_status(conn, case.id, StatusChange(status, kept.known_date), at, db.user)
             _record_change(conn, case.id, at, db.user, "retention", ERASED_BY_RETENTION)
         db.audit("retention", target=REGISTER_TARGET, fields=ERASED_BY_RETENTION,
-                 detail={"cases": len(due), "retention_years": settings.get(db, "retention_years"),
+                 detail={"cases": len(due), "retention_years": settings.get(db, Key.RETENTION_YEARS),
                          "changed_before": cutoff.isoformat()})
     db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return len(due)
@@ -623,7 +624,7 @@ def on_unlock(db: Database) -> int:
 
 def period_for(db: Database, year: int) -> Period:
     """The reporting period that ends in ``year`` (setting ``period_start_month``)."""
-    return Period.for_year(year, settings.get(db, "period_start_month"))
+    return Period.for_year(year, settings.get(db, Key.PERIOD_START_MONTH))
 
 
 def load_period(conn, period: Period) -> tuple[list[AbroadCase], dict[int, list[StatusChange]]]:
@@ -667,7 +668,7 @@ def persons_for(db: Database, period: Period) -> list[PersonRecord]:
 def totals_by_year(db: Database) -> dict[int, int]:
     """Reporting year -> number of cases known in its period, for every year with cases."""
     db.require(Permission.VIEW_STATISTICS, what=_(_STATS))
-    start_month = settings.get(db, "period_start_month")
+    start_month = settings.get(db, Key.PERIOD_START_MONTH)
     totals: Counter = Counter()
     for month, count in db.conn.execute(
             "SELECT substr(known_date, 1, 7), count(*) FROM abroad_cases GROUP BY 1"):

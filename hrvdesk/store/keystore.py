@@ -16,6 +16,8 @@ import keyring
 from keyring.backend import KeyringBackend
 from keyring.errors import KeyringError
 
+from hrvdesk.domain.settings import Key
+
 SERVICE = "hrvdesk"
 
 
@@ -83,7 +85,7 @@ def allowed(db) -> bool:
     """Whether this database lets workstations remember keys (an administrator's setting)."""
     from hrvdesk.store import settings
 
-    return bool(settings.get(db, "allow_remember"))
+    return bool(settings.get(db, Key.ALLOW_REMEMBER))
 
 
 def open_remembered(path, user: str, secret: bytearray):

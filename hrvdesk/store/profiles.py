@@ -24,6 +24,7 @@ from pathlib import Path
 from hrvdesk.domain.errors import ValidationError
 from hrvdesk.domain.profile import Administration, Committee, Partner, Profile, dump_profile
 from hrvdesk.domain.roles import Permission
+from hrvdesk.domain.settings import Key
 from hrvdesk.i18n import _
 from hrvdesk.store import holidays_repo, organisation, plan_repo, settings, survey_repo
 from hrvdesk.store.audit import now_iso
@@ -88,14 +89,14 @@ def export_profile(db: Database) -> Profile:
     entered = [holidays_repo.school_year(db, start) for (start,) in db.conn.execute(
         "SELECT DISTINCT start_year FROM school_holidays ORDER BY start_year")]
     return Profile(
-        code=settings.get(db, "municipality_code"), name=settings.get(db, "municipality_name"),
+        code=settings.get(db, Key.MUNICIPALITY_CODE), name=settings.get(db, Key.MUNICIPALITY_NAME),
         administrations=tuple(Administration(a.code, a.name, a.committee, a.kind)
                               for a in organisation.administrations(db, include_inactive=True)),
         partners=tuple(Partner(p.code, p.name, p.kind)
                        for p in organisation.partners(db, include_inactive=True)),
         committees=tuple(Committee(c.code, c.title, c.administration) for c in plan_repo.committees(db)),
         plan=plan, plan_owner=owner, pilot_first_year=first_year, pilot_years=years,
-        period_start_month=settings.get(db, "period_start_month"),
+        period_start_month=settings.get(db, Key.PERIOD_START_MONTH),
         school_years=tuple(y for y in entered if not y.default))
 
 

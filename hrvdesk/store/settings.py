@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 
 from hrvdesk.domain.roles import Permission
-from hrvdesk.domain.settings import DATABASE
+from hrvdesk.domain.settings import DATABASE, Key
 from hrvdesk.i18n import _
 from hrvdesk.store.database import Database
 
 
-def get(db: Database, key: str):
+def get(db: Database, key: Key):
     setting = DATABASE[key]
     row = db.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
     return setting.default if row is None else setting.type(json.loads(row[0]))
@@ -20,13 +20,13 @@ def get_all(db: Database) -> dict:
     return {key: get(db, key) for key in DATABASE}
 
 
-def _write(db: Database, key: str, value) -> None:
+def _write(db: Database, key: Key, value) -> None:
     """Store one validated value and audit it; inside the caller's transaction."""
     db.conn.execute("INSERT OR REPLACE INTO settings(key, value) VALUES (?, ?)", (key, json.dumps(value)))
     db.audit("settings", target=key, fields=(key,))
 
 
-def put(db: Database, key: str, value) -> None:
+def put(db: Database, key: Key, value) -> None:
     db.require(Permission.CHANGE_SETTINGS, what=_("change settings"))
     value = DATABASE[key].validate(value)
     with db.transaction():

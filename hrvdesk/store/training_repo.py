@@ -27,6 +27,7 @@ from decimal import Decimal
 from hrvdesk.domain.codes import TOPIC_SEPARATOR, TRAINING_TOPICS
 from hrvdesk.domain.errors import Problem, ValidationError
 from hrvdesk.domain.pii import personal_number_problem
+from hrvdesk.domain.settings import Key
 from hrvdesk.domain.roles import Permission
 from hrvdesk.domain.training import (
     VPC_RULE_TOPIC, Activity, AggregateAttendance, CoverageResult, Headcount, Training,
@@ -549,8 +550,8 @@ def coverage_for(db: Database, year: int, topic: str = VPC_RULE_TOPIC) -> Covera
     persons trained in each) with the database's validity window and threshold (settings
     ``validity_years`` and ``coverage_threshold_percent``)."""
     db.require(Permission.VIEW_WORK, what=_("see training coverage"))
-    return load_coverage(db.conn, year, topic, settings.get(db, "validity_years"),
-                         settings.get(db, "coverage_threshold_percent") / 100)
+    return load_coverage(db.conn, year, topic, settings.get(db, Key.VALIDITY_YEARS),
+                         settings.get(db, Key.COVERAGE_THRESHOLD_PERCENT) / 100)
 
 
 def trend_for(db: Database, years: Iterable[int], topic: str = VPC_RULE_TOPIC) -> tuple[CoverageResult, ...]:
@@ -561,7 +562,7 @@ def trend_for(db: Database, years: Iterable[int], topic: str = VPC_RULE_TOPIC) -
 def required_coverage_for(db: Database, year: int) -> CoverageResult:
     """Coverage of the persons trained in every topic the plan requires (setting
     ``required_topics``, by default HRV, FGM and violence in close relationships)."""
-    return coverage_for(db, year, settings.get(db, "required_topics"))
+    return coverage_for(db, year, settings.get(db, Key.REQUIRED_TOPICS))
 
 
 def measure_value_training(db: Database, year: int) -> float | None:

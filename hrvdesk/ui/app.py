@@ -33,6 +33,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 from hrvdesk import APP_NAME, DESKTOP_ID, disable_core_dumps, i18n
 from hrvdesk.domain.errors import HrvError, PermissionDenied
 from hrvdesk.domain.roles import Permission, Role
+from hrvdesk.domain.settings import Key
 from hrvdesk.i18n import _, format_date, ngettext
 from hrvdesk.store.database import Database
 from hrvdesk.store.inuse import HEARTBEAT_S
@@ -77,7 +78,7 @@ class App(QObject):
         self.tasks = tasks or ThreadRunner(self)
         self.dialogs = dialogs or Dialogs()
         self.clipboard = ClipboardGuard(self)
-        self.idle = IdleWatcher(int(self.settings.get("autolock_minutes")) * MINUTE_MS, self)
+        self.idle = IdleWatcher(int(self.settings.get(Key.AUTOLOCK_MINUTES)) * MINUTE_MS, self)
         self.settings.subscribe(self._setting_changed)
         self.idle.idle.connect(lambda: self.lock("idle"))
         self.idle.lock_key.connect(lambda: self.lock("manual"))
@@ -109,7 +110,7 @@ class App(QObject):
     def start(self, db_path: Path | None = None) -> None:
         """Show the unlock dialog for ``db_path`` (default: the last database opened here)."""
         if db_path is None:
-            last = self.settings.get("last_database")
+            last = self.settings.get(Key.LAST_DATABASE)
             db_path = Path(last) if last and Path(last).is_file() else None
         self.unlock.set_path(db_path)
         self.unlock.show()
@@ -153,7 +154,7 @@ class App(QObject):
 
     def _unlocked(self, db: Database) -> None:
         if not self.demo:
-            self.settings.put("last_database", str(db.path))
+            self.settings.put(Key.LAST_DATABASE, str(db.path))
         self._open(db)
 
     def _open(self, db: Database) -> None:
@@ -172,7 +173,7 @@ class App(QObject):
 
     def _setting_changed(self, key: str) -> None:
         """A workstation setting changed (settings dialog, or anything else): use it at once."""
-        if key == "autolock_minutes":
+        if key == Key.AUTOLOCK_MINUTES:
             self.idle.set_interval_ms(int(self.settings.get(key)) * MINUTE_MS)
 
     def check_writing(self) -> None:
@@ -373,7 +374,7 @@ class App(QObject):
         """Switch the language of every window; nothing typed or opened is lost."""
         chosen = i18n.set_language(lang)
         qt_translations.apply(chosen)
-        self.settings.put("language", chosen)
+        self.settings.put(Key.LANGUAGE, chosen)
         self.unlock.retranslate()
         if self.window is not None:
             self.window.retranslate()
@@ -456,8 +457,8 @@ def run(db_path: str | os.PathLike | None = None, demo: bool = False, *, languag
     qapp.setApplicationName(APP_NAME)
     qapp.setDesktopFileName(DESKTOP_ID)
     settings = WorkstationSettings()
-    if language is None and settings.is_set("language"):
-        language = settings.get("language")
+    if language is None and settings.is_set(Key.LANGUAGE):
+        language = settings.get(Key.LANGUAGE)
     qt_translations.apply(i18n.set_language(language or i18n.current_language()))
     app = App(settings=settings)
     qapp.aboutToQuit.connect(app.shutdown)

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QLineEdit, QLi
                                QVBoxLayout, QWidget)
 
 from hrvdesk.domain.roles import Permission
-from hrvdesk.domain.settings import backup_overdue
+from hrvdesk.domain.settings import Key, backup_overdue
 from hrvdesk.i18n import N_, _, current_language, format_datetime, ngettext
 from hrvdesk.services import audit_log
 from hrvdesk.ui.actions import LANGUAGE_ACTIONS, SECTION_ACTIONS, Act, ActionRegistry, Menu
@@ -248,7 +248,7 @@ class MainWindow(QMainWindow):
         "Last backup" figure says it too); the sentence, or None."""
         if not self.ctx.can(Permission.BACKUP):
             return None
-        days = int(self.app.settings.get("backup_reminder_days"))
+        days = int(self.app.settings.get(Key.BACKUP_REMINDER_DAYS))
         last = audit_log.last_backup(self.app.db)
         if not backup_overdue(last, days):
             return None

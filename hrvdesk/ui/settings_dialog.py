@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (QAbstractSpinBox, QComboBox, QFormLayout, QGroupB
 from hrvdesk.domain.codes import topic_set_label
 from hrvdesk.domain.errors import ValidationError
 from hrvdesk.domain.roles import Permission
-from hrvdesk.domain.settings import DATABASE, WORKSTATION, Setting
+from hrvdesk.domain.settings import DATABASE, WORKSTATION, Key, Setting
 from hrvdesk.i18n import N_, _, current_language, format_date, ngettext
 from hrvdesk.store import abroad_repo, releases_repo, settings as db_settings
 from hrvdesk.ui.school_holidays_box import SchoolHolidaysBox
@@ -35,7 +35,7 @@ from hrvdesk.ui.work_widgets import yes_no
 if TYPE_CHECKING:
     from hrvdesk.ui.app import App
 
-HIDDEN = frozenset({"last_database", "training_list_percent"})  # remembered by the app, not chosen
+HIDDEN = frozenset({Key.LAST_DATABASE, Key.TRAINING_LIST_PERCENT})  # remembered by the app, not chosen
 
 
 def month_name(month: int) -> str:
@@ -176,11 +176,11 @@ Factory = Callable[[Setting, "SettingsDialog"], Editor]
 
 #: Settings shown in a way their type alone does not give.
 PRESENTATIONS: dict[str, Factory] = {
-    "period_start_month": lambda s, _d: ChoiceEditor(s, range(1, 13), period_label),
-    "language": lambda s, _d: ChoiceEditor(s, s.choices, LANGUAGE_NAMES.__getitem__),
-    "backup_folder": lambda s, d: FolderEditor(s, d.choose_folder),
-    "allow_remember": lambda s, _d: ChoiceEditor(s, s.choices, yes_no),
-    "required_topics": lambda s, _d: ChoiceEditor(s, s.choices, topic_set_label),
+    Key.PERIOD_START_MONTH: lambda s, _d: ChoiceEditor(s, range(1, 13), period_label),
+    Key.LANGUAGE: lambda s, _d: ChoiceEditor(s, s.choices, LANGUAGE_NAMES.__getitem__),
+    Key.BACKUP_FOLDER: lambda s, d: FolderEditor(s, d.choose_folder),
+    Key.ALLOW_REMEMBER: lambda s, _d: ChoiceEditor(s, s.choices, yes_no),
+    Key.REQUIRED_TOPICS: lambda s, _d: ChoiceEditor(s, s.choices, topic_set_label),
 }
 
 
@@ -233,7 +233,7 @@ class SettingsDialog(FormDialog):
 
     def _workstation_value(self, key: str):
         """The stored value; the language is the one in use (it may come from ``--lang``)."""
-        return current_language() if key == "language" else self.host.settings.get(key)
+        return current_language() if key == Key.LANGUAGE else self.host.settings.get(key)
 
     def _group(self, title: str, declared: dict[str, Setting],
                current: Callable[[str], object]) -> tuple[dict[str, Editor], QFormLayout]:
@@ -290,8 +290,8 @@ class SettingsDialog(FormDialog):
         db, changes = self.host.db, self.values(self.database)
         if not self.may_change_database:
             return lambda: []
-        if not (self._start_month_confirmed(changes["period_start_month"])
-                and self._retention_confirmed(changes["retention_years"])):
+        if not (self._start_month_confirmed(changes[Key.PERIOD_START_MONTH])
+                and self._retention_confirmed(changes[Key.RETENTION_YEARS])):
             return None
         holidays = self.holidays.change()
 
@@ -305,7 +305,7 @@ class SettingsDialog(FormDialog):
     def _retention_confirmed(self, years: int) -> bool:
         """A shorter retention period reduces cases at once and for good: say how many."""
         db = self.host.db
-        if years >= db_settings.get(db, "retention_years"):
+        if years >= db_settings.get(db, Key.RETENTION_YEARS):
             return True
         due = abroad_repo.due_for_retention(db, dt.date.today(), years)
         if not due:
@@ -323,7 +323,7 @@ class SettingsDialog(FormDialog):
         """A new start month after packages were sent: say which releases the new periods
         overlap, and go on only if the user agrees."""
         db = self.host.db
-        if start_month == db_settings.get(db, "period_start_month"):
+        if start_month == db_settings.get(db, Key.PERIOD_START_MONTH):
             return True
         overlapped = releases_repo.overlapped_by_start_month(db, start_month)
         if not overlapped:
@@ -338,11 +338,11 @@ class SettingsDialog(FormDialog):
     def _apply(self, _changed_database_keys) -> None:
         """The database part is saved: save this workstation's part and put it to use."""
         values = self.values(self.workstation)
-        language = values.pop("language")
+        language = values.pop(Key.LANGUAGE)
         for key, value in values.items():
             if value != self.host.settings.get(key):
                 self.host.settings.put(key, value)  # the app puts each change to use itself
-        if language != current_language() or language != self.host.settings.get("language"):
+        if language != current_language() or language != self.host.settings.get(Key.LANGUAGE):
             self.host.set_language(language)  # also remembers it
 
     def retranslate(self) -> None:

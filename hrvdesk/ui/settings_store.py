@@ -15,7 +15,7 @@ import platformdirs
 
 from hrvdesk import APP_NAME
 from hrvdesk.domain.errors import ValidationError
-from hrvdesk.domain.settings import WORKSTATION, renamed
+from hrvdesk.domain.settings import WORKSTATION, Key, renamed
 from hrvdesk.safewrite import write_bytes
 
 FILE_NAME = "settings.json"
@@ -62,14 +62,14 @@ class WorkstationSettings:
         """Call ``listener(key)`` after each change."""
         self._listeners.append(listener)
 
-    def get(self, key: str):
+    def get(self, key: Key):
         return self._values.get(key, WORKSTATION[key].default)
 
-    def is_set(self, key: str) -> bool:
+    def is_set(self, key: Key) -> bool:
         """True when the value was chosen (stored), not a default."""
         return key in self._values
 
-    def put(self, key: str, value) -> None:
+    def put(self, key: Key, value) -> None:
         """Validate (ValidationError) and save. Unknown keys are refused (KeyError)."""
         self._values[key] = WORKSTATION[key].validate(value)
         self._write()

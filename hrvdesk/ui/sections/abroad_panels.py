@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLay
 from hrvdesk.domain.abroad_stats import Period, Table, category_label, table_title
 from hrvdesk.domain.codes import CASE_STATUSES, GENDERS, HONOUR_LINKS, PURPOSES
 from hrvdesk.domain.disclosure import MARKER
+from hrvdesk.domain.settings import Key
 from hrvdesk.i18n import N_, _, format_date, format_number
 from hrvdesk.io import export_national
 from hrvdesk.io.export_national import NationalPackage
@@ -44,7 +45,7 @@ from hrvdesk.ui.work_widgets import button_row, fill_combo, labels_text, list_te
 
 def current_period(db) -> Period:
     """The reporting period that contains today (setting ``period_start_month``)."""
-    return Period.containing(dt.date.today(), settings.get(db, "period_start_month"))
+    return Period.containing(dt.date.today(), settings.get(db, Key.PERIOD_START_MONTH))
 
 
 def reporting_years(db) -> list[int]:

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QGroupBox, QHBox
 from hrvdesk.domain.codes import ADMINISTRATION_KINDS, PARTNER_KINDS
 from hrvdesk.domain.roles import Permission, Role
 from hrvdesk.domain.audit_words import fields_text, target_text
-from hrvdesk.domain.settings import backup_overdue
+from hrvdesk.domain.settings import Key, backup_overdue
 from hrvdesk.i18n import N_, _, format_date, format_datetime, format_number
 from hrvdesk.services import audit_log
 from hrvdesk.store import audit, organisation, settings as db_settings, users
@@ -429,7 +429,7 @@ class BackupPanel(Panel):
                           else _("No backup has been made of this database."))
 
     def _folder(self) -> Path:
-        folder = self.ctx.settings.get("backup_folder")
+        folder = self.ctx.settings.get(Key.BACKUP_FOLDER)
         return Path(folder) if folder and Path(folder).is_dir() else Path.home()
 
     def _working(self, text: str | None) -> None:
@@ -452,7 +452,7 @@ class BackupPanel(Panel):
 
     def _backed_up(self, out: Path, report: CheckReport) -> None:
         self._working(None)
-        self.ctx.settings.put("backup_folder", str(out.parent))
+        self.ctx.settings.put(Key.BACKUP_FOLDER, str(out.parent))
         self.result.setText(
             _("The backup {file} was written and verified.").format(file=out.name) if report.ok else
             _("The backup {file} was written but FAILED verification; do not rely on it.").format(file=out.name))
@@ -528,8 +528,8 @@ class AdministrationSection(TabbedSection):
                               format_number(audit_log.count(db, today, today))))
         if self.ctx.can(Permission.BACKUP):
             out.append(self._backup_figure(audit_log.last_backup(db)))
-            folder = self.ctx.settings.get("backup_folder")
-            years = db_settings.get(db, "retention_years")
+            folder = self.ctx.settings.get(Key.BACKUP_FOLDER)
+            years = db_settings.get(db, Key.RETENTION_YEARS)
             old = old_backups(folder, years, dt.date.today()) if folder else []
             if old:
                 out.append(Figure(_("Backups older than the retention period"), format_number(len(old)),
@@ -539,7 +539,7 @@ class AdministrationSection(TabbedSection):
         return out
 
     def _backup_figure(self, when: dt.datetime | None) -> Figure:
-        days = int(self.ctx.settings.get("backup_reminder_days"))
+        days = int(self.ctx.settings.get(Key.BACKUP_REMINDER_DAYS))
         if when is None:
             return Figure(_("Last backup"), _("never"), _("Make a backup under Administration."), True)
         old = backup_overdue(when, days)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (QComboBox, QGroupBox, QHBoxLayout, QLabel, QLineE
 
 from hrvdesk.domain.codes import TRAINING_FORMATS, TRAINING_TOPICS
 from hrvdesk.domain.roles import Permission
+from hrvdesk.domain.settings import Key
 from hrvdesk.domain.training import VPC_RULE_TOPIC, Training, vpc_rule_broken, vpc_rule_warning
 from hrvdesk.i18n import N_, _, format_date, format_number, format_percent
 from hrvdesk.store import organisation, training_repo
@@ -105,7 +106,7 @@ class TrainingsPanel(TabPanel):
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(top)
         self.splitter.addWidget(self._participants())
-        share = int(self.ctx.settings.get("training_list_percent"))
+        share = int(self.ctx.settings.get(Key.TRAINING_LIST_PERCENT))
         self.splitter.setSizes([share * 10, (100 - share) * 10])
         self.splitter.splitterMoved.connect(lambda _pos, _index: self._remember_split())
         layout.addWidget(self.splitter, 1)
@@ -115,7 +116,7 @@ class TrainingsPanel(TabPanel):
         """The list's share of the height, kept for the next start (this workstation)."""
         top, bottom = self.splitter.sizes()
         if top + bottom:
-            self.ctx.settings.put("training_list_percent",
+            self.ctx.settings.put(Key.TRAINING_LIST_PERCENT,
                                   min(85, max(20, round(100 * top / (top + bottom)))))
 
     # --- building ------------------------------------------------------------------------

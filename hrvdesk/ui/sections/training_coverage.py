@@ -23,6 +23,7 @@ from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from hrvdesk.domain.codes import TRAINING_TOPICS, topic_set_label
+from hrvdesk.domain.settings import Key
 from hrvdesk.domain.training import VPC_RULE_TOPIC, AdministrationCoverage, CoverageResult, UnitCoverage
 from hrvdesk.i18n import N_, _, format_number, format_percent
 from hrvdesk.io.report_training import TREND_YEARS, WHOLE_MUNICIPALITY
@@ -348,7 +349,7 @@ class CoveragePanel(TabPanel):
         years = range(year - TREND_YEARS + 1, year + 1)
 
         def load() -> tuple[CoverageResult, tuple[CoverageResult, ...]]:
-            codes = db_settings.get(db, "required_topics") if topic == REQUIRED else topic
+            codes = db_settings.get(db, Key.REQUIRED_TOPICS) if topic == REQUIRED else topic
             trend = training_repo.trend_for(db, years, codes)
             return trend[-1], trend
 
