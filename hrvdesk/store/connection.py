@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -53,6 +54,39 @@ def connect(path: str | os.PathLike, key: bytes | bytearray, *, readonly: bool =
         conn.close()
         raise known(exc, path) from None
     return conn
+
+
+class Shared:
+    """The one connection of a :class:`~hrvdesk.store.database.Database`, safe to use from
+    worker threads: every statement runs under the database's lock, and a transaction (or a
+    read snapshot) holds the lock from its BEGIN to its end, so a background import and the
+    window's timer can never mix their statements into one transaction. The lock is
+    re-entrant: inside its own transaction a thread goes on unhindered."""
+
+    __slots__ = ("raw", "lock")
+
+    def __init__(self, raw, lock):
+        self.raw = raw
+        self.lock = lock
+
+    def execute(self, sql: str, params=()):
+        with self.lock:
+            return self.raw.execute(sql, params)
+
+    def executemany(self, sql: str, rows):
+        with self.lock:
+            return self.raw.executemany(sql, rows)
+
+    def backup(self, target: dbapi2.Connection) -> None:
+        with self.lock:
+            self.raw.backup(target)
+
+    def close(self) -> None:
+        with self.lock:
+            self.raw.close()
+
+    def __getattr__(self, name: str):  # in_transaction, total_changes, …
+        return getattr(self.raw, name)
 
 
 #: Page cache per read-write connection (decrypted pages; SQLCipher keeps them in locked memory).

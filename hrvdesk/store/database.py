@@ -13,6 +13,7 @@ import contextlib
 import datetime as dt
 import os
 import secrets
+import threading
 from dataclasses import dataclass
 from collections.abc import Iterator
 from pathlib import Path
@@ -64,7 +65,8 @@ class Database:
                  user_keys: UserKeys | None = None, writing: inuse.Writing | None = None):
         self.path = path
         self.writing = writing or inuse.Writing(None, None, True)  # see :mod:`inuse`
-        self.conn = conn
+        self._lock = threading.RLock()  # worker threads and the window share the connection
+        self.conn = connection.Shared(conn, self._lock)
         self.header = header
         self._key = key
         self.session = session
@@ -362,11 +364,14 @@ class Database:
 
     @contextlib.contextmanager
     def transaction(self):
-        try:
-            with connection.transaction(self.conn) as conn:
-                yield conn
-        finally:
-            self._record_denials()
+        """BEGIN IMMEDIATE … COMMIT (ROLLBACK on an exception), holding the connection's lock
+        throughout: another thread's statements wait until it ends (see ``connection.Shared``)."""
+        with self._lock:
+            try:
+                with connection.transaction(self.conn) as conn:
+                    yield conn
+            finally:
+                self._record_denials()
 
     @contextlib.contextmanager
     def key_update(self) -> Iterator[KeyUpdate]:
@@ -453,6 +458,10 @@ class Database:
                              detail=signing.checkpoint_detail(self.header.db_id, seq, head, self.user_keys.sign))
 
     def close(self) -> None:
+        with self._lock:  # after a worker's transaction, never in the middle of it
+            self._close()
+
+    def _close(self) -> None:
         if self.conn is not None:
             with contextlib.suppress(Exception):
                 if self.writing.held:

@@ -147,15 +147,16 @@ def _raw_snapshot(conn, source: Path, target: Path) -> bool:
         busy, _frames, _done = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
         if busy:
             return False
-    conn.execute("BEGIN")
-    try:
-        conn.execute("SELECT count(*) FROM meta").fetchone()  # take the read snapshot
-        if wal.exists() and wal.stat().st_size:  # a writer came in between
-            return False
-        shutil.copyfile(source, target)
-        return True
-    finally:
-        conn.execute("ROLLBACK")
+    with conn.lock:  # the read snapshot is this thread's alone (``connection.Shared``)
+        conn.execute("BEGIN")
+        try:
+            conn.execute("SELECT count(*) FROM meta").fetchone()  # take the read snapshot
+            if wal.exists() and wal.stat().st_size:  # a writer came in between
+                return False
+            shutil.copyfile(source, target)
+            return True
+        finally:
+            conn.execute("ROLLBACK")
 
 
 def _verified_copy(src_conn, source: Path, target: Path, key: bytearray,
