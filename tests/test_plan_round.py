@@ -10,7 +10,7 @@ import pytest
 
 from hrvdesk import i18n
 from hrvdesk.domain.errors import PermissionDenied, ValidationError
-from hrvdesk.domain.plan import FollowUp
+from hrvdesk.domain.plan import PLAN_KEY, FollowUp
 from hrvdesk.domain.plan_round import REMINDER_DAYS
 from hrvdesk.store import audit, plan_repo, plan_round_repo as rounds
 from tests.store.plan_helpers import add_users, opened_as
@@ -48,7 +48,7 @@ def test_the_coordinator_opens_the_round_with_a_deadline(db):
     assert (opened.deadline, opened.opened_by) == (DEADLINE, db.user)
     moved = rounds.open_round(db, YEAR, DEADLINE + dt.timedelta(days=7), today=TODAY)
     assert moved.deadline == DEADLINE + dt.timedelta(days=7) and moved.opened_at == opened.opened_at
-    target = f"round:{plan_repo.DEFAULT_PLAN}:{YEAR}"
+    target = f"round:{PLAN_KEY}:{YEAR}"
     assert [e.action for e in audit.entries(db.conn) if e.target == target] == ["update", "create"]
 
 
@@ -79,7 +79,7 @@ def test_a_committee_marks_its_share_ready_once_everything_is_reported(db):
     assert share_of(db, "SN").ready
     assert not share_of(db, "UN").ready and share_of(db, "UN").reported >= 1  # shared activities
     assert [e.fields for e in audit.entries(db.conn, action="update")
-            if e.target == f"round:{plan_repo.DEFAULT_PLAN}:{YEAR}:SN"] == [("ready",)]
+            if e.target == f"round:{PLAN_KEY}:{YEAR}:SN"] == [("ready",)]
 
 
 def test_ready_needs_an_open_round(db):

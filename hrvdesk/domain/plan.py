@@ -19,6 +19,11 @@ from hrvdesk.domain.errors import Problem, ValidationError
 from hrvdesk.domain.pii import find_personal_number, personal_number_reason
 from hrvdesk.i18n import N_, _
 
+#: The key under which a database keeps its one action plan, whichever municipality's it is:
+#: every version shares it, and stored references (``followup:botkyrka-hrv:A1.1:2025`` in the
+#: audit log) carry it, so it stays as the first database was made. A profile does not set it.
+PLAN_KEY = "botkyrka-hrv"
+
 MEASURE_SOURCES = CodeList("measure_source", N_("Source of the value"), [
     Code("training_coverage", "utbildningstäckning", N_("Computed from training coverage")),
     Code("routines_share", "rutinandel", N_("Computed from the routines register")),

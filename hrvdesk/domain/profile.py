@@ -37,7 +37,7 @@ from typing import Any
 from hrvdesk.domain.codes import ADMINISTRATION_KINDS, PARTNER_KINDS
 from hrvdesk.domain.organisation import Administration, Partner
 from hrvdesk.domain.errors import Problem, ValidationError
-from hrvdesk.domain.plan import MEASURE_SOURCES, MEASURE_UNITS, Activity, Goal, Measure, Plan
+from hrvdesk.domain.plan import MEASURE_SOURCES, MEASURE_UNITS, PLAN_KEY, Activity, Goal, Measure, Plan
 from hrvdesk.domain.plan_seed import PARTNERS as NAMED_PARTNERS
 from hrvdesk.domain.school_holidays import KINDS as HOLIDAY_KINDS
 from hrvdesk.domain.school_holidays import Holiday, SchoolYear, holiday_title, school_year_problems
@@ -46,9 +46,6 @@ from hrvdesk.domain.survey import PILOT_YEARS
 from hrvdesk.i18n import N_, _
 
 DEFAULT_PROFILE = "botkyrka"
-#: The key under which hrvdesk keeps the action plan (``plan_repo.DEFAULT_PLAN``): every
-#: version of the plan shares it, and the plan functions look the plan up by it.
-PLAN_ID = "botkyrka-hrv"
 FIRST_YEAR, LAST_YEAR = 1990, 2100  # a year outside these is a typing error
 MAX_PILOT_YEARS = 20
 
@@ -365,10 +362,10 @@ class _Reader:
                                           "valid_to", "goals"))
         if table is None:
             return None, None
-        plan_id = self.get(table, "plan", "id", _text, PLAN_ID)
-        if plan_id is not None and plan_id != PLAN_ID:  # until plan_repo finds the plan by its own key
+        plan_id = self.get(table, "plan", "id", _text, PLAN_KEY)
+        if plan_id is not None and plan_id != PLAN_KEY:  # a database keeps its one plan under PLAN_KEY
             self.problem("plan.id", _("hrvdesk keeps the action plan under the key {key}; leave plan.id out.")
-                         .format(key=PLAN_ID))
+                         .format(key=PLAN_KEY))
         name = self.get(table, "plan", "name", _text)
         version = self.get(table, "plan", "version", _text_or_int, "1")
         owner = self.get(table, "plan", "owner", _text)

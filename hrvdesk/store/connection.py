@@ -65,7 +65,7 @@ class Shared:
 
     __slots__ = ("raw", "lock")
 
-    def __init__(self, raw, lock):
+    def __init__(self, raw: dbapi2.Connection, lock: threading.RLock):
         self.raw = raw
         self.lock = lock
 

@@ -23,14 +23,13 @@ from dataclasses import dataclass
 
 from hrvdesk.domain import plan as domain
 from hrvdesk.domain.errors import ValidationError
-from hrvdesk.domain.plan import FOLLOWUP_STATUSES, Activity, FollowUp, Goal, Measure, MeasureValue, Plan
+from hrvdesk.domain.plan import FOLLOWUP_STATUSES, PLAN_KEY, Activity, FollowUp, Goal, Measure, MeasureValue, Plan
 from hrvdesk.domain.roles import Permission
 from hrvdesk.domain.routines import committees_with_cooperation_routines_share
 from hrvdesk.i18n import _
 from hrvdesk.store import routines_repo
 from hrvdesk.store.database import Database, now_iso
 
-DEFAULT_PLAN = "botkyrka-hrv"
 TRAINING_TABLE = "trainings"
 
 
@@ -111,7 +110,7 @@ def committee_administrations(db: Database) -> dict[str, str]:
     return {c.code: c.administration for c in committees(db)}
 
 
-def coordinating_administration(db: Database, plan_id: str = DEFAULT_PLAN) -> str | None:
+def coordinating_administration(db: Database, plan_id: str = PLAN_KEY) -> str | None:
     """The administration of the committee that owns the plan's newest version."""
     row = db.conn.execute(
         "SELECT c.administration FROM plans p JOIN committees c ON c.code = p.owner_committee"
@@ -119,7 +118,7 @@ def coordinating_administration(db: Database, plan_id: str = DEFAULT_PLAN) -> st
     return row[0] if row else None
 
 
-def require_coordinator(db: Database, what: str, plan_id: str = DEFAULT_PLAN) -> None:
+def require_coordinator(db: Database, what: str, plan_id: str = PLAN_KEY) -> None:
     """``EDIT_WORK`` for the plan owner's administration (administrators always pass)."""
     # without a plan no editor's administration matches "", so only administrators pass
     db.require(Permission.EDIT_WORK, administration=coordinating_administration(db, plan_id) or "",
@@ -187,13 +186,13 @@ def _row_id(db: Database, plan: Plan) -> int:
     return row[0]
 
 
-def plan_versions(db: Database, plan_id: str = DEFAULT_PLAN) -> list[Plan]:
+def plan_versions(db: Database, plan_id: str = PLAN_KEY) -> list[Plan]:
     """Every version of the plan, oldest first."""
     db.require(Permission.VIEW_WORK, what=_("read the action plan"))
     return [_load(db.conn, row) for row in _rows(db, plan_id)]
 
 
-def load_plan(db: Database, version: str | None = None, plan_id: str = DEFAULT_PLAN) -> Plan:
+def load_plan(db: Database, version: str | None = None, plan_id: str = PLAN_KEY) -> Plan:
     """One version of the plan (the newest when ``version`` is None)."""
     versions = plan_versions(db, plan_id)
     found = [p for p in versions if version is None or p.version == version]
@@ -203,12 +202,12 @@ def load_plan(db: Database, version: str | None = None, plan_id: str = DEFAULT_P
     return found[-1]
 
 
-def plan_for_year(db: Database, year: int, plan_id: str = DEFAULT_PLAN) -> Plan | None:
+def plan_for_year(db: Database, year: int, plan_id: str = PLAN_KEY) -> Plan | None:
     """The version in force in ``year``, or None."""
     return next((p for p in reversed(plan_versions(db, plan_id)) if p.in_force(year)), None)
 
 
-def plan_in_force(db: Database, year: int, plan_id: str = DEFAULT_PLAN) -> Plan:
+def plan_in_force(db: Database, year: int, plan_id: str = PLAN_KEY) -> Plan:
     """The version in force in ``year``; ValidationError when there is none."""
     plan = plan_for_year(db, year, plan_id)
     if plan is None:
@@ -388,7 +387,7 @@ _COPY_STRUCTURE = (
 )
 
 
-def revise_plan(db: Database, new_version: str, year: int, plan_id: str = DEFAULT_PLAN) -> Plan:
+def revise_plan(db: Database, new_version: str, year: int, plan_id: str = PLAN_KEY) -> Plan:
     """Start version ``new_version`` in ``year`` with a copy of the newest version's structure
     (edit it with :func:`save_plan`). The old version ends the year before and stays readable.
     """
@@ -470,13 +469,13 @@ def _carried_into(db: Database, year: int, plan_id: str) -> dict[str, str]:
             for c in unfinished}
 
 
-def followups(db: Database, year: int, plan_id: str = DEFAULT_PLAN) -> list[FollowUp]:
+def followups(db: Database, year: int, plan_id: str = PLAN_KEY) -> list[FollowUp]:
     """The follow-ups stored for ``year``, in plan order."""
     db.require(Permission.VIEW_WORK, what=_("read the follow-up"))
     return list(_stored_followups(db, year, plan_id).values())
 
 
-def year_followup(db: Database, year: int, plan_id: str = DEFAULT_PLAN) -> list[ActivityFollowUp]:
+def year_followup(db: Database, year: int, plan_id: str = PLAN_KEY) -> list[ActivityFollowUp]:
     """The follow-up sheet of ``year``: every activity of the version in force that runs that
     year, with its stored, carried-over or blank follow-up."""
     plan = plan_in_force(db, year, plan_id)
@@ -506,7 +505,7 @@ def _activity_row(db: Database, plan: Plan, code: str) -> int:
                            (plan.id, plan.version, code)).fetchone()[0]
 
 
-def save_followup(db: Database, followup: FollowUp, plan_id: str = DEFAULT_PLAN) -> FollowUp:
+def save_followup(db: Database, followup: FollowUp, plan_id: str = PLAN_KEY) -> FollowUp:
     """Record an activity's status and comment for a year (who and when are set here)."""
     plan = plan_for_year(db, followup.year, plan_id) or load_plan(db, plan_id=plan_id)
     followup = dataclasses.replace(followup, comment=followup.comment.strip())
@@ -532,7 +531,7 @@ def save_followup(db: Database, followup: FollowUp, plan_id: str = DEFAULT_PLAN)
     return _stored_followups(db, followup.year, plan_id)[followup.activity_code]
 
 
-def carry_over_to(db: Database, year: int, plan_id: str = DEFAULT_PLAN) -> list[str]:
+def carry_over_to(db: Database, year: int, plan_id: str = PLAN_KEY) -> list[str]:
     """Start ``year``'s follow-up: store the activities left unfinished last year (with last
     year's status) for those not yet followed up this year. Returns their codes; running it
     again adds nothing."""
@@ -610,7 +609,7 @@ def _stored_values(db: Database, year: int, plan_id: str) -> dict[str, list[Meas
     return values
 
 
-def measure_overview(db: Database, year: int, plan_id: str = DEFAULT_PLAN) -> list[MeasureStatus]:
+def measure_overview(db: Database, year: int, plan_id: str = PLAN_KEY) -> list[MeasureStatus]:
     """Every measure of the version in force in ``year`` with values, the year's value and trend."""
     db.require(Permission.VIEW_WORK, what=_("read the action plan"))
     plan = plan_in_force(db, year, plan_id)
@@ -632,13 +631,13 @@ def measure_overview(db: Database, year: int, plan_id: str = DEFAULT_PLAN) -> li
     return out
 
 
-def measure_targets(db: Database, plan_id: str = DEFAULT_PLAN) -> dict[str, float]:
+def measure_targets(db: Database, plan_id: str = PLAN_KEY) -> dict[str, float]:
     """measure code -> its target (a share in 0..1 or a count)."""
     return dict(db.conn.execute("SELECT measure, target FROM plan_measure_targets WHERE plan_key = ?",
                                 (plan_id,)))
 
 
-def set_measure_target(db: Database, code: str, target: float | None, plan_id: str = DEFAULT_PLAN) -> None:
+def set_measure_target(db: Database, code: str, target: float | None, plan_id: str = PLAN_KEY) -> None:
     """Set (or with None remove) a measure's target; the coordinator's, audited."""
     require_coordinator(db, _("set the targets of the action plan"), plan_id)
     plan = load_plan(db, plan_id=plan_id)
@@ -673,7 +672,7 @@ def _upsert_value(db: Database, plan: Plan, value: MeasureValue) -> None:
          value.measure_code))
 
 
-def save_measure_value(db: Database, value: MeasureValue, plan_id: str = DEFAULT_PLAN) -> None:
+def save_measure_value(db: Database, value: MeasureValue, plan_id: str = PLAN_KEY) -> None:
     """Record a measure's value for a year (a share in 0..1 or a count) with its source."""
     require_coordinator(db, _("enter measure values"), plan_id)
     plan = plan_for_year(db, value.year, plan_id) or load_plan(db, plan_id=plan_id)
@@ -684,7 +683,7 @@ def save_measure_value(db: Database, value: MeasureValue, plan_id: str = DEFAULT
                  fields=("value", "source"))
 
 
-def record_computed_values(db: Database, year: int, plan_id: str = DEFAULT_PLAN) -> dict[str, float]:
+def record_computed_values(db: Database, year: int, plan_id: str = PLAN_KEY) -> dict[str, float]:
     """Store the computed measures' values for ``year`` as the registers give them now, so
     that later changes to the registers do not rewrite the year. Returns code -> value."""
     require_coordinator(db, _("enter measure values"), plan_id)

@@ -16,14 +16,14 @@ from hrvdesk.i18n import _
 from hrvdesk.store import plan_repo
 from hrvdesk.store.audit import now_iso
 from hrvdesk.store.database import Database
-from hrvdesk.store.plan_repo import DEFAULT_PLAN
+from hrvdesk.domain.plan import PLAN_KEY
 
 
 def _target(plan_id: str, year: int, committee: str | None = None) -> str:
     return f"round:{plan_id}:{year}" + (f":{committee}" if committee else "")
 
 
-def round_for(db: Database, year: int, plan_id: str = DEFAULT_PLAN) -> Round | None:
+def round_for(db: Database, year: int, plan_id: str = PLAN_KEY) -> Round | None:
     """The round of ``year``, if it was opened."""
     db.require(Permission.VIEW_WORK, what=_("read the follow-up"))
     row = db.conn.execute("SELECT deadline, opened_by, opened_at FROM plan_rounds"
@@ -32,7 +32,7 @@ def round_for(db: Database, year: int, plan_id: str = DEFAULT_PLAN) -> Round | N
 
 
 def open_round(db: Database, year: int, deadline: dt.date, *, today: dt.date | None = None,
-               plan_id: str = DEFAULT_PLAN) -> Round:
+               plan_id: str = PLAN_KEY) -> Round:
     """Open (or move the deadline of) ``year``'s round; the coordinator's, audited."""
     plan_repo.require_coordinator(db, _("open the year's reporting round"), plan_id)
     raise_problems(domain.deadline_problems(year, deadline, today or dt.date.today()))
@@ -47,7 +47,7 @@ def open_round(db: Database, year: int, deadline: dt.date, *, today: dt.date | N
     return round_for(db, year, plan_id)
 
 
-def shares(db: Database, year: int, plan_id: str = DEFAULT_PLAN) -> list[Share]:
+def shares(db: Database, year: int, plan_id: str = PLAN_KEY) -> list[Share]:
     """Each responsible committee's share of ``year``'s follow-up, in register order."""
     lines = [(line.activity.responsible, line.reported)
              for line in plan_repo.year_followup(db, year, plan_id)]
@@ -57,7 +57,7 @@ def shares(db: Database, year: int, plan_id: str = DEFAULT_PLAN) -> list[Share]:
     return domain.shares(lines, [c.code for c in plan_repo.committees(db)], ready)
 
 
-def mark_ready(db: Database, year: int, committee: str, plan_id: str = DEFAULT_PLAN) -> Share:
+def mark_ready(db: Database, year: int, committee: str, plan_id: str = PLAN_KEY) -> Share:
     """A committee's representative marks its share of the open round ready: every one of
     its activities must have been reported."""
     db.require(Permission.EDIT_WORK, plan_repo.committee_administrations(db).get(committee, ""),
@@ -90,7 +90,7 @@ def own_committees(db: Database) -> list[str]:
 
 
 def reminders(db: Database, today: dt.date | None = None,
-              plan_id: str = DEFAULT_PLAN) -> list[tuple[Round, Share]]:
+              plan_id: str = PLAN_KEY) -> list[tuple[Round, Share]]:
     """The open rounds' shares the session reports whose deadline is near or past and that
     are not ready (for the notice at unlock); an administrator is not reminded of others'."""
     if not db.session.can(Permission.EDIT_WORK) or db.session.is_admin:
