@@ -29,6 +29,7 @@ _TARGETS: dict[str, dict[int, str]] = {
     "measures": {2: N_("Measures, {1}")},
     "target": {2: N_("Target of measure {1}")},
     "round": {2: N_("Reporting round {1}"), 3: N_("Reporting round {1}, committee {2}")},
+    "proposal": {1: N_("Proposed activity {0}")},
     "administration": {1: N_("Administration {0}")},
     "partner": {1: N_("Partner {0}")},
     "statistics": {2: N_("Statistics ({0}), {1}")},
@@ -59,7 +60,8 @@ _FIELDS = {
     "honour_link": N_("Honour link"), "destination": N_("Destination country"),
     "reported_married": N_("Reported married"), "actions": N_("Actions"), "notes": N_("Notes"),
     "case_ref": N_("Case reference"), "data": N_("Contents"), "mime": N_("File type"),
-    "completions": N_("Completions"), "target": N_("Target value"),
+    "completions": N_("Completions"), "target": N_("Target value"), "goal": N_("Goal"),
+    "reason": N_("Why"), "state": N_("Decision"), "note": N_("Reason"),
 }
 
 

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from hrvdesk.domain import plan as domain
 from hrvdesk.domain.errors import ValidationError
@@ -249,11 +251,12 @@ def _kept_plan(stored: Plan, plan: Plan) -> Plan:
                                goals=tuple(goal(g) for g in plan.goals))
 
 
-def save_plan(db: Database, plan: Plan) -> Plan:
+def save_plan(db: Database, plan: Plan, *, also: Callable[[Any], object] | None = None) -> Plan:
     """Store an edited structure of an existing version: titles, goals, measures, activities.
 
     The version's years change only through :func:`revise_plan`. A measure with values or
-    an activity with follow-ups cannot be removed. Returns the stored version.
+    an activity with follow-ups cannot be removed. ``also(conn)`` runs in the same
+    transaction (what else the change decides). Returns the stored version.
     """
     require_coordinator(db, _("edit the action plan"), plan.id)
     stored = load_plan(db, plan.version, plan.id)
@@ -275,6 +278,8 @@ def save_plan(db: Database, plan: Plan) -> Plan:
             conn.execute("DELETE FROM plan_goals WHERE plan = ? AND number = ?", (plan_row, number))
         if fields:
             db.audit("update", target=f"plan:{plan.id}:{plan.version}", fields=fields)
+        if also is not None:
+            also(conn)
     return load_plan(db, plan.version, plan.id)
 
 

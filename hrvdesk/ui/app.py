@@ -196,7 +196,7 @@ class App(QObject):
         """Right after unlock: how many follow-ups of children the user should already have
         done, and the reporting rounds of the plan whose deadline is near for her committee."""
         from hrvdesk.domain.roles import Permission
-        from hrvdesk.store import followups_repo, plan_round_repo
+        from hrvdesk.store import followups_repo, plan_proposals_repo, plan_round_repo
 
         notices = []
         late = followups_repo.overdue_count(db) if db.session.can(Permission.VIEW_CASES) else 0
@@ -204,6 +204,12 @@ class App(QObject):
             notices.append(ngettext(
                 "{n} follow-up is overdue: see Children taken abroad, Follow-ups.",
                 "{n} follow-ups are overdue: see Children taken abroad, Follow-ups.", late).format(n=late))
+        waiting = plan_proposals_repo.awaiting_decision(db)
+        if waiting:
+            notices.append(ngettext(
+                "{n} proposed activity awaits your decision: see Action plan, Proposals.",
+                "{n} proposed activities await your decision: see Action plan, Proposals.",
+                waiting).format(n=waiting))
         for round_, _share in plan_round_repo.reminders(db)[:1]:
             notices.append(_("The plan follow-up of {year} is due on {deadline} and your committee's "
                              "part is not marked ready: see Action plan, Reporting round.").format(

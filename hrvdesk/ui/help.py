@@ -124,6 +124,12 @@ TASKS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
             N_("In the Measures tab, select the measure and press Set target…."),
             N_("The tab then says whether the target is met, not yet but rising, or off track."),
         )),
+        (N_("Propose an activity of your committee"), (
+            N_("In the Proposals tab, press Propose an activity…, choose the goal, describe the "
+               "activity and say why."),
+            N_("Coordinator: you are told at unlock when proposals wait; select one and press "
+               "Accept (it joins the plan from the chosen year) or Decline… with a reason."),
+        )),
     ),
     "routines": (
         (N_("Record a new version of a routine"), (

@@ -506,3 +506,41 @@ def test_the_plan_report_for_one_committee_from_the_app(app, plan_db, dialogs, t
     text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(out.read_bytes())).pages))
     assert f"Action plan follow-up {LAST_YEAR}: Culture and Leisure Committee" in text
     assert audit.entries(app.db.conn, action="report")[0].detail == {"year": LAST_YEAR, "committee": "KFN"}
+
+
+def test_a_committee_proposes_and_the_coordinator_decides(app, plan_db, dialogs):
+    from hrvdesk.store import plan_proposals_repo
+    from hrvdesk.ui.sections.plan_proposals import ProposalsPanel
+
+    _window, section = open_plan(app, plan_db, EDITOR)      # erik, SOC: Social Services Committee
+    panel = section.show_panel(ProposalsPanel)
+    assert "No activity has been proposed" in panel.heading.text()
+    assert panel.accept_button.isHidden() and panel.decline_button.isHidden()
+    dialog = panel.propose()
+    assert [dialog.committee.itemText(i) for i in range(dialog.committee.count())] == [
+        "Social Services Committee"]
+    dialog.goal.setCurrentIndex(1)
+    dialog.ok_button.click()                                 # no activity described: refused
+    assert dialog.isVisible()
+    dialog.title.setText("Samtalsgrupper för föräldrar")
+    dialog.reason.setPlainText("Når fler familjer")
+    dialog.ok_button.click()
+    assert not dialog.isVisible()
+    assert texts(panel.model, 1) == ["Samtalsgrupper för föräldrar"]
+    assert texts(panel.model, 6) == ["Awaiting decision"] and "1 proposal awaits" in panel.heading.text()
+    app.lock()
+
+    window, section = open_plan(app, plan_db, COORDINATOR)  # told at unlock
+    assert "1 proposed activity awaits your decision" in window.statusBar().currentMessage()
+    panel = section.show_panel(ProposalsPanel)
+    assert not panel.accept_button.isHidden() and not panel.accept_button.isEnabled()
+    panel.view.selectRow(0)
+    assert panel.accept_button.isEnabled()
+    dialogs.expect(QUESTION, True)
+    panel.accept_button.click()
+    [decided] = plan_proposals_repo.proposals(app.db)
+    assert decided.state == "accepted" and texts(panel.model, 6) == [f"Accepted: {decided.activity}"]
+    assert not panel.accept_button.isEnabled()
+    structure = section.show_panel(StructurePanel)
+    added = structure.activities.rows[row_of(structure.activities, decided.activity)].activity
+    assert (added.title, added.lead) == ("Samtalsgrupper för föräldrar", "SN")

@@ -33,6 +33,7 @@ from hrvdesk.store import organisation, plan_repo
 from hrvdesk.store.plan_repo import ActivityFollowUp, MeasureStatus
 from hrvdesk.ui.models import Column, EditableTableModel, RecordTableModel
 from hrvdesk.ui.sections import Figure, SectionContext, register
+from hrvdesk.ui.sections.plan_proposals import ProposalsPanel
 from hrvdesk.ui.sections.plan_round import RoundPanel
 from hrvdesk.ui.sections.plan_survey import PlanPanel, SurveyPanel, is_coordinator
 from hrvdesk.ui.sections.tabbed import TabbedSection
@@ -634,6 +635,7 @@ class ActionPlanSection(TabbedSection):
         (Permission.VIEW_WORK, MeasuresPanel, N_("Measures")),
         (Permission.VIEW_WORK, FollowUpPanel, N_("Follow-up")),
         (Permission.VIEW_WORK, RoundPanel, N_("Reporting round")),
+        (Permission.VIEW_WORK, ProposalsPanel, N_("Proposals")),
         (Permission.VIEW_WORK, SurveyPanel, N_("Pilot survey")),
     )
 
