@@ -1,7 +1,7 @@
 """The layers, walked import by import (as KeePassXC's build keeps its core free of widgets):
 ``domain`` imports neither Qt, the database driver nor an outer package; ``store`` imports
 neither ``io``, ``services`` nor the faces; ``io``, ``services`` and ``cli`` import no Qt; the
-neutral modules at the top (``i18n``, ``safewrite``) import no layer at all; and only ``store``
+neutral modules at the top (``i18n``, ``resources``, ``safewrite``) import no layer at all; and only ``store``
 speaks SQL."""
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def test_each_layer_imports_only_what_lies_inside_it(layer):
 def test_the_neutral_modules_import_no_layer():
     """Every layer may use them, so they may use none (``safewrite`` left ``store`` for this)."""
     neutral = sorted(path for path in PACKAGE.glob("*.py") if path.name != "__init__.py")
-    assert [path.name for path in neutral] == ["i18n.py", "safewrite.py"]
+    assert [path.name for path in neutral] == ["i18n.py", "resources.py", "safewrite.py"]
     wrong = [(path.name, name) for path in neutral for name in imported(path)
              if name.startswith("hrvdesk.") and name != "hrvdesk.i18n" or name.startswith("PySide6")]
     assert wrong == []

@@ -44,6 +44,7 @@ from hrvdesk.domain.school_holidays import Holiday, SchoolYear, holiday_title, s
 from hrvdesk.domain.settings import DATABASE, Key
 from hrvdesk.domain.survey import PILOT_YEARS
 from hrvdesk.i18n import N_, _
+from hrvdesk.resources import resource_dir
 
 DEFAULT_PROFILE = "botkyrka"
 FIRST_YEAR, LAST_YEAR = 1990, 2100  # a year outside these is a typing error
@@ -93,11 +94,7 @@ class Profile:
 
 def profiles_dir() -> Path:
     """Where the shipped profiles are: in an installed or frozen build, or the source tree."""
-    here = Path(__file__).resolve().parent.parent
-    for candidate in (here / "_resources" / "profiles", here.parent / "resources" / "profiles"):
-        if candidate.is_dir():
-            return candidate
-    raise FileNotFoundError("the shipped municipality profiles are missing")
+    return resource_dir("profiles")
 
 
 def shipped_profiles() -> list[str]:

@@ -42,6 +42,7 @@ from hrvdesk.services import integrity
 from hrvdesk.store.maintenance import page_scan, restore
 from hrvdesk.ui import platform_check, qt_translations, sections
 from hrvdesk.ui.dialogs import Dialogs
+from hrvdesk.ui.icons import app_icon
 from hrvdesk.ui.locking import MINUTE_MS, ClipboardGuard, IdleWatcher, ScreenLockWatcher
 from hrvdesk.ui.settings_store import WorkstationSettings
 from hrvdesk.ui.tasks import TaskRunner, ThreadRunner
@@ -462,6 +463,7 @@ def run(db_path: str | os.PathLike | None = None, demo: bool = False, *, languag
                 "older than 6.12 or use Python 3.12 or newer."), file=sys.stderr)
     qapp.setApplicationName(APP_NAME)
     qapp.setDesktopFileName(DESKTOP_ID)
+    qapp.setWindowIcon(app_icon())
     settings = WorkstationSettings()
     if language is None and settings.is_set(Key.LANGUAGE):
         language = settings.get(Key.LANGUAGE)

@@ -19,12 +19,13 @@ from hrvdesk.services import audit_log
 from hrvdesk.ui.actions import LANGUAGE_ACTIONS, SECTION_ACTIONS, Act, ActionRegistry, Menu
 from hrvdesk.ui.help import (SHORTCUTS_TOPIC, AboutDialog, HelpDialog, Topic, guide_html, paragraph_html,
                              shortcuts_html)
+from hrvdesk.ui.icons import icon
 from hrvdesk.ui.models import RecordTableView
 from hrvdesk.ui.sections import Section, SectionContext, section_classes
 from hrvdesk.ui.settings_dialog import SettingsDialog
 from hrvdesk.ui.unlock import ChangePassphraseDialog
 from hrvdesk.store.inuse import current_time, in_use_sentence
-from hrvdesk.ui.widgets import DEMO_COLOURS, IN_USE_COLOURS, Banner, error_text, standard_icon
+from hrvdesk.ui.widgets import DEMO_COLOURS, IN_USE_COLOURS, Banner, error_text
 
 if TYPE_CHECKING:
     from hrvdesk.ui.app import App
@@ -78,7 +79,7 @@ class MainWindow(QMainWindow):
         self._sections: list[Section] = [cls(self.ctx) for cls in section_classes() if cls.visible_for(session)]
         self._goto: list[QAction] = []
         for number, section in enumerate(self._sections, start=1):
-            item = QListWidgetItem(standard_icon(self, section.icon), "")
+            item = QListWidgetItem(icon(section.icon or section.key), "")
             self.nav.addItem(item)
             page = QWidget()
             QVBoxLayout(page).setContentsMargins(0, 0, 0, 0)

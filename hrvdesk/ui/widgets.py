@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QFrame, QLabel, QLineEdit,
-                               QProgressBar, QStyle, QVBoxLayout, QWidget)
+                               QProgressBar, QVBoxLayout, QWidget)
 
 from hrvdesk.domain.errors import HrvError, ValidationError
 from hrvdesk.i18n import N_, _
@@ -91,12 +91,6 @@ def message_label() -> QLabel:
                                   | Qt.TextInteractionFlag.TextSelectableByKeyboard)
     label.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     return label
-
-
-def standard_icon(widget: QWidget, name: str):
-    """A QStyle standard icon by name (``"SP_DirIcon"``); always available, even offscreen."""
-    pixmap = getattr(QStyle.StandardPixmap, name, QStyle.StandardPixmap.SP_FileIcon)
-    return widget.style().standardIcon(pixmap)
 
 
 def error_text(exc: BaseException) -> str:

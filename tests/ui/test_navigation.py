@@ -155,3 +155,21 @@ def test_the_training_list_gets_most_of_the_height_and_keeps_the_share_moved_to(
     splitter.moveSplitter(int((top + bottom) * 0.4), 1)
     splitter.splitterMoved.emit(int((top + bottom) * 0.4), 1)
     assert 35 <= app.settings.get("training_list_percent") <= 45
+
+
+def test_every_section_has_its_own_drawn_icon(admin_window):
+    """Each entry of the navigation shows the section's own icon from resources/icons (a
+    graduation cap for Training, a target for the plan, …): a file that Qt draws, not blank, and
+    no two sections alike."""
+    from hrvdesk.ui.icons import app_icon
+
+    images = {}
+    for row, section in enumerate(admin_window.sections()):
+        item_icon = admin_window.nav.item(row).icon()
+        assert not item_icon.isNull(), section.key
+        image = item_icon.pixmap(24, 24).toImage()
+        inked = sum(image.pixelColor(x, y).alpha() > 0 for x in range(24) for y in range(24))
+        assert 20 < inked < 24 * 24 * 0.8, section.key  # drawn, and not a filled square
+        images[section.key] = bytes(image.constBits())
+    assert len(set(images.values())) == len(images) == 7
+    assert not app_icon().isNull() and not app_icon().pixmap(32, 32).isNull()

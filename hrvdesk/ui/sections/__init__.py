@@ -11,7 +11,6 @@ of this package (every module here is imported by :func:`section_classes`)::
     class TrainingSection(Section):
         key = "training"                       # stable id
         title = N_("Training")                 # message id; translated when shown
-        icon = "SP_FileDialogDetailedView"     # a QStyle.StandardPixmap name
         permission = Permission.VIEW_WORK      # absent from the window without it
         order = 30                             # position in the navigation list
 
@@ -163,7 +162,7 @@ class Section:
     key: ClassVar[str] = ""
     title: ClassVar[str] = ""              # message id (N_)
     description: ClassVar[str] = ""        # message id: tooltip and accessible description
-    icon: ClassVar[str] = "SP_FileIcon"    # QStyle.StandardPixmap name
+    icon: ClassVar[str] = ""               # resources/icons/NAME.svg; "" for the key's own
     permission: ClassVar[Permission | None] = None
     order: ClassVar[int] = 100
     handles: ClassVar[frozenset[Act]] = frozenset()  # section actions (New record, Find)

@@ -648,7 +648,6 @@ class ChildrenAbroadSection(TabbedSection):
     key = "abroad"
     title = N_("Children taken abroad")
     description = N_("Children and young people at risk of being taken abroad, and the statistics")
-    icon = "SP_DirHomeIcon"
     permission = Permission.VIEW_STATISTICS
     order = 20
     handles = frozenset({Act.NEW_RECORD})

@@ -507,7 +507,6 @@ class AdministrationSection(TabbedSection):
     key = "administration"
     title = N_("System administration")
     description = N_("Organisation register, users, audit log, backup")
-    icon = "SP_DriveHDIcon"
     permission = None
     order = 90
     PANELS = (

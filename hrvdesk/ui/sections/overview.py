@@ -50,7 +50,6 @@ class OverviewSection(Section):
     key = "overview"
     title = N_("Overview")
     description = N_("Key figures from every part of hrvdesk you may use")
-    icon = "SP_ComputerIcon"
     permission = None
     order = 10
 

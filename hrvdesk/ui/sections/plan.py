@@ -627,7 +627,6 @@ class ActionPlanSection(TabbedSection):
     key = "plan"
     title = N_("Action plan")
     description = N_("The action plan's measures and their follow-up")
-    icon = "SP_FileDialogContentsView"
     permission = Permission.VIEW_WORK
     order = 50
     PANELS = (

@@ -57,7 +57,6 @@ class ReportsSection(Section):
     key = "reports"
     title = N_("Reports")
     description = N_("The yearly reports as PDF files")
-    icon = "SP_FileDialogInfoView"
     permission = Permission.REPORT
     order = 60
 

@@ -564,7 +564,6 @@ class RoutinesSection(Section):
     key = "routines"
     title = N_("Routines")
     description = N_("The administrations' routines and their review dates")
-    icon = "SP_FileDialogListView"
     permission = Permission.VIEW_WORK
     order = 40
     handles = frozenset({Act.NEW_RECORD, Act.FIND})

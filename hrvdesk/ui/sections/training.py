@@ -357,7 +357,6 @@ class TrainingSection(TabbedSection):
     key = "training"
     title = N_("Training")
     description = N_("Training of staff and the coverage it gives")
-    icon = "SP_FileDialogDetailedView"
     permission = Permission.VIEW_WORK
     order = 30
     handles = frozenset({Act.NEW_RECORD, Act.FIND})
