@@ -121,10 +121,7 @@ class ImportPanel(TabPanel):
         self.progress.hide()
         self.tr_.bind(self.progress.setAccessibleName, N_("Import progress"))
         layout.addWidget(self.progress)
-        first, *others = self.previews.values()
-        self.accepted_view = self._group(layout, N_("Accepted rows"), first)
-        for model in others:  # the first is connected by table()
-            model.modelReset.connect(self.accepted_view.resizeColumnsToContents)
+        self.accepted_view = self._group(layout, N_("Accepted rows"), next(iter(self.previews.values())))
         self.rejected_view = self._group(layout, N_("Rejected rows"), self.rejected)
         if self.kind is not None:
             self.kind.currentIndexChanged.connect(lambda _i: self._kind_chosen())

@@ -210,6 +210,22 @@ class RecordTableView(QTableView):
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # keep the order rows come in
         self.setSortingEnabled(True)
 
+    def setModel(self, model) -> None:  # noqa: N802 (Qt API)
+        """Columns fit their contents and headers whenever the rows or the headers' language
+        change, so that an empty table's headers are not cut off either."""
+        old = self.model()
+        if old is not None:
+            old.modelReset.disconnect(self._fit)
+            old.headerDataChanged.disconnect(self._fit)
+        super().setModel(model)
+        if model is not None:
+            model.modelReset.connect(self._fit)
+            model.headerDataChanged.connect(self._fit)
+        self._fit()
+
+    def _fit(self, *_changed) -> None:
+        self.resizeColumnsToContents()  # measures at most 200 rows (setResizeContentsPrecision)
+
     def _selected_row_numbers(self) -> list[int]:
         """The selected rows, from the selection's ranges (not one index per cell: selecting
         all of 100 000 rows must stay instant)."""

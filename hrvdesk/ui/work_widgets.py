@@ -161,8 +161,7 @@ class Panel(QWidget):
     def table(self, name: str, model: RecordTableModel) -> RecordTableView:
         view = RecordTableView("", self.ctx.clipboard)
         self.tr_.bind(view.setAccessibleName, name)
-        view.setModel(model)
-        model.modelReset.connect(view.resizeColumnsToContents)  # measures at most 200 rows
+        view.setModel(model)  # its columns fit contents and headers (RecordTableView.setModel)
         return view
 
     def explanation(self, msgid: str) -> QLabel:

@@ -173,3 +173,29 @@ def test_every_section_has_its_own_drawn_icon(admin_window):
         images[section.key] = bytes(image.constBits())
     assert len(set(images.values())) == len(images) == 7
     assert not app_icon().isNull() and not app_icon().pixmap(32, 32).isNull()
+
+
+def test_no_column_header_is_cut_off_in_an_empty_table(app, admin_window):
+    """A new database's tables are empty: their headers are all that sizes the columns, in
+    either language (the headers change when the language does)."""
+    from PySide6.QtWidgets import QTabWidget
+
+    from hrvdesk.ui.models import RecordTableView
+
+    def cut_headers() -> list[tuple[str, str]]:
+        for section in admin_window.sections():
+            admin_window.show_section(section.key)
+            for tabs in admin_window.findChildren(QTabWidget):
+                for i in range(tabs.count()):
+                    tabs.setCurrentIndex(i)
+        cut = []
+        for view in admin_window.findChildren(RecordTableView):
+            header, model = view.horizontalHeader(), view.model()
+            for column in range(header.count() - 1):  # the last one stretches
+                if not header.isSectionHidden(column) and header.sectionSize(column) < header.sectionSizeHint(column):
+                    cut.append((view.accessibleName(), model.headerData(column, Qt.Orientation.Horizontal)))
+        return cut
+
+    for language in ("sv", "en"):
+        app.set_language(language)
+        assert cut_headers() == [], language
