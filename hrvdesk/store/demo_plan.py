@@ -2,8 +2,9 @@
 
 :func:`demo_plan` is a generator for :data:`hrvdesk.store.demo.GENERATORS`: a few routines
 (with adopted versions, functional contact paths and a small PDF made in memory), the
-follow-up of the last two years with carry-over, measure values and survey answers from
-most administrations. Everything is invented; documents say "DEMO" on their face.
+follow-up of the last two years with carry-over, measure values, survey answers from
+most administrations and a few proposed activities. Everything is invented; documents say
+"DEMO" on their face.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import io
 
 from hrvdesk.domain.plan import FollowUp, MeasureValue
 from hrvdesk.domain.routines import ContactPath, Routine
-from hrvdesk.store import organisation, plan_repo, routines_repo, survey_repo
+from hrvdesk.store import organisation, plan_proposals_repo, plan_repo, routines_repo, survey_repo
 
 # (title, purpose, owner, participants) — invented routines in the municipality's words
 _ROUTINES = (
@@ -116,6 +117,9 @@ def _measure_values(ctx, years: tuple[int, int]) -> None:
             value = min(1.0, value + rng.uniform(-0.05, 0.15))
     for year in years:
         plan_repo.record_computed_values(db, year)
+    for measure in plan_repo.plan_in_force(db, years[1]).measures:  # the plan's 80 % ambition
+        if measure.unit == "share":
+            plan_repo.set_measure_target(db, measure.code, 0.8)
 
 
 def _survey(ctx, years: tuple[int, int]) -> None:
@@ -140,6 +144,25 @@ def _survey(ctx, years: tuple[int, int]) -> None:
             survey_repo.save_answers(db, year, code, values)
 
 
+# (goal, title, committee, why, the coordinator's reason for declining or None) — invented
+_PROPOSALS = (
+    (2, "Samtalsgrupper för föräldrar om barns rätt att välja själva", "SN",
+     "Når föräldrar som inte kommer till informationsmöten.", None),
+    (3, "Öppen fritidsverksamhet för unga med särskild tjejkväll", "KFN",
+     "Ger unga en trygg plats att söka stöd på.", None),
+    (1, "Ny kartläggning av elevers erfarenheter", "UN", "Ger underlag till planens mått.",
+     "Ingår redan i den nationella kartläggningen som kommunen deltar i."),
+)
+
+
+def _proposals(ctx, year: int) -> None:
+    """Two proposals awaiting the coordinator, one declined with her reason."""
+    for goal, title, committee, why, declined in _PROPOSALS:
+        made = plan_proposals_repo.propose(ctx.db, goal, title, committee, why, year=year)
+        if declined:
+            plan_proposals_repo.decide(ctx.db, made.id, "declined", declined, year=year)
+
+
 def demo_plan(ctx) -> None:
     """Fill a demo database (``ctx``: :class:`hrvdesk.store.demo.DemoContext`)."""
     today = dt.date.today()
@@ -149,3 +172,4 @@ def demo_plan(ctx) -> None:
     _followups(ctx, years)
     _measure_values(ctx, years)
     _survey(ctx, years)
+    _proposals(ctx, years[1])

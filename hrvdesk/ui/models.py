@@ -30,12 +30,14 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # the raw value the column sorts by
 @dataclass(frozen=True)
 class Column(Generic[Row]):
     """One column: a translatable title (message id), how to get the value of a row and
-    how to show it (default ``str``; None shows as empty)."""
+    how to show it (default ``str``; None shows as empty). ``widest`` (pixels) keeps a
+    column of long texts from pushing the columns after it off the screen (shortened "…")."""
 
     title: str
     value: Callable[[Row], Any]
     display: Callable[[Any], str] | None = None
     align_right: bool = False
+    widest: int | None = None
 
     def text(self, row: Row) -> str:
         value = self.value(row)
@@ -68,6 +70,10 @@ class RecordTableModel(QAbstractTableModel, Generic[Row]):
     @property
     def rows(self) -> list[Row]:
         return list(self._rows)
+
+    @property
+    def columns(self) -> tuple[Column[Row], ...]:
+        return tuple(self._columns)
 
     def set_rows(self, rows: Sequence[Row]) -> None:
         self.beginResetModel()
@@ -225,6 +231,9 @@ class RecordTableView(QTableView):
 
     def _fit(self, *_changed) -> None:
         self.resizeColumnsToContents()  # measures at most 200 rows (setResizeContentsPrecision)
+        for number, column in enumerate(getattr(self.model(), "columns", ())):
+            if column.widest is not None:
+                self.setColumnWidth(number, min(self.columnWidth(number), column.widest))
 
     def _selected_row_numbers(self) -> list[int]:
         """The selected rows, from the selection's ranges (not one index per cell: selecting

@@ -77,7 +77,7 @@ def test_the_seeded_plan_is_shown(app, plan_db):
     measures = section.panels[MeasuresPanel]
     assert texts(measures.model, 1) == ["M1.1", "M2.1", "M2.2", "M3.1", "M3.2", "M4.1"]
     m31 = texts(measures.model, 1).index("M3.1")
-    assert measures.model.index(m31, 4).data() == "Computed from the routines register"
+    assert measures.model.index(m31, 7).data() == "Computed from the routines register"
     assert "(computed now, not recorded)" in measures.model.index(m31, 3).data()
     followup = section.panels[FollowUpPanel]
     assert len(followup.model.rows) == 18
@@ -481,7 +481,7 @@ def test_the_coordinator_sets_a_measures_target(app, plan_db):
     dialog.ok_button.click()
     code = panel.model.rows[row].measure.code
     assert plan_repo.measure_targets(app.db) == {code: 0.8}
-    assert panel.model.index(row, 6).data() == "80.0%"
+    assert panel.model.index(row, 4).data() == "80.0%"
 
 
 def test_the_version_note_says_when_the_plan_may_next_be_revised(app, plan_db):
@@ -527,7 +527,7 @@ def test_a_committee_proposes_and_the_coordinator_decides(app, plan_db, dialogs)
     dialog.ok_button.click()
     assert not dialog.isVisible()
     assert texts(panel.model, 1) == ["Samtalsgrupper för föräldrar"]
-    assert texts(panel.model, 6) == ["Awaiting decision"] and "1 proposal awaits" in panel.heading.text()
+    assert texts(panel.model, 3) == ["Awaiting decision"] and "1 proposal awaits" in panel.heading.text()
     app.lock()
 
     window, section = open_plan(app, plan_db, COORDINATOR)  # told at unlock
@@ -539,8 +539,33 @@ def test_a_committee_proposes_and_the_coordinator_decides(app, plan_db, dialogs)
     dialogs.expect(QUESTION, True)
     panel.accept_button.click()
     [decided] = plan_proposals_repo.proposals(app.db)
-    assert decided.state == "accepted" and texts(panel.model, 6) == [f"Accepted: {decided.activity}"]
+    assert decided.state == "accepted" and texts(panel.model, 3) == [f"Accepted: {decided.activity}"]
     assert not panel.accept_button.isEnabled()
     structure = section.show_panel(StructurePanel)
     added = structure.activities.rows[row_of(structure.activities, decided.activity)].activity
     assert (added.title, added.lead) == ("Samtalsgrupper för föräldrar", "SN")
+
+
+def test_what_is_reported_is_on_screen_beside_the_activity_at_the_default_size(app, plan_db):
+    """At 1100×720 the follow-up's status and comment, the measures' state against the target
+    and a proposal's decision are visible without scrolling away from what they are about."""
+    from PySide6.QtWidgets import QApplication
+
+    from hrvdesk.ui.sections.plan_proposals import ProposalsPanel
+
+    window, section = open_plan(app, plan_db)
+    window.resize(1100, 720)
+    QApplication.processEvents()
+
+    def visible(panel, column: int, shown: int | None = None) -> bool:
+        """The column's first ``shown`` pixels (all of it by default) are in the viewport."""
+        view = panel.view
+        start, width = view.columnViewportPosition(column), view.columnWidth(column)
+        return 0 <= start and start + min(width, shown or width) <= view.viewport().width()
+
+    followup = section.show_panel(FollowUpPanel)
+    assert visible(followup, STATUS) and visible(followup, COMMENT, shown=60)
+    measures = section.show_panel(MeasuresPanel)
+    assert visible(measures, 5)  # against the target, beside the value and the target
+    proposals = section.show_panel(ProposalsPanel)
+    assert visible(proposals, 3)  # the decision

@@ -35,7 +35,7 @@ from hrvdesk.ui.models import Column, EditableTableModel, RecordTableModel
 from hrvdesk.ui.sections import Figure, SectionContext, register
 from hrvdesk.ui.sections.plan_proposals import ProposalsPanel
 from hrvdesk.ui.sections.plan_round import RoundPanel
-from hrvdesk.ui.sections.plan_survey import PlanPanel, SurveyPanel, is_coordinator
+from hrvdesk.ui.sections.plan_survey import TITLE_WIDTH, PlanPanel, SurveyPanel, is_coordinator
 from hrvdesk.ui.sections.tabbed import TabbedSection
 from hrvdesk.ui.widgets import FormDialog, Page, form_row, message_label
 from hrvdesk.ui.work_widgets import (NO_VALUE, CodeComboDelegate, add_labelled, button_row, fill_codes,
@@ -243,7 +243,7 @@ class StructurePanel(PlanPanel):
         self.activities = RecordTableModel([
             Column(N_("Goal"), lambda r: r.goal, align_right=True),
             Column(N_("Code"), lambda r: r.activity.code),
-            Column(N_("Activity"), lambda r: _(r.activity.title)),
+            Column(N_("Activity"), lambda r: _(r.activity.title), widest=TITLE_WIDTH),
             Column(N_("Lead committee"), lambda r: r.activity.lead, self.committee),
             Column(N_("Responsible committees"), lambda r: self._responsible(r.activity)),
             Column(N_("Partners"), lambda r: list_text(self.partner(p) for p in r.activity.partners)),
@@ -386,7 +386,9 @@ class TargetDialog(MeasureValueDialog):
         return lambda: plan_repo.set_measure_target(db, code, target)
 
 
-MEASURE_TITLE, TITLE_WIDTH = 2, 340  # the Measures table's title column and its widest
+# so that value, target and the state against it fit beside the measure at 1100 px (the whole
+# text is the cell's tooltip)
+MEASURE_WIDTH, VALUE_WIDTH = 260, 150
 
 
 class MeasuresPanel(PlanPanel):
@@ -397,13 +399,13 @@ class MeasuresPanel(PlanPanel):
         self.model = RecordTableModel([
             Column(N_("Goal"), lambda m: m.goal, align_right=True),
             Column(N_("Code"), lambda m: m.measure.code),
-            Column(N_("Measure"), lambda m: _(m.measure.title)),
-            Column(N_("Value"), _value_text),
-            Column(N_("Source"), _source_text),
-            Column(N_("Trend"), lambda m: m.trend, TRENDS.label),
+            Column(N_("Measure"), lambda m: _(m.measure.title), widest=MEASURE_WIDTH),
+            Column(N_("Value"), _value_text, widest=VALUE_WIDTH),
             Column(N_("Target value"), lambda m: NO_VALUE if m.target is None
                    else format_share(m.target, m.measure.unit)),
             Column(N_("Against the target"), lambda m: m.target_state, TARGET_STATES.label),
+            Column(N_("Trend"), lambda m: m.trend, TRENDS.label),
+            Column(N_("Source"), _source_text),
             Column(N_("Earlier years"), _earlier_text),
         ], parent=self)
         layout = QVBoxLayout(self)
@@ -437,8 +439,6 @@ class MeasuresPanel(PlanPanel):
     def refresh(self) -> None:
         self.heading.setText(_("Measures in {year}").format(year=self.year))
         self.model.set_rows(plan_repo.measure_overview(self.ctx.db, self.year))
-        # a long title is shortened (…), so that value, target and state fit at 1100 px
-        self.view.setColumnWidth(MEASURE_TITLE, min(self.view.columnWidth(MEASURE_TITLE), TITLE_WIDTH))
         self._enable()
 
     def _enable(self) -> None:
@@ -497,7 +497,7 @@ class FollowUpModel(EditableTableModel):
     """The year's follow-up sheet; the status and comment of the rows ``editable(row)``
     allows can be changed, each change saved at once with ``save(row, column, value)``."""
 
-    STATUS, COMMENT = 4, 5
+    STATUS, COMMENT = 3, 4  # beside the activity, so that both are on screen at 1100 px
     EDITABLE = (STATUS, COMMENT)
 
     def edit_value(self, row: ActivityFollowUp, column: int) -> str:
@@ -514,10 +514,10 @@ class FollowUpPanel(PlanPanel):
         self.model = FollowUpModel([
             Column(N_("Goal"), lambda r: r.goal, align_right=True),
             Column(N_("Code"), lambda r: r.activity.code),
-            Column(N_("Activity"), lambda r: _(r.activity.title)),
-            Column(N_("Lead committee"), lambda r: r.activity.lead, self.committee),
+            Column(N_("Activity"), lambda r: _(r.activity.title), widest=TITLE_WIDTH),
             Column(N_("Status"), lambda line: line.status_text),
-            Column(N_("Comment"), lambda r: r.followup.comment),
+            Column(N_("Comment"), lambda r: r.followup.comment, widest=TITLE_WIDTH),
+            Column(N_("Lead committee"), lambda r: r.activity.lead, self.committee),
             Column(N_("Updated by"), lambda r: r.followup.updated_by if r.recorded else None),
             Column(N_("Updated"), lambda r: r.followup.updated_at if r.recorded else None,
                    lambda when: format_datetime(when, "short")),

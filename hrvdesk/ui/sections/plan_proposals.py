@@ -14,7 +14,7 @@ from hrvdesk.i18n import N_, _, format_datetime, format_number, ngettext
 from hrvdesk.store import plan_proposals_repo as repo
 from hrvdesk.store import plan_repo
 from hrvdesk.ui.models import Column, RecordTableModel
-from hrvdesk.ui.sections.plan_survey import PlanPanel, is_coordinator
+from hrvdesk.ui.sections.plan_survey import TITLE_WIDTH, PlanPanel, is_coordinator
 from hrvdesk.ui.widgets import FormDialog, form_row, message_label
 from hrvdesk.ui.work_widgets import button_row, fill_combo
 
@@ -88,13 +88,13 @@ class ProposalsPanel(PlanPanel):
         self.coordinator = is_coordinator(self.ctx)
         self.model = RecordTableModel([
             Column(N_("Goal"), lambda p: p.goal, align_right=True),
-            Column(N_("Proposed activity"), lambda p: p.title),
+            Column(N_("Proposed activity"), lambda p: p.title, widest=TITLE_WIDTH),
             Column(N_("Committee"), lambda p: p.committee, self.committee),
-            Column(N_("Why"), lambda p: p.reason),
+            Column(N_("Decision"), _decision),
             Column(N_("Proposed by"), lambda p: p.proposed_by),
             Column(N_("Proposed"), lambda p: dt.datetime.fromisoformat(p.proposed_at),
                    lambda when: format_datetime(when, "short")),
-            Column(N_("Decision"), _decision),
+            Column(N_("Why"), lambda p: p.reason, widest=TITLE_WIDTH),
             Column(N_("Reason"), lambda p: p.note),
         ], parent=self)
         layout = QVBoxLayout(self)

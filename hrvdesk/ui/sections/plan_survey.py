@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from hrvdesk.ui.sections.plan import ActionPlanSection
 
 MAX_PILOT_YEARS = 20
+TITLE_WIDTH = 340  # the widest a title column of the plan's tables gets (shortened "…")
 COMPLETION_ICONS = {"complete": "SP_DialogApplyButton", "partial": "SP_MessageBoxWarning",
                     "missing": "SP_MessageBoxCritical"}
 
