@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import (QApplication, QBoxLayout, QComboBox, QHBoxLayout, QLabel, QPushButton,
-                               QStyle, QStyledItemDelegate, QTabWidget, QWidget)
+from PySide6.QtWidgets import (QApplication, QBoxLayout, QComboBox, QHBoxLayout, QLabel, QLineEdit,
+                               QPushButton, QStyle, QStyledItemDelegate, QTabWidget, QVBoxLayout,
+                               QWidget)
 
 from hrvdesk.domain.codes import CodeList
 from hrvdesk.domain.errors import HrvError
@@ -137,6 +138,29 @@ def add_labelled(layout: QBoxLayout, tr: Retranslator, msgid: str, widget: QWidg
     tr.bind(lambda text: widget.setAccessibleName(plain(text).rstrip(":")), msgid)
     layout.addWidget(label)
     layout.addWidget(widget)
+
+
+def filter_rows(tr: Retranslator, rows: Sequence[Sequence[tuple[str, QWidget]]],
+                apply: Callable[[], object]) -> QVBoxLayout:
+    """The filters above a list, labelled, in the given rows so that they fit beside the
+    navigation at 1100 px (a combo box no wider than a short entry needs); a change of any of
+    them calls ``apply``."""
+    layout = QVBoxLayout()
+    for specs in rows:
+        row = QHBoxLayout()
+        for msgid, widget in specs:
+            add_labelled(row, tr, msgid, widget)
+            if isinstance(widget, QComboBox):
+                widget.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+                widget.setMinimumContentsLength(12)
+                widget.currentIndexChanged.connect(lambda _i: apply())
+            elif isinstance(widget, QLineEdit):
+                widget.setClearButtonEnabled(True)
+                widget.setMinimumWidth(widget.fontMetrics().averageCharWidth() * 18)
+                widget.textChanged.connect(lambda _t: apply())
+        row.addStretch(1)
+        layout.addLayout(row)
+    return layout
 
 
 def add_tab(tabs: QTabWidget, tr: Retranslator, title: str, page: QWidget) -> int:

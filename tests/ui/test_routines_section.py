@@ -18,13 +18,13 @@ from hrvdesk.store import audit, organisation, routines_repo
 from hrvdesk.store.database import Database
 from hrvdesk.ui.dialogs import OPEN_FILE, QUESTION, SAVE_FILE
 from hrvdesk.ui.actions import Act
-from hrvdesk.ui.sections.routines import OVERDUE_ONLY, OVERDUE_OR_DUE, RoutineDialog
+from hrvdesk.ui.sections.routines import OVERDUE_ONLY, OVERDUE_OR_DUE, REVIEW_COLUMN, RoutineDialog
 from tests.conftest import ADMIN, PASSPHRASE
 from tests.ui.conftest import EDITOR, OTHER_PASSPHRASE, VIEWER, unlock
 from tests.ui.test_screenshots import assert_drawn
 
 TODAY = dt.date.today()
-REVIEW = 5  # the list's review column
+REVIEW = REVIEW_COLUMN  # the list's review column
 
 
 def routine(title: str, owner: str = "SOC", participants=("UBF",), status: str = "adopted",
@@ -79,7 +79,7 @@ def test_create_adopt_and_attach_round_trip(app, db_file, dialogs, tmp_path, tmp
         "SOC", ("UBF", "POL"), "draft", 6)
     assert stored.contacts == (ContactPath("Socialjouren", "Telefon via kommunens växel"),)
     assert panel.selected().id == stored.id
-    assert panel.model.index(0, 3).data() == "Draft"
+    assert panel.model.index(0, 1).data() == "Draft"
     assert "Participants: Utbildningsförvaltningen, Polisen" in panel.details.text()
 
     # version history: each adoption adds a version, earlier ones stay
@@ -92,7 +92,7 @@ def test_create_adopt_and_attach_round_trip(app, db_file, dialogs, tmp_path, tmp
     versions = [(panel.versions.index(r, 0).data(), panel.versions.index(r, 3).data())
                 for r in range(panel.versions.rowCount())]
     assert versions == [("1", "Första versionen"), ("2", "Reviderad")]
-    assert panel.model.index(0, 3).data() == "Adopted"
+    assert panel.model.index(0, 1).data() == "Adopted"
     assert panel.model.index(0, REVIEW).data() == "Up to date"  # adopted today, every 6 months
 
     # a document: read from a file outside the test folder, kept only inside the database
@@ -135,7 +135,7 @@ def test_create_adopt_and_attach_round_trip(app, db_file, dialogs, tmp_path, tmp
     assert edit.title.text() == stored.title and edit.chosen_participants() == ("UBF", "POL")
     edit.status.setCurrentIndex(edit.status.findData("under_revision"))
     edit.ok_button.click()
-    assert panel.model.index(0, 3).data() == "Under revision"
+    assert panel.model.index(0, 1).data() == "Under revision"
     assert [v.number for v in routines_repo.load_routine(app.db, stored.id).versions] == [1, 2]
 
 

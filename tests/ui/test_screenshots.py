@@ -31,3 +31,32 @@ def test_every_section_draws(app, tmp_path):
                 assert_drawn(window, tmp_path / f"{key}-{panel_class.__name__}.png")
     app.lock()
     assert_drawn(app.unlock, tmp_path / "unlock.png")
+
+
+def test_every_tab_fits_the_default_window_in_swedish(app):
+    """At 1100×720 in Swedish, with the demo's data, no field or button of any section's tab
+    reaches past the window's right edge (a filter row that does not fit pushes the last
+    filters out of sight; the section list must keep its width)."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox, QLineEdit, QTabWidget
+
+    app.start_demo()
+    app.set_language("sv")
+    window = app.window
+    window.resize(1100, 720)
+    window.show()
+    outside = []
+    for key in window.section_keys():
+        window.show_section(key)
+        for tabs in [None, *window.findChildren(QTabWidget)]:
+            for i in range(tabs.count() if tabs else 1):
+                if tabs:
+                    tabs.setCurrentIndex(i)
+                QApplication.processEvents()
+                for widget in (w for kind in (QComboBox, QLineEdit, QAbstractButton) for w in window.findChildren(kind)):
+                    if widget.isVisible() and widget.window() is window and widget.width() > 1:
+                        right = widget.mapTo(window, QPoint(widget.width(), 0)).x()
+                        if right > window.width():
+                            outside.append((key, widget.accessibleName() or widget.objectName(), right))
+        assert window.nav.width() >= window.nav.sizeHintForColumn(0), key
+    assert outside == []

@@ -496,12 +496,12 @@ class CasesPanel(TabPanel):
         self.model = RecordTableModel([
             Column(N_("No."), lambda s: s.case.id, align_right=True),
             Column(N_("Case reference"), lambda s: s.case.case_ref),
+            Column(N_("Status"), lambda s: s.case.status, CASE_STATUSES.label),  # on screen at 1100 px
             Column(N_("Known date"), lambda s: s.case.known_date, format_date),
             Column(N_("Reported by"), lambda s: s.case.reported_by),
             Column(N_("Gender"), lambda s: s.case.gender, GENDERS.label),
             Column(N_("Birth year"), lambda s: s.case.birth_year, align_right=True),
             Column(N_("Suspected purposes"), lambda s: s.case.purposes, labels_text(PURPOSES)),
-            Column(N_("Status"), lambda s: s.case.status, CASE_STATUSES.label),
             Column(N_("Destination"), lambda s: s.case.destination, m49.country_name),
             Column(N_("Last changed"), lambda s: s.updated_at.date(), format_date),
         ], parent=self)

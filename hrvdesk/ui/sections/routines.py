@@ -32,11 +32,13 @@ from hrvdesk.ui.actions import Act
 from hrvdesk.ui.models import Column, RecordTableModel
 from hrvdesk.ui.sections import Figure, Section, SectionContext, register
 from hrvdesk.ui.widgets import FormDialog, Page, Retranslator, form_row, message_label
-from hrvdesk.ui.work_widgets import (NO_VALUE, IconTableModel, Panel, add_labelled, add_tab, button_row,
+from hrvdesk.ui.work_widgets import (NO_VALUE, IconTableModel, Panel, add_tab, button_row, filter_rows,
                                      fill_codes, fill_combo, list_text, make_button, select_data, writing)
 
 #: Icons that go with the review states (the state is also said in words).
 REVIEW_ICONS = {"overdue": "SP_MessageBoxCritical", "due": "SP_MessageBoxWarning"}
+# the register's columns: a long title is shortened so that status and review stay on screen
+TITLE_WIDTH, REVIEW_COLUMN = 320, 3
 #: File name extension -> MIME type of the documents that can be attached.
 DOCUMENT_TYPES = {extension: mime for mime, extension in ATTACHMENT_TYPES.items()}
 DOCUMENT_NAMES = {".pdf": N_("PDF document"), ".docx": N_("Word document")}
@@ -287,13 +289,13 @@ class RoutinesPanel(Panel):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self._filters())
         self.model = IconTableModel([
-            Column(N_("Title"), lambda r: r.routine.title),
-            Column(N_("Purpose"), lambda r: r.routine.purpose, ROUTINE_PURPOSES.label),
-            Column(N_("Owner"), lambda r: r.routine.owner, self._name),
+            Column(N_("Title"), lambda r: r.routine.title, widest=TITLE_WIDTH),
             Column(N_("Status"), lambda r: r.routine.status, ROUTINE_STATUSES.label),
             Column(N_("Next review"), lambda r: r.routine.next_review, format_date),
             Column(N_("Review"), lambda r: r.state, REVIEW_STATES.label),
-        ], icon_column=5, icon_of=lambda r: REVIEW_ICONS.get(r.state), parent=self)
+            Column(N_("Purpose"), lambda r: r.routine.purpose, ROUTINE_PURPOSES.label),
+            Column(N_("Owner"), lambda r: r.routine.owner, self._name),
+        ], icon_column=REVIEW_COLUMN, icon_of=lambda r: REVIEW_ICONS.get(r.state), parent=self)
         self.view = self.table(N_("Routines"), self.model)
         self.view.activated.connect(lambda _index: self.edit_routine())
         layout.addWidget(self.view, 3)
@@ -314,27 +316,15 @@ class RoutinesPanel(Panel):
 
     def _filters(self) -> QVBoxLayout:
         """The filters in two rows, so that the tab fits beside the navigation."""
-        rows = QVBoxLayout()
-        first, second = QHBoxLayout(), QHBoxLayout()
         self.search = QLineEdit()
-        self.search.setClearButtonEnabled(True)
         self.tr_.bind(self.search.setPlaceholderText, N_("Find by title"))
         self.status_filter, self.purpose_filter = QComboBox(), QComboBox()
         self.owner_filter, self.review_filter = QComboBox(), QComboBox()
-        for row, msgid, widget in ((first, N_("&Find:"), self.search),
-                                   (first, N_("Stat&us:"), self.status_filter),
-                                   (first, N_("&Purpose:"), self.purpose_filter),
-                                   (second, N_("&Owner:"), self.owner_filter),
-                                   (second, N_("Re&view:"), self.review_filter)):
-            add_labelled(row, self.tr_, msgid, widget)
-            if isinstance(widget, QComboBox):  # never wider than a short label: the row must fit
-                widget.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-                widget.setMinimumContentsLength(12)
-                widget.currentIndexChanged.connect(lambda _i: self.apply_filters())
-        self.search.textChanged.connect(lambda _t: self.apply_filters())
-        for row in (first, second):
-            row.addStretch(1)
-            rows.addLayout(row)
+        rows = filter_rows(self.tr_, (
+            ((N_("&Find:"), self.search), (N_("Stat&us:"), self.status_filter),
+             (N_("&Purpose:"), self.purpose_filter)),
+            ((N_("&Owner:"), self.owner_filter), (N_("Re&view:"), self.review_filter)),
+        ), self.apply_filters)
         self._fill_filters()
         return rows
 

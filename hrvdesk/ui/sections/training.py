@@ -35,7 +35,7 @@ from hrvdesk.ui.sections.training_dialogs import (WARNING_COLOURS, AttendanceDia
                                                   TrainingDialog, may_edit_all)
 from hrvdesk.ui.sections.training_panels import HeadcountsPanel, ImportPanel, hours_text, year_range
 from hrvdesk.ui.widgets import Banner, FormDialog, Page, message_label
-from hrvdesk.ui.work_widgets import (NO_VALUE, IconTableModel, Panel, add_labelled, button_row, fill_codes,
+from hrvdesk.ui.work_widgets import (NO_VALUE, IconTableModel, Panel, button_row, fill_codes, filter_rows,
                                      fill_combo, list_text, yes_no)
 from hrvdesk.ui.yearly_report import TRAINING_REPORT, open_report_dialog, report_button
 
@@ -121,22 +121,15 @@ class TrainingsPanel(TabPanel):
 
     # --- building ------------------------------------------------------------------------
 
-    def _filters(self) -> QHBoxLayout:
-        row = QHBoxLayout()
+    def _filters(self) -> QVBoxLayout:
+        """The filters in one row (the list needs the height) that fits beside the navigation."""
         self.search = QLineEdit()
-        self.search.setClearButtonEnabled(True)
         self.tr_.bind(self.search.setPlaceholderText, N_("Find by title or organiser"))
         self.year_filter, self.topic_filter, self.administration_filter = QComboBox(), QComboBox(), QComboBox()
-        for msgid, widget in ((N_("&Find:"), self.search), (N_("&Year:"), self.year_filter),
-                              (N_("To&pic:"), self.topic_filter),
-                              (N_("&Administration:"), self.administration_filter)):
-            add_labelled(row, self.tr_, msgid, widget)
-            if isinstance(widget, QComboBox):
-                widget.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-                widget.currentIndexChanged.connect(lambda _i: self.apply_filters())
-        self.search.textChanged.connect(lambda _t: self.apply_filters())
-        row.addStretch(1)
-        return row
+        return filter_rows(self.tr_, (
+            ((N_("&Find:"), self.search), (N_("&Year:"), self.year_filter), (N_("To&pic:"), self.topic_filter),
+             (N_("&Administration:"), self.administration_filter)),
+        ), self.apply_filters)
 
     def _fill_filters(self) -> None:
         years = year_range(self.ctx.db)
