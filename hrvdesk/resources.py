@@ -15,3 +15,8 @@ def resource_dir(*parts: str) -> Path:
         if candidate.is_dir():
             return candidate
     raise FileNotFoundError(f"the shipped resources {'/'.join(parts) or '.'} are missing")
+
+
+def read_text(*parts: str) -> str:
+    """A shipped text file (UTF-8), e.g. ``read_text("profiles", "botkyrka.toml")``."""
+    return resource_dir(*parts[:-1]).joinpath(parts[-1]).read_text(encoding="utf-8")

@@ -93,3 +93,19 @@ def test_settings_are_named_by_their_declared_key():
     assert string_keyed('settings.get(db, "language"); s.put(Key.LANGUAGE, 1)', names) == ["language"]
     assert [(path.relative_to(PACKAGE).as_posix(), name) for path in sorted(PACKAGE.rglob("*.py"))
             for name in string_keyed(path.read_text(encoding="utf-8"), names)] == []
+
+
+def file_calls(source: str) -> list[str]:
+    """Calls that read or write a file by path: ``open(…)``, ``….read_text()`` and the like."""
+    names = {"read_text", "read_bytes", "write_text", "write_bytes"}
+    return [ast.unparse(node.func) for node in ast.walk(ast.parse(source)) if isinstance(node, ast.Call)
+            and (isinstance(node.func, ast.Name) and node.func.id == "open"
+                 or isinstance(node.func, ast.Attribute) and node.func.attr in names)]
+
+
+def test_the_domain_opens_no_files():
+    """The domain parses and validates what it is given; files are read in ``io`` (a user's
+    profile, imports) or through the neutral ``resources`` (what hrvdesk ships)."""
+    assert file_calls("open('x'); Path('p').read_text(); s.strip()") == ["open", "Path('p').read_text"]
+    assert [(path.relative_to(PACKAGE).as_posix(), call) for path in modules("domain")
+            for call in file_calls(path.read_text(encoding="utf-8"))] == []

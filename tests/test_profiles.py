@@ -15,7 +15,8 @@ from pypdf import PdfReader
 
 from hrvdesk.domain.errors import ValidationError
 from hrvdesk.domain.plan_seed import BOTKYRKA_PLAN, COMMITTEE_ADMINISTRATION, COMMITTEES
-from hrvdesk.domain.profile import dump_profile, load_profile, parse_profile
+from hrvdesk.domain.profile import dump_profile, parse_profile
+from hrvdesk.io.profile_files import load_profile
 from hrvdesk.domain.school_holidays import default_school_year
 from hrvdesk.store import audit, connection, holidays_repo, organisation, settings
 from hrvdesk.store.database import Database

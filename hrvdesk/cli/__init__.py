@@ -75,7 +75,8 @@ def print_json(obj) -> None:
 
 
 def cmd_init(args) -> int:
-    from hrvdesk.domain.profile import DEFAULT_PROFILE, load_profile
+    from hrvdesk.domain.profile import DEFAULT_PROFILE
+    from hrvdesk.io.profile_files import load_profile
     from hrvdesk.store.database import Database
 
     profile = load_profile(args.profile or DEFAULT_PROFILE)  # rejected: no file is left behind

@@ -25,13 +25,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
 import tomllib
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from hrvdesk.domain.codes import ADMINISTRATION_KINDS, PARTNER_KINDS
@@ -44,7 +42,7 @@ from hrvdesk.domain.school_holidays import Holiday, SchoolYear, holiday_title, s
 from hrvdesk.domain.settings import DATABASE, Key
 from hrvdesk.domain.survey import PILOT_YEARS
 from hrvdesk.i18n import N_, _
-from hrvdesk.resources import resource_dir
+from hrvdesk.resources import read_text, resource_dir
 
 DEFAULT_PROFILE = "botkyrka"
 FIRST_YEAR, LAST_YEAR = 1990, 2100  # a year outside these is a typing error
@@ -92,33 +90,24 @@ class Profile:
 # --- finding and reading ----------------------------------------------------------------
 
 
-def profiles_dir() -> Path:
-    """Where the shipped profiles are: in an installed or frozen build, or the source tree."""
-    return resource_dir("profiles")
-
-
 def shipped_profiles() -> list[str]:
     """The names of the shipped profiles (the template is not one to set a database up from)."""
-    return sorted(p.stem for p in profiles_dir().glob("*.toml") if p.stem != "template")
+    return sorted(p.stem for p in resource_dir("profiles").glob("*.toml") if p.stem != "template")
 
 
-def load_profile(source: str | os.PathLike = DEFAULT_PROFILE) -> Profile:
-    """A shipped profile by name (``botkyrka``) or a ``.toml``/``.json`` file by path;
-    ValidationError (every problem with its key path) when it is not a valid profile."""
-    path = Path(source)
-    if isinstance(source, str) and _NAME.fullmatch(source) and not path.exists():
-        path = profiles_dir() / f"{source}.toml"
-        if not path.is_file():
-            raise ValidationError.single(_("There is no shipped profile {name} (shipped: {names}).")
-                                         .format(name=source, names=", ".join(shipped_profiles())),
-                                         field="--profile")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
-        raise ValidationError.single(_("{file} cannot be read: {reason}").format(
-            file=path.name, reason=reason), field="--profile") from None
-    return parse_profile(text, path.name, fmt="json" if path.suffix.lower() == ".json" else "toml")
+def is_profile_name(text: str) -> bool:
+    """Whether ``text`` has the form of a shipped profile's name (not of a path)."""
+    return bool(_NAME.fullmatch(text))
+
+
+def shipped_profile(name: str = DEFAULT_PROFILE) -> Profile:
+    """A profile shipped with hrvdesk, by name (``botkyrka``); a file of the user's own is read
+    by :func:`hrvdesk.io.profile_files.load_profile`."""
+    if not is_profile_name(name) or name not in shipped_profiles():
+        raise ValidationError.single(_("There is no shipped profile {name} (shipped: {names}).")
+                                     .format(name=name, names=", ".join(shipped_profiles())),
+                                     field="--profile")
+    return parse_profile(read_text("profiles", f"{name}.toml"), f"{name}.toml")
 
 
 def parse_profile(text: str, file: str, fmt: str = "toml") -> Profile:

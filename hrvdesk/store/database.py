@@ -20,7 +20,7 @@ from pathlib import Path
 
 from hrvdesk.domain.errors import (DamagedDatabaseError, NewerVersionError,
                                    PermissionDenied, ValidationError)
-from hrvdesk.domain.profile import Profile, load_profile
+from hrvdesk.domain.profile import Profile, shipped_profile
 from hrvdesk.domain.roles import WRITES, Permission, Role, Session
 from hrvdesk.i18n import _
 from hrvdesk.store import audit, connection, faults, fileset, inuse, signing
@@ -94,7 +94,7 @@ class Database:
         if not path.parent.is_dir():
             raise ValidationError.single(_("The folder {folder} does not exist.").format(folder=str(path.parent)),
                                          field="--db")
-        profile = profile if profile is not None else load_profile()
+        profile = profile if profile is not None else shipped_profile()
         key = bytearray(secrets.token_bytes(KEY_BYTES))
         header = KeyHeader.new(path)
         user_keys = header.set_slot(user, passphrase, key, kdf)
