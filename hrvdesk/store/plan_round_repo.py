@@ -9,14 +9,13 @@ import datetime as dt
 
 from hrvdesk.domain import plan_round as domain
 from hrvdesk.domain.errors import ValidationError
-from hrvdesk.domain.plan import raise_problems
+from hrvdesk.domain.plan import PLAN_KEY, raise_problems
 from hrvdesk.domain.plan_round import Round, Share
 from hrvdesk.domain.roles import Permission
 from hrvdesk.i18n import _
 from hrvdesk.store import plan_repo
 from hrvdesk.store.audit import now_iso
 from hrvdesk.store.database import Database
-from hrvdesk.domain.plan import PLAN_KEY
 
 
 def _target(plan_id: str, year: int, committee: str | None = None) -> str:
