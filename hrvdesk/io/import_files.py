@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Collection
 from pathlib import Path
 
-from hrvdesk.domain.import_formats import ImportResult, Schema, check_table
+from hrvdesk.domain.import_formats import ImportResult, Schema, check_table, collector_paused
 from hrvdesk.io.tabular import read_table
 
 
@@ -24,5 +24,6 @@ def read_import(path: str | Path, schema: Schema, today: dt.date, *,
     returned in :attr:`ImportResult.problems`.
     """
     path = Path(path)
-    return check_table(read_table(path), schema, today, administrations=administrations,
-                       file_name=path.name)
+    with collector_paused:
+        return check_table(read_table(path), schema, today, administrations=administrations,
+                           file_name=path.name)

@@ -119,7 +119,7 @@ def read_table(path: str | Path) -> Table:
             "{file}: unsupported file type; use a .csv or .xlsx file."
         ).format(file=path.name))
     try:
-        return _to_table(rows, path.name)
+        return _to_table(rows, path.name, all_text=suffix in CSV_SUFFIXES)
     finally:
         rows.close()  # closes the file (or workbook) at once, also when a limit was hit
 
@@ -171,8 +171,11 @@ def _check_cells(row: TableRow, width: int, header: tuple[str, ...] | None,
                 "file is damaged or not a text export."), row.line, _column_label(header, index))
 
 
-def _to_table(rows: Iterator[TableRow], file_name: str) -> Table:
-    """Skip empty rows, take the header, check every limit while the rows stream in."""
+def _to_table(rows: Iterator[TableRow], file_name: str, all_text: bool = False) -> Table:
+    """Skip empty rows, take the header, check every limit while the rows stream in.
+
+    ``all_text``: every cell is text (CSV), so that a row's cells are checked at once as
+    one string, and cell by cell only when that finds something (see :func:`_check_cells`)."""
     header: tuple[str, ...] | None = None
     header_line = 1
     kept: list[TableRow] = []
@@ -182,10 +185,20 @@ def _to_table(rows: Iterator[TableRow], file_name: str) -> Table:
                 "The file has more than {max} rows (empty ones included), more than an Excel "
                 "sheet can hold; split it into smaller files.").format(
                 max=format_number(MAX_LINES)), row.line)
-        width = _width(row.cells)
-        if not width:
-            continue
-        _check_cells(row, width, header, file_name)
+        cells = row.cells
+        last = cells[-1] if cells else None
+        if last is not None and (not isinstance(last, str) or last.strip()):
+            width = len(cells)  # the common row: filled to its end
+        else:
+            width = _width(cells)
+            if not width:
+                continue
+        if all_text and width <= MAX_COLUMNS:
+            joined = "".join(cells)  # no cell longer than all of them, no NUL in any
+            if len(joined) > MAX_CELL_CHARS or "\x00" in joined:
+                _check_cells(row, width, header, file_name)
+        else:
+            _check_cells(row, width, header, file_name)
         if header is None:
             names = [_header_text(c) for c in row.cells[:width]]
             header, header_line = tuple(names), row.line
@@ -309,8 +322,9 @@ class _RecordGuard:
         self.start, self.delimiters = line, 0
 
     def __iter__(self) -> Iterator[str]:
+        delimiter = self.delimiter
         for line in self.lines:
-            self.delimiters += line.count(self.delimiter)
+            self.delimiters += line.count(delimiter)
             if self.delimiters > MAX_RECORD_DELIMITERS:
                 raise _refused(self.file_name, _(
                     "The row holds more than {count} delimiters ({delimiter}); a row may have "
@@ -348,7 +362,7 @@ def _csv_records(path: Path) -> Iterator[TableRow]:
             reader = csv.reader(iter(guard), delimiter=delimiter, quotechar='"',
                                 doublequote=True, strict=True)
             for cells in reader:
-                yield TableRow(line=previous_end + 1, cells=tuple(cells))
+                yield TableRow(previous_end + 1, tuple(cells))
                 previous_end = reader.line_num
                 guard.next_record(previous_end + 1)
     except OSError as error:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from hrvdesk.domain.errors import Problem
 from hrvdesk.domain.roles import Permission
 from hrvdesk.i18n import _, format_number
-from hrvdesk.domain.import_formats import ImportResult, Schema
+from hrvdesk.domain.import_formats import ImportResult, Schema, collector_paused
 from hrvdesk.store.database import Database
 
 #: ``progress(done, total)``: called now and then while a writer works through the rows.
@@ -148,9 +148,15 @@ def _require_own_rows(db: Database, chosen: ImportKind, result: ImportResult) ->
     of other administrations than an editor's own, naming their column and lines."""
     if chosen.scope_column is None:
         return
-    foreign = [(line, row.get(chosen.scope_column))
-               for line, row in zip(result.line_numbers, result.rows)
-               if not db.session.can(Permission.IMPORT, row.get(chosen.scope_column))]
+    allowed: dict[object, bool] = {}  # code -> may import it (asked once per code)
+    foreign = []
+    for line, row in zip(result.line_numbers, result.rows):
+        code = row.get(chosen.scope_column)
+        may = allowed.get(code)
+        if may is None:
+            may = allowed[code] = db.session.can(Permission.IMPORT, code)
+        if not may:
+            foreign.append((line, code))
     if not foreign:
         return
     lines = ", ".join(format_number(line) for line, _code in foreign[:LISTED_LINES])
@@ -174,12 +180,13 @@ def apply_import(db: Database, kind_name: str, result: ImportResult, dry_run: bo
     db.require(Permission.IMPORT, what=_("import data"))
     _require_own_rows(db, chosen, result)
     problems = list(result.problems)
-    rows = ImportRows(list(zip(result.line_numbers, result.rows)), dict(result.columns))
     outcome = WriteOutcome()
     written = False
     try:
         with db.transaction():
-            outcome = chosen.writer(db, rows, progress)
+            with collector_paused:
+                rows = ImportRows(list(zip(result.line_numbers, result.rows)), dict(result.columns))
+                outcome = chosen.writer(db, rows, progress)
             problems += outcome.problems
             if problems or dry_run:
                 raise _Rollback

@@ -20,6 +20,7 @@ threshold, totals).
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -129,18 +130,28 @@ class PersonRegister:
 
     def numbers(self, identifiers: Sequence[str]) -> list[int]:
         """:meth:`number` for many identifiers at once (bulk, for large imports): only these
-        persons' rows are read, so the cost follows the file, not the register."""
-        keys = [self.pseudonym(i) for i in identifiers]
-        distinct = sorted(set(keys))
-        self._conn.executemany("INSERT OR IGNORE INTO training_persons(person_key) VALUES (?)",
-                               ((k,) for k in distinct))
+        persons' rows are read, so the cost follows the file, not the register. Each
+        distinct identifier is hashed once; new persons get their numbers in the order of
+        their pseudonyms, as one by one."""
+        keys = {i: self.pseudonym(i) for i in dict.fromkeys(identifiers)}
+        distinct = sorted(set(keys.values()))
+        before = self._conn.execute("SELECT coalesce(max(id), 0) FROM training_persons").fetchone()[0]
         index: dict[str, int] = {}
-        for start in range(0, len(distinct), _CHUNK):
-            chunk = distinct[start:start + _CHUNK]
-            index.update(self._conn.execute(
-                "SELECT person_key, id FROM training_persons"
-                f" WHERE person_key IN ({','.join('?' * len(chunk))})", chunk))
-        return [index[k] for k in keys]
+        if before <= len(distinct):  # a register no larger than the file: read it whole
+            index.update(self._conn.execute("SELECT person_key, id FROM training_persons"))
+        else:
+            for start in range(0, len(distinct), _CHUNK):
+                chunk = distinct[start:start + _CHUNK]
+                index.update(self._conn.execute(
+                    "SELECT person_key, id FROM training_persons"
+                    f" WHERE person_key IN ({','.join('?' * len(chunk))})", chunk))
+        # the numbers one by one would give: each new person the next after the greatest
+        new = {k: number for number, k in enumerate((k for k in distinct if k not in index),
+                                                    start=before + 1)}
+        self._conn.executemany("INSERT INTO training_persons(id, person_key) VALUES (?, ?)",
+                               ((number, k) for k, number in new.items()))
+        index.update(new)
+        return [index[keys[i]] for i in identifiers]
 
 
 # --- trainings ---------------------------------------------------------------------------------
@@ -281,6 +292,29 @@ def delete_training(db: Database, training_id: int) -> None:
 _INSERT_COMPLETION = ("INSERT INTO completions(person, training_id, administration, unit, completed_date)"
                       " VALUES (?, ?, ?, ?, ?)")
 
+#: The trigger that keeps ``training_person_years`` for each inserted completion, as
+#: migration 2 created it (spaces aside; a trigger changed since is left to do its work),
+#: and the same statement for all completions numbered after ``?`` at once: each topic,
+#: person and year keeps its latest "date<US>administration<US>unit". New completions'
+#: numbers are greater than every stored one (INTEGER PRIMARY KEY). No GROUP BY: the
+#: upsert keeps the greatest, and sorting first would take longer than it saves.
+_SUMMARY_TRIGGER = "completions_summary_insert"
+_SUMMARY_TRIGGER_SQL = (
+    "CREATE TRIGGER completions_summary_insert AFTER INSERT ON completions BEGIN"
+    " INSERT INTO training_person_years(topic, person, year, latest)"
+    " SELECT topic, NEW.person, CAST(substr(NEW.completed_date, 1, 4) AS INTEGER),"
+    " NEW.completed_date || char(31) || NEW.administration || char(31) || NEW.unit"
+    " FROM training_topics WHERE training_id = NEW.training_id"
+    " ON CONFLICT (topic, year, person) DO UPDATE SET latest = max(latest, excluded.latest); END")
+_SUMMARY_OF_NEW = """
+INSERT INTO training_person_years(topic, person, year, latest)
+SELECT t.topic, c.person, CAST(substr(c.completed_date, 1, 4) AS INTEGER),
+       c.completed_date || char(31) || c.administration || char(31) || c.unit
+FROM completions c JOIN training_topics t ON t.training_id = c.training_id
+WHERE c.id > ?
+ON CONFLICT (topic, year, person) DO UPDATE SET latest = max(latest, excluded.latest)
+"""
+
 
 def completions(db: Database, training_id: int) -> list[CompletionRow]:
     """The pseudonymous completions of one training (audited as a view)."""
@@ -327,8 +361,23 @@ def add_completion(db: Database, training_id: int, person_id: str, administratio
 
 def insert_completions(conn, rows: Iterable[tuple[int, int, str, str, str]]) -> None:
     """Bulk insert of (person number, training id, administration, unit, ISO date), for the
-    store's own writers (import, demo) inside their transaction."""
+    store's own writers (import, demo) inside their transaction.
+
+    Inside a transaction the coverage summary is brought up to date once for the whole
+    batch (:data:`_SUMMARY_OF_NEW`) instead of by the trigger for each row (a quarter of a
+    large import's time): the trigger is dropped for the batch and created again from its
+    stored text before the transaction ends, so the schema is unchanged. Should anything
+    fail in between, the transaction's rollback brings the trigger back."""
+    trigger = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+                           (_SUMMARY_TRIGGER,)).fetchone() if conn.in_transaction else None
+    if trigger is None or " ".join(trigger[0].split()) != _SUMMARY_TRIGGER_SQL:
+        conn.executemany(_INSERT_COMPLETION, rows)
+        return
+    first = conn.execute("SELECT coalesce(max(id), 0) FROM completions").fetchone()[0]
+    conn.execute(f"DROP TRIGGER {_SUMMARY_TRIGGER}")
     conn.executemany(_INSERT_COMPLETION, rows)
+    conn.execute(_SUMMARY_OF_NEW, (first,))
+    conn.execute(trigger[0])
 
 
 def delete_completion(db: Database, completion_id: int) -> None:
@@ -617,6 +666,10 @@ class _Catalogue:
         self.conn = conn
         self.by_key: dict[tuple, list[_CatalogueEntry]] = {}
         self._keys: dict[tuple, tuple] = {}  # (title, format, topics) as written -> by_key's key
+        # (title, format, topics, date, administration) as written -> the entry found for
+        # it; an entry's days change only when it is created or a web course grows, and
+        # then this is forgotten, so a remembered answer is the one a search would give
+        self._found: dict[tuple, _CatalogueEntry] = {}
         self.created = 0
         for t in _trainings_where(conn):
             self.by_key.setdefault((_title_key(t.title), t.format, t.topics), []).append(_CatalogueEntry(
@@ -624,18 +677,25 @@ class _Catalogue:
 
     def training_for(self, row: dict) -> int:
         day, administration = row["completed_date"], row["administration"]
-        given = (row["training"], row["format"], row["topics"])
+        written = (row["training"], row["format"], row["topics"], day, administration)
+        entry = self._found.get(written)
+        if entry is not None:
+            return entry.id
+        given = written[:3]
         key = self._keys.get(given)
         if key is None:
             key = self._keys[given] = (_title_key(given[0]), given[1], frozenset(given[2]))
         candidates = self.by_key.setdefault(key, [])
         entry = next((e for e in candidates if e.start <= day <= e.end), None)
-        if entry is None and row["format"] == "web" and candidates:
-            entry = max(candidates, key=lambda e: e.start)
         if entry is None:
-            entry = self._create(row)
-            candidates.append(entry)
+            self._found.clear()  # days change below
+            if row["format"] == "web" and candidates:
+                entry = max(candidates, key=lambda e: e.start)
+            else:
+                entry = self._create(row)
+                candidates.append(entry)
         entry.include(day, administration)
+        self._found[written] = entry
         return entry.id
 
     def _create(self, row: dict) -> _CatalogueEntry:
@@ -689,6 +749,7 @@ def _write_training_rows(db: Database, rows: ImportRows, progress: Progress | No
     numbers = PersonRegister(conn).numbers([row["person_id"] for _line, row in rows.rows])
     places = _stored_places(conn, set(numbers))  # one query per 500 persons, not one per row
     new = []
+    total = len(rows.rows)
     for done, ((line, row), person) in enumerate(zip(rows.rows, numbers), start=1):
         key = (person, catalogue.training_for(row), row["completed_date"].isoformat())
         place = (row["administration"], row["unit"] or "")
@@ -702,9 +763,11 @@ def _write_training_rows(db: Database, rows: ImportRows, progress: Progress | No
             outcome.problems.append(Problem(_(
                 "This person's completion of the training on that date is already recorded for "
                 "another administration or unit."), line, rows.label("administration")))
-        _report_progress(progress, done, len(rows.rows))
+        if progress is not None:
+            _report_progress(progress, done, total)
     # in the order of the index by training and date (a third faster than file order)
-    insert_completions(conn, sorted(new, key=lambda r: (r[1], r[4], r[2])))
+    new.sort(key=operator.itemgetter(1, 4, 2))
+    insert_completions(conn, new)
     outcome.added = len(new)
     outcome.detail = {"trainings_created": catalogue.created, "trainings_changed": catalogue.save()}
     return outcome
