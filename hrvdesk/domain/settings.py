@@ -71,8 +71,9 @@ DATABASE: dict[Key, Setting] = {s.key: s for s in (
     Setting(Key.COVERAGE_THRESHOLD_PERCENT, int, 80, N_("Coverage that counts as ensured (%)"), 1, 100),
     Setting(Key.REQUIRED_TOPICS, str, TOPIC_SETS[0], N_("Topics the plan requires"),
             choices=TOPIC_SETS),
-    Setting(Key.MUNICIPALITY_CODE, str, "0127", N_("Municipality code")),
-    Setting(Key.MUNICIPALITY_NAME, str, "Botkyrka", N_("Municipality")),
+    # every database stores these from its municipality profile (older ones: migration 14)
+    Setting(Key.MUNICIPALITY_CODE, str, "", N_("Municipality code")),
+    Setting(Key.MUNICIPALITY_NAME, str, "", N_("Municipality")),
     Setting(Key.ALLOW_REMEMBER, int, 1, N_("Users may let a workstation remember their key"), choices=(1, 0)),
 )}
 

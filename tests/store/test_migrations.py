@@ -14,9 +14,9 @@ def schema(conn) -> list[tuple]:
     return sorted(conn.execute("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"))
 
 
-def _downgrade_copy(db: Database, version: int):
+def _downgrade_copy(db: Database, version: int, name: str = ""):
     """A database as version ``version`` of hrvdesk left it: rebuild it from scratch."""
-    path = db.path.parent / f"v{version}.db"
+    path = db.path.parent / f"v{version}{name}.db"
     from hrvdesk.store.keyslots import header_path
 
     conn = connection.connect(path, db.key, create=True)
@@ -86,3 +86,24 @@ def test_rebuilding_the_routines_table_keeps_what_refers_to_it(admin_db):
         assert db.conn.execute("SELECT count(*) FROM routine_versions").fetchone()[0] == 1
         assert db.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         db.conn.execute("UPDATE routines SET purpose = 'children_abroad' WHERE id = 1")
+
+
+def test_a_database_from_before_profiles_keeps_botkyrka_as_its_municipality(admin_db):
+    """The settings' defaults are no municipality's: a database made before profiles (whose
+    municipality was Botkyrka, by the defaults of that time) stores Botkyrka's code and name
+    when it is upgraded; a value stored already is kept."""
+    from hrvdesk.domain.settings import DATABASE, Key
+    from hrvdesk.store import settings
+
+    assert DATABASE[Key.MUNICIPALITY_NAME].default == "" == DATABASE[Key.MUNICIPALITY_CODE].default
+    old = _downgrade_copy(admin_db, 13)
+    with Database.open(old, ADMIN, PASSPHRASE) as db:
+        assert (settings.get(db, Key.MUNICIPALITY_CODE), settings.get(db, Key.MUNICIPALITY_NAME)) == (
+            "0127", "Botkyrka")
+    renamed = _downgrade_copy(admin_db, 13, "-exempelby")
+    conn = connection.connect(renamed, admin_db.key)
+    with connection.transaction(conn):
+        conn.execute("INSERT INTO settings(key, value) VALUES ('municipality_name', '\"Exempelby\"')")
+    conn.close()
+    with Database.open(renamed, ADMIN, PASSPHRASE) as db:
+        assert settings.get(db, Key.MUNICIPALITY_NAME) == "Exempelby"
