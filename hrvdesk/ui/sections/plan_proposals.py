@@ -134,7 +134,8 @@ class ProposalsPanel(PlanPanel):
 
     def _enable(self) -> None:
         chosen = self.selected()
-        may_decide = self.coordinator and chosen is not None and chosen.open
+        # into the newest version only, as for proposing (an older one is the record of its years)
+        may_decide = self.coordinator and chosen is not None and chosen.open and self.section.is_newest
         self.accept_button.setEnabled(may_decide)
         self.decline_button.setEnabled(may_decide)
 
