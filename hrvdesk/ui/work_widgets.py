@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
@@ -24,7 +23,6 @@ from PySide6.QtWidgets import (QApplication, QBoxLayout, QComboBox, QHBoxLayout,
                                QWidget)
 
 from hrvdesk.domain.codes import CodeList
-from hrvdesk.domain.errors import HrvError
 from hrvdesk.i18n import _, format_number, format_percent
 from hrvdesk.ui.models import Column, RecordTableModel, RecordTableView
 from hrvdesk.ui.widgets import FormDialog, Retranslator, message_label, plain
@@ -252,13 +250,3 @@ def labels_text(codes: CodeList) -> Callable[[Iterable[str]], str]:
 
 def yes_no(value: bool) -> str:
     return _("Yes") if value else _("No")
-
-
-def writing(path: Path, write: Callable[[], Any]) -> Any:
-    """Run ``write`` (which writes ``path``); an OS error becomes a message for the user
-    instead of being reported as a bug."""
-    try:
-        return write()
-    except OSError as exc:
-        raise HrvError(_("{file} could not be written: {reason}").format(
-            file=path.name, reason=exc.strerror or type(exc).__name__)) from None

@@ -22,10 +22,10 @@ from hrvdesk.io.report_annual import build_annual_report
 from hrvdesk.io.report_plan import build_plan_report
 from hrvdesk.io.report_training import build_training_report
 from hrvdesk.io.reports import Format
-from hrvdesk import safewrite
+from hrvdesk.services import outputs
 from hrvdesk.store import plan_repo
 from hrvdesk.ui.widgets import FormDialog, Retranslator, form_row
-from hrvdesk.ui.work_widgets import fill_combo, make_button, writing
+from hrvdesk.ui.work_widgets import fill_combo, make_button
 
 if TYPE_CHECKING:
     from hrvdesk.ui.sections import Section, SectionContext
@@ -113,8 +113,7 @@ def create_report(section: "Section", report: YearlyReport, year: int,
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path if answer == 0 else path.parent)))
 
     options = {"committee": committee} if committee else {}
-    ctx.run(lambda: writing(path, lambda: safewrite.write_bytes(
-        path, report.build(db, year, fmt=fmt, **options))), reported)
+    ctx.run(lambda: outputs.save(path, report.build(db, year, fmt=fmt, **options)), reported)
 
 
 # --- the yearly reports ---------------------------------------------------------------------

@@ -12,8 +12,8 @@ from hrvdesk.domain.cross_tables import DIMENSIONS
 from hrvdesk.domain.errors import HrvError
 from hrvdesk.i18n import N_, _
 from hrvdesk.io.safe_export import csv_bytes
+from hrvdesk.services import outputs
 from hrvdesk.services.statistics import cross_table
-from hrvdesk.safewrite import write_bytes
 from hrvdesk.ui.models import Column, RecordTableModel, RecordTableView
 from hrvdesk.ui.widgets import Retranslator, error_text, message_label
 
@@ -87,10 +87,9 @@ class CrossTableBox(QGroupBox):
         if out is None:
             return None
         try:
-            write_bytes(out, csv_bytes(self.table.header(), self.table.body()))
-        except OSError as exc:
-            self.message.setText(_("{file} cannot be written: {reason}").format(
-                file=out, reason=exc.strerror or type(exc).__name__))
+            outputs.save(out, csv_bytes(self.table.header(), self.table.body()))
+        except HrvError as exc:
+            self.message.setText(str(exc))
             return None
         self.message.setText(_("Saved: {file}").format(file=out.name))
         return out

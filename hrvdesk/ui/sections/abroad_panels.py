@@ -29,6 +29,7 @@ from hrvdesk.domain.settings import Key
 from hrvdesk.i18n import N_, _, format_date, format_number
 from hrvdesk.io import export_national
 from hrvdesk.io.export_national import NationalPackage
+from hrvdesk.services.outputs import written
 from hrvdesk.services.statistics import abroad_statistics
 from hrvdesk.store import abroad_repo, releases_repo, settings
 from hrvdesk.ui import import_panel
@@ -37,7 +38,7 @@ from hrvdesk.ui.locking import ClipboardGuard
 from hrvdesk.ui.models import Column, Index, RecordTableModel, RecordTableView
 from hrvdesk.ui.sections.tabbed import TabPanel
 from hrvdesk.ui.widgets import Retranslator, error_text, heading, message_label
-from hrvdesk.ui.work_widgets import button_row, fill_combo, labels_text, list_text, writing
+from hrvdesk.ui.work_widgets import button_row, fill_combo, labels_text, list_text
 
 
 # --- reporting periods ----------------------------------------------------------------------
@@ -397,7 +398,7 @@ class ExportPanel(PeriodTablesPanel):
             self.result.setText(_("Release {id} was written again: {file}.").format(
                 id=release.id, file=out_json.name))
 
-        self.ctx.run(lambda: writing(out_json, lambda: export_national.write_release(
+        self.ctx.run(lambda: written(out_json, lambda: export_national.write_release(
             db, release.id, out_json)), done, self._failed)
 
     def refresh(self) -> None:
@@ -460,7 +461,7 @@ class ExportPanel(PeriodTablesPanel):
             if out_csv is None:
                 return
         db = self.ctx.db
-        self.ctx.run(lambda: writing(out_json, lambda: export_national.export_national(
+        self.ctx.run(lambda: written(out_json, lambda: export_national.export_national(
             db, year, out_json, out_csv)), lambda written: self._saved(written, out_json, out_csv),
             self._failed)
 

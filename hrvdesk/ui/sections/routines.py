@@ -27,13 +27,14 @@ from hrvdesk.domain.routines import (
     REVIEW_STATES, ROUTINE_PURPOSES, ROUTINE_STATUSES, Attachment, ContactPath, Routine, review_state,
 )
 from hrvdesk.i18n import N_, _, format_date, format_number, format_percent
+from hrvdesk.services.outputs import written
 from hrvdesk.store import organisation, plan_repo, routines_repo
 from hrvdesk.ui.actions import Act
 from hrvdesk.ui.models import Column, RecordTableModel
 from hrvdesk.ui.sections import Figure, Section, SectionContext, register
 from hrvdesk.ui.widgets import FormDialog, Page, Retranslator, form_row, message_label
 from hrvdesk.ui.work_widgets import (NO_VALUE, IconTableModel, Panel, add_tab, button_row, filter_rows,
-                                     fill_codes, fill_combo, list_text, make_button, select_data, writing)
+                                     fill_codes, fill_combo, list_text, make_button, select_data)
 
 #: Icons that go with the review states (the state is also said in words).
 REVIEW_ICONS = {"overdue": "SP_MessageBoxCritical", "due": "SP_MessageBoxWarning"}
@@ -531,7 +532,7 @@ class RoutinesPanel(Panel):
         if path is None:
             return
         db = self.ctx.db
-        self.ctx.run(lambda: writing(path, lambda: routines_repo.save_attachment_copy(db, document.id, path)),
+        self.ctx.run(lambda: written(path, lambda: routines_repo.save_attachment_copy(db, document.id, path)),
                      lambda _result: self.ctx.status(_("A copy was saved as {file}.").format(file=path.name)))
 
     def remove_document(self) -> None:
