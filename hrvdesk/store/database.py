@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from collections.abc import Iterator
 from pathlib import Path
 
+from hrvdesk.domain.accounts import check_passphrase, check_user_name
 from hrvdesk.domain.errors import (DamagedDatabaseError, NewerVersionError,
                                    PermissionDenied, ValidationError)
 from hrvdesk.domain.profile import Profile, shipped_profile
@@ -27,23 +28,6 @@ from hrvdesk.store import audit, connection, faults, fileset, inuse, signing
 from hrvdesk.store.audit import now_iso
 from hrvdesk.store.keyslots import KeyHeader, KEY_BYTES, UserKeys, header_path, wipe
 from hrvdesk.store.migrations import COMPATIBLE_KEY, all_migrations, latest_version, readable_from
-
-MIN_PASSPHRASE = 10
-
-
-def check_passphrase(passphrase: str) -> None:
-    """The minimum the core enforces; the UI shows strength on top of this."""
-    if len(passphrase) < MIN_PASSPHRASE:
-        raise ValidationError.single(
-            _("The passphrase must be at least {n} characters long.").format(n=MIN_PASSPHRASE),
-            field=_("passphrase"))
-
-
-def check_user_name(name: str) -> None:
-    if not name or len(name) > 64 or not all(c.isalnum() or c in "._-@" for c in name):
-        raise ValidationError.single(
-            _("A user name is 1–64 letters, digits or . _ - @ (no spaces)."), field=_("user"))
-
 
 @dataclass
 class KeyUpdate:

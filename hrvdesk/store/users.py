@@ -13,7 +13,8 @@ from hrvdesk.domain.errors import ValidationError
 from hrvdesk.domain.roles import Permission, Role
 from hrvdesk.i18n import _
 from hrvdesk.store import signing
-from hrvdesk.store.database import Database, now_iso, check_passphrase, check_user_name
+from hrvdesk.domain.accounts import check_passphrase, check_user_name
+from hrvdesk.store.database import Database, now_iso
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,6 @@ import contextlib
 import gc
 import importlib
 import os
-import pkgutil
-import secrets
 import shutil
 import signal
 import sys
@@ -35,12 +33,7 @@ from hrvdesk.domain.errors import HrvError, PermissionDenied
 from hrvdesk.domain.roles import Permission, Role
 from hrvdesk.domain.settings import Key
 from hrvdesk.i18n import _, format_date, ngettext
-from hrvdesk.store.database import Database
-from hrvdesk.store.inuse import HEARTBEAT_S
-from hrvdesk.store.keyslots import wipe
-from hrvdesk.services import integrity
-from hrvdesk.store.maintenance import page_scan, restore
-from hrvdesk.ui import platform_check, qt_translations, sections
+from hrvdesk.ui import platform_check, qt_translations
 from hrvdesk.ui.dialogs import Dialogs
 from hrvdesk.ui.icons import app_icon
 from hrvdesk.ui.locking import MINUTE_MS, ClipboardGuard, IdleWatcher, ScreenLockWatcher
@@ -50,8 +43,13 @@ from hrvdesk.ui.unlock import CreateDatabaseDialog, UnlockDialog, failure_messag
 from hrvdesk.ui.widgets import FormDialog
 
 if TYPE_CHECKING:  # imported when the first window is built (or preloaded): a faster start
+    from hrvdesk.store.database import Database
     from hrvdesk.ui.mainwindow import MainWindow
     from hrvdesk.ui.sections.administration import UserDialog
+
+# Only what the unlock dialog needs is imported before it is painted: the database, the
+# sections and their libraries (reports, charts, spreadsheets, the disclosure solver) are
+# imported where they are used, or preloaded once the dialog is shown (:func:`preload_modules`).
 
 DEMO_USER = "demo-admin"
 # The demo's data is fictitious, its passphrase random and its folder deleted at exit, so
@@ -86,8 +84,7 @@ class App(QObject):
         self.screen = ScreenLockWatcher(self)
         self.screen.screen_locked.connect(lambda: self.lock("screen"))
         self.lease_timer = QTimer(self)  # the writer's heartbeat, a reader's look for a free database
-        self.lease_timer.setInterval(HEARTBEAT_S * 1000)
-        self.lease_timer.timeout.connect(self.check_writing)
+        self.lease_timer.timeout.connect(self.check_writing)  # its interval is set when a database opens
         self.db: Database | None = None
         self.window: MainWindow | None = None
         self.demo = False
@@ -118,14 +115,19 @@ class App(QObject):
         self.unlock.raise_()
         (self.unlock.passphrase if self.unlock.user.text() else self.unlock.user).setFocus()
         if self._preload is None:
-            self._preload = preload_modules()
-            self.unlock.installEventFilter(self)  # starts at the dialog's first paint
+            self._preload = []  # listed, and imported, from the dialog's first paint on
+            self.unlock.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
         if watched is self.unlock and event.type() == QEvent.Type.Paint:
             self.unlock.removeEventFilter(self)
-            QTimer.singleShot(0, self._preload_step)
+            QTimer.singleShot(0, self._start_preload)
         return False
+
+    def _start_preload(self) -> None:
+        if self.window is None and not self._shut_down:
+            self._preload = preload_modules()
+            self._preload_step()
 
     def _preload_step(self) -> None:
         """Import one more module the main window needs (about a second in all), one per turn
@@ -138,6 +140,8 @@ class App(QObject):
 
     def start_demo(self, seed: int = 1) -> None:
         """A fresh demo database in a private temporary folder, opened at once."""
+        import secrets
+
         from hrvdesk.store.demo import create_demo
 
         self.demo = True
@@ -159,16 +163,17 @@ class App(QObject):
         self._open(db)
 
     def _open(self, db: Database) -> None:
-        self.db = db
+        from hrvdesk.store.inuse import HEARTBEAT_S
         from hrvdesk.ui.mainwindow import MainWindow
 
+        self.db = db
         self.window = MainWindow(self)
         self.window.show()
         self.window.raise_()
         self.window.activateWindow()
         self.unlock.hide()
         self.idle.start()
-        self.lease_timer.start()
+        self.lease_timer.start(HEARTBEAT_S * 1000)
         self._tell_what_is_due(db)
         self._scan_pages_if_due(db)
 
@@ -220,6 +225,10 @@ class App(QObject):
 
     def _scan_pages_if_due(self, db: Database) -> None:
         """The daily full page check, in the background (see :mod:`hrvdesk.services.integrity`)."""
+        from hrvdesk.services import integrity
+        from hrvdesk.store.keyslots import wipe
+        from hrvdesk.store.maintenance import page_scan
+
         if self.demo or not integrity.due(db):
             return
         key, path = bytearray(db.key), db.path
@@ -337,6 +346,10 @@ class App(QObject):
                          on_error: Callable[[BaseException], None]) -> None:
         """Close the database, put the verified backup ``source`` in its place and open it.
         If that fails, the current file is opened again (with the key kept meanwhile)."""
+        from hrvdesk.store.database import Database
+        from hrvdesk.store.keyslots import wipe
+        from hrvdesk.store.maintenance import restore
+
         db = self.db
         if db is None or not db.session.can(Permission.RESTORE):
             on_error(PermissionDenied(_("Your role does not allow restoring a backup.")))
@@ -413,9 +426,13 @@ class App(QObject):
 
 
 def preload_modules() -> list[str]:
-    """What the first main window imports: the case retention run at unlock, then every
-    section module."""
-    return ["hrvdesk.store.abroad_repo", "hrvdesk.ui.mainwindow",
+    """What unlocking and the first main window import: the database, the case retention run
+    at unlock, then every section module."""
+    import pkgutil
+
+    from hrvdesk.ui import sections
+
+    return ["hrvdesk.store.database", "hrvdesk.store.abroad_repo", "hrvdesk.ui.mainwindow",
             *(f"{sections.__name__}.{m.name}" for m in pkgutil.iter_modules(sections.__path__))]
 
 

@@ -15,18 +15,20 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout, QHBoxLayout, QLabel,
                                QLineEdit, QProgressBar, QPushButton, QVBoxLayout, QWidget)
 
+from hrvdesk.domain.accounts import check_user_name
 from hrvdesk.domain.errors import (AuthenticationError, DamagedDatabaseError, HrvError,
                                    LockedOutError, NewerVersionError)
 from hrvdesk.i18n import LANGUAGES, N_, _, current_language, ngettext
-from hrvdesk.services.accounts import change_own_passphrase
 from hrvdesk.store import keystore
-from hrvdesk.store.database import Database, check_user_name
-from hrvdesk.store.keyslots import KeyHeader, wipe
 from hrvdesk.ui.settings_store import data_dir
 from hrvdesk.ui.widgets import (DEMO_COLOURS, Banner, FormDialog, PassphraseFields, Retranslator,
                                 error_text, form_row, heading, message_label, plain)
 
+# The database and the key file are imported when they are first used (before the dialog
+# is shown only to look for a remembered key, when a user name is filled in): a faster start.
 if TYPE_CHECKING:
+    from hrvdesk.store.database import Database
+    from hrvdesk.store.keyslots import KeyHeader
     from hrvdesk.ui.dialogs import Dialogs
     from hrvdesk.ui.tasks import TaskRunner
 
@@ -206,6 +208,8 @@ class UnlockDialog(QDialog):
                                   "passphrase: {passphrase}").format(user=user, passphrase=passphrase))
 
     def _header(self) -> KeyHeader | None:
+        from hrvdesk.store.keyslots import KeyHeader
+
         try:
             return KeyHeader.load(self.path) if self.path else None
         except HrvError:
@@ -214,11 +218,14 @@ class UnlockDialog(QDialog):
     def _update_remember(self) -> None:
         self._remember_usable = keystore.available() and self._demo_text is None
         self.remember.setVisible(self._remember_usable)
-        header = self._header() if self._remember_usable else None
         user = self.user.text().strip()
-        key = keystore.recall(header.db_id, user) if header and user else None
+        header = self._header() if self._remember_usable and user else None  # no user: no key to look for
+        key = keystore.recall(header.db_id, user) if header else None
         self.remember.setChecked(key is not None)
-        wipe(key)
+        if key is not None:
+            from hrvdesk.store.keyslots import wipe
+
+            wipe(key)
 
     def show_locked(self, text: str) -> None:
         self.passphrase.clear()
@@ -252,6 +259,8 @@ class UnlockDialog(QDialog):
             self.message.setText(_("Enter your user name."))
             self.user.setFocus()
             return
+        from hrvdesk.store.database import Database
+
         path, remember = self.path, self._remember_usable and self.remember.isChecked()
         job = None
         if not secret:
@@ -279,6 +288,8 @@ class UnlockDialog(QDialog):
             widget.setEnabled(not busy)
 
     def _opened(self, attempt: int, db: Database, remember: bool) -> None:
+        from hrvdesk.store.keyslots import wipe
+
         self._set_busy(False)
         if attempt != self._attempt_id or not self.isVisible():  # given up meanwhile
             db.close()
@@ -379,6 +390,8 @@ class CreateDatabaseDialog(FormDialog):
             self.file.setText(str(chosen))
 
     def work(self):
+        from hrvdesk.store.database import Database
+
         problems = []
         if self.path is None:
             problems.append(_("Choose where to save the database."))
@@ -416,6 +429,8 @@ class ChangePassphraseDialog(FormDialog):
         self.passphrase = PassphraseFields(self.tr_, self.form)
 
     def work(self):
+        from hrvdesk.services.accounts import change_own_passphrase
+
         if not self.show_problems(self.passphrase.problems()):
             return None
         db, current, new = self._db, self.current.text(), self.passphrase.value()

@@ -18,9 +18,9 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QFrame, QLabel, QLineEdit,
                                QProgressBar, QVBoxLayout, QWidget)
 
+from hrvdesk.domain.accounts import MIN_PASSPHRASE
 from hrvdesk.domain.errors import HrvError, ValidationError
 from hrvdesk.i18n import N_, _
-from hrvdesk.store.database import MIN_PASSPHRASE
 from hrvdesk.ui.tasks import TaskRunner
 
 Setter = Callable[[str], Any]

@@ -6,14 +6,18 @@ import statistics
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import sqlcipher3
+if TYPE_CHECKING:  # not imported at the top: the cold-start children load this module too
+    import sqlcipher3
 
-from hrvdesk.store.database import Database
+    from hrvdesk.store.database import Database
 
 
-def plain_copy(db: Database, target: Path) -> sqlcipher3.Connection:
+def plain_copy(db: "Database", target: Path) -> "sqlcipher3.Connection":
     """An unencrypted copy of the database, opened like the app opens its own."""
+    import sqlcipher3
+
     db.conn.execute("ATTACH DATABASE ? AS plain KEY ''", (str(target),))
     try:
         db.conn.execute("SELECT sqlcipher_export('plain')")
