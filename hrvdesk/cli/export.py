@@ -14,15 +14,11 @@ from hrvdesk.i18n import _
 def cmd_export_national(args) -> int:
     from hrvdesk.cli import open_db
     from hrvdesk.domain.disclosure import grand_total
-    from hrvdesk.domain.errors import HrvError
     from hrvdesk.io.export_national import export_national
+    from hrvdesk.services.outputs import written
 
     with open_db(args) as db:
-        try:
-            package = export_national(db, args.year, args.out, args.csv)
-        except OSError as exc:
-            raise HrvError(_("The package cannot be written: {reason}").format(
-                reason=exc.strerror or type(exc).__name__)) from None
+        package = written(args.out, lambda: export_national(db, args.year, args.out, args.csv))
     control = package.protected
     print(_("Package for the national team written: {file}").format(file=args.out))
     if args.csv:
@@ -59,15 +55,11 @@ def cmd_export_list(args) -> int:
 
 def cmd_export_show(args) -> int:
     from hrvdesk.cli import open_db
-    from hrvdesk.domain.errors import HrvError
     from hrvdesk.io.export_national import write_release
+    from hrvdesk.services.outputs import written
 
     with open_db(args) as db:
-        try:
-            write_release(db, args.id, args.out, args.csv)
-        except OSError as exc:
-            raise HrvError(_("The package cannot be written: {reason}").format(
-                reason=exc.strerror or type(exc).__name__)) from None
+        written(args.out, lambda: write_release(db, args.id, args.out, args.csv))
     print(_("Release {id} written again, exactly as it was sent: {file}").format(id=args.id, file=args.out))
     return 0
 

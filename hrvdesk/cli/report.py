@@ -2,22 +2,22 @@
 ``--out FILE.docx`` writes a Word document instead and ``--committee CODE`` makes the plan
 report for one committee (extensions, README).
 
-The report names come from :data:`hrvdesk.io.reports.REPORTS`. The document is built in memory and written atomically with
-the safe-write helper; errors map to the exit codes of ``cli.md`` through ``cli.main``.
+The report names come from :data:`hrvdesk.io.reports.REPORTS`. The document is built in memory and written atomically
+(:mod:`hrvdesk.services.outputs`); errors map to the exit codes of ``cli.md`` through ``cli.main``.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from hrvdesk.domain.errors import HrvError, UsageError, ValidationError
+from hrvdesk.domain.errors import UsageError, ValidationError
 from hrvdesk.i18n import _
 
 
 def cmd_report(args) -> int:
     from hrvdesk.cli import open_db
     from hrvdesk.io.reports import available
-    from hrvdesk.safewrite import write_bytes
+    from hrvdesk.services import outputs
 
     out = Path(args.out)
     if not out.parent.is_dir():
@@ -31,11 +31,7 @@ def cmd_report(args) -> int:
         options["committee"] = args.committee.upper()
     with open_db(args) as db:
         document = build(db, args.year, **options)
-    try:
-        write_bytes(out, document)
-    except OSError as exc:
-        raise HrvError(_("{file} cannot be written: {reason}").format(
-            file=args.out, reason=exc.strerror or type(exc).__name__)) from None
+    outputs.save(out, document)
     print(_("Report written: {file}").format(file=args.out))
     return 0
 

@@ -70,14 +70,14 @@ def cmd_stats_cross(args) -> int:
 
     from hrvdesk.cli import open_db, print_json
     from hrvdesk.io.safe_export import csv_bytes
+    from hrvdesk.services import outputs
     from hrvdesk.services.statistics import cross_table
-    from hrvdesk.safewrite import write_bytes
 
     with open_db(args) as db:
         table = cross_table(db, args.year, args.rows, args.columns)
     header, body = table.header(), table.body()
     if args.csv:
-        write_bytes(Path(args.csv), csv_bytes(header, body))
+        outputs.save(Path(args.csv), csv_bytes(header, body))
     if args.json:
         print_json({"year": args.year, "rows": table.rows.id, "columns": table.columns.id,
                     "total": table.total, "cells": [
