@@ -61,7 +61,7 @@ _FIELDS = {
     "reported_married": N_("Reported married"), "actions": N_("Actions"), "notes": N_("Notes"),
     "case_ref": N_("Case reference"), "data": N_("Contents"), "mime": N_("File type"),
     "completions": N_("Completions"), "target": N_("Target value"), "goal": N_("Goal"),
-    "reason": N_("Why"), "state": N_("Decision"), "note": N_("Reason"),
+    "reason": N_("Why"), "state": N_("Decision"), "note": N_("Reason for the decision"),
 }
 
 

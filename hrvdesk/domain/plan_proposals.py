@@ -76,10 +76,10 @@ def decision_problems(proposal: Proposal, state: str, note: str) -> list[Problem
     if state not in ("accepted", "declined"):
         problems.append(Problem(_("Unknown decision: {code}.").format(code=state)))
     if state == "declined" and not note.strip():
-        problems.append(Problem(_("Say why the proposal is declined."), field=_("Reason")))
+        problems.append(Problem(_("Say why the proposal is declined."), field=_("Reason for the decision")))
     if len(note) > MAX_REASON:
-        problems.append(Problem(_("At most {n} characters.").format(n=MAX_REASON), field=_("Reason")))
-    problems += personal_number_problems([(_("Reason"), note)])
+        problems.append(Problem(_("At most {n} characters.").format(n=MAX_REASON), field=_("Reason for the decision")))
+    problems += personal_number_problems([(_("Reason for the decision"), note)])
     return problems
 
 

@@ -95,7 +95,7 @@ class ProposalsPanel(PlanPanel):
             Column(N_("Proposed"), lambda p: dt.datetime.fromisoformat(p.proposed_at),
                    lambda when: format_datetime(when, "short")),
             Column(N_("Why"), lambda p: p.reason, widest=TITLE_WIDTH),
-            Column(N_("Reason"), lambda p: p.note),
+            Column(N_("Reason for the decision"), lambda p: p.note),
         ], parent=self)
         layout = QVBoxLayout(self)
         self.heading = message_label()
