@@ -11,8 +11,9 @@ database up from one; ``hrvdesk profile export`` writes the current organisation
 one, for a neighbouring municipality to start from.
 
 The profiles shipped with hrvdesk live in ``resources/profiles`` (``botkyrka``, and
-``template``: a commented starting point). :func:`load_profile` reads a shipped profile by
-name or any file by path, and validates everything before a database is touched: each
+``template``: a commented starting point). :func:`shipped_profile` reads a shipped one by
+name (:func:`hrvdesk.io.profile_files.load_profile` also a user's file by path);
+:func:`parse_profile` validates everything before a database is touched: each
 problem names its key path (``plan.goals[2].activities[0].responsible``, indexes from 0),
 a syntax error the line the parser reports.
 
