@@ -367,14 +367,12 @@ class TrainingSection(TabbedSection):
         self._stale_panels: set[Panel] = set()
 
     def build_top(self, page: Page) -> None:
-        top = QHBoxLayout()
-        top.addStretch(1)
         self.report_button = report_button(self, self._tr, TRAINING_REPORT, self.report_dialog)
-        top.addWidget(self.report_button)
-        page.body.addLayout(top)
 
     def create_widget(self) -> QWidget:
         page = super().create_widget()
+        # beside the tabs, not on a row of its own: at 720 px the training list needs the height
+        self.tabs.setCornerWidget(self.report_button, Qt.Corner.TopRightCorner)
         self.tabs.currentChanged.connect(lambda _i: self._show_current())
         return page
 

@@ -232,6 +232,9 @@ def describe(view: QChartView, title: str, pairs: list[tuple[str, float | None]]
 # --- the tab --------------------------------------------------------------------------------------
 
 
+ENSURED_COLUMN, HEADCOUNT_COLUMN = 3, 5  # of the table per administration
+
+
 class CoveragePanel(TabPanel):
     """Coverage for a chosen year and topic."""
 
@@ -261,15 +264,16 @@ class CoveragePanel(TabPanel):
         layout.addWidget(self.missing)
 
         self.model = IconTableModel([
+            # the coverage and whether it is ensured beside the name, on screen at 1100 px
             Column(N_("Administration"), lambda line: line.name),
-            Column(N_("Trained persons"), lambda line: line.trained, count_text, align_right=True),
-            Column(N_("Headcount"), lambda line: line.headcount, count_text, align_right=True),
-            Column(N_("Target group"), lambda line: line.target_group, count_text, align_right=True),
             Column(N_("Coverage"), lambda line: line.coverage, format_share, align_right=True),
             Column(N_("Coverage of target group"), lambda line: line.target_coverage, format_share,
                    align_right=True),
             Column(N_("Ensured"), lambda line: line.state),
-        ], icon_column=6, icon_of=lambda line: None if line.total else ENSURED_ICONS[line.ensured], parent=self)
+            Column(N_("Trained persons"), lambda line: line.trained, count_text, align_right=True),
+            Column(N_("Headcount"), lambda line: line.headcount, count_text, align_right=True),
+            Column(N_("Target group"), lambda line: line.target_group, count_text, align_right=True),
+        ], icon_column=ENSURED_COLUMN, icon_of=lambda line: None if line.total else ENSURED_ICONS[line.ensured], parent=self)
         self.units = RecordTableModel([
             Column(N_("Administration"), lambda u: u.administration),
             Column(N_("Unit"), lambda u: u.unit.unit),
