@@ -6,8 +6,8 @@ and no longer opens it (:func:`open_remembered`).
 
 Uses :mod:`keyring`. Where no usable backend exists (headless Linux without a secret
 service) :func:`available` is False and the option is not offered; everything works with
-passphrases. :class:`MemoryKeyring` is a real in-process backend (nothing persisted) used
-by tests and by the demo mode.
+passphrases. :class:`MemoryKeyring` is a real in-process backend (nothing persisted) that
+the tests set explicitly.
 """
 
 from __future__ import annotations
@@ -22,9 +22,12 @@ SERVICE = "hrvdesk"
 
 
 class MemoryKeyring(KeyringBackend):
-    """A keyring that lives in this process only."""
+    """A keyring that lives in this process only, used where it is set explicitly (tests,
+    the demo). keyring considers every backend class defined as a candidate: a priority
+    below its "fail" backend's (0) keeps this one from being chosen on a workstation without
+    a key store, where "remember" would then be offered and forgotten at exit."""
 
-    priority = 1
+    priority = -1
 
     def __init__(self):
         super().__init__()
@@ -49,6 +52,8 @@ def available() -> bool:
         backend = keyring.get_keyring()
     except Exception:  # a broken backend configuration is the same as none
         return False
+    if isinstance(backend, MemoryKeyring):
+        return True
     return getattr(backend, "priority", 0) > 0 and "fail" not in type(backend).__module__ \
         and "null" not in type(backend).__module__.lower()
 

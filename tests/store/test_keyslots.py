@@ -250,3 +250,20 @@ def test_new_slots_get_calibrated_parameters_never_below_the_floor(monkeypatch, 
     assert kdf == keyslots.FLOOR_KDF
     assert kdf["memory_kib"] >= 65536 and kdf["time_cost"] >= 2
     assert header.open_slot("anna", PASSPHRASE)[0] == b"k" * 32
+
+def test_without_a_key_store_remembering_is_not_offered(tmp_path):
+    """A fresh program on a workstation without a key store (this machine: no secret
+    service) does not pick the in-process test keyring by itself: "remember" would be offered
+    and the key forgotten at exit."""
+    import subprocess
+    import sys
+
+    script = ("import keyring; from hrvdesk.store import keystore; "
+              "print(type(keyring.get_keyring()).__module__, keystore.available())")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHON_KEYRING_BACKEND"}
+    env.update(XDG_CONFIG_HOME=str(tmp_path), XDG_DATA_HOME=str(tmp_path))
+    module, usable = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                                    text=True, check=True).stdout.split()
+    assert module != keystore.__name__
+    if module == "keyring.backends.fail":
+        assert usable == "False"
