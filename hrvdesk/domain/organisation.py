@@ -19,6 +19,16 @@ class Administration:
 
 
 @dataclass(frozen=True)
+class Committee:
+    """A committee (nämnd) and the administration that works for it; ``title`` is a message
+    id for the seeded committees and the municipality's own words otherwise."""
+
+    code: str
+    title: str
+    administration: str
+
+
+@dataclass(frozen=True)
 class Partner:
     """A body outside the municipal organisation, of a kind in
     :data:`hrvdesk.domain.codes.PARTNER_KINDS`."""

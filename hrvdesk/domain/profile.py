@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hrvdesk.domain.codes import ADMINISTRATION_KINDS, PARTNER_KINDS
-from hrvdesk.domain.organisation import Administration, Partner
+from hrvdesk.domain.organisation import Administration, Committee, Partner
 from hrvdesk.domain.errors import Problem, ValidationError
 from hrvdesk.domain.plan import MEASURE_SOURCES, MEASURE_UNITS, PLAN_KEY, Activity, Goal, Measure, Plan
 from hrvdesk.domain.plan_seed import PARTNERS as NAMED_PARTNERS
@@ -54,15 +54,6 @@ _COMMITTEE = re.compile(r"[A-Za-z0-9_]{1,12}")
 _MUNICIPALITY_CODE = re.compile(r"[0-9]{4}")
 _NAME = re.compile(r"[a-z0-9_-]{1,40}")       # a shipped profile's name
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
-
-
-@dataclass(frozen=True)
-class Committee:
-    """A committee (nämnd) and the administration that works for it."""
-
-    code: str
-    title: str
-    administration: str
 
 
 @dataclass(frozen=True)

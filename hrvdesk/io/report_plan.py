@@ -12,6 +12,7 @@ import datetime as dt
 from collections import Counter
 
 from hrvdesk.domain.errors import ValidationError
+from hrvdesk.domain.organisation import Committee
 from hrvdesk.domain.plan import FOLLOWUP_STATUSES, MEASURE_SOURCES, TARGET_STATES, TRENDS
 from hrvdesk.domain.roles import Permission
 from hrvdesk.domain.routines import DEFAULT_DUE_WITHIN_DAYS, REVIEW_STATES
@@ -82,7 +83,7 @@ def _activity_cell(line: ActivityFollowUp) -> str:
 
 
 def _activities_tables(report: ReportBuilder, lines: list[ActivityFollowUp],
-                       committees: list[plan_repo.Committee], one: plan_repo.Committee | None) -> None:
+                       committees: list[Committee], one: Committee | None) -> None:
     """The activities grouped by lead committee, a short table per committee (for ``one``
     committee: the activities it is responsible for, in one table): the comment goes under
     the activity, who updated it and when under the status."""
@@ -97,7 +98,7 @@ def _activities_tables(report: ReportBuilder, lines: list[ActivityFollowUp],
 
 
 def _plan_sections(report: ReportBuilder, db: Database, year: int,
-                   one: plan_repo.Committee | None = None) -> None:
+                   one: Committee | None = None) -> None:
     plan = plan_repo.plan_in_force(db, year)
     sheet = [line for line in plan_repo.year_followup(db, year)
              if one is None or one.code in line.activity.responsible]
@@ -162,7 +163,7 @@ def _survey_section(report: ReportBuilder, db: Database, year: int) -> None:
 
 
 def _round_section(report: ReportBuilder, db: Database, year: int, today: dt.date,
-                   one: plan_repo.Committee | None = None) -> None:
+                   one: Committee | None = None) -> None:
     """The reporting round, when it was opened: each committee's progress (or ``one``'s)."""
     round_ = plan_round_repo.round_for(db, year)
     if round_ is None:

@@ -25,6 +25,7 @@ from typing import Any
 
 from hrvdesk.domain import plan as domain
 from hrvdesk.domain.errors import ValidationError
+from hrvdesk.domain.organisation import Committee
 from hrvdesk.domain.plan import FOLLOWUP_STATUSES, PLAN_KEY, Activity, FollowUp, Goal, Measure, MeasureValue, Plan
 from hrvdesk.domain.roles import Permission
 from hrvdesk.domain.routines import committees_with_cooperation_routines_share
@@ -33,13 +34,6 @@ from hrvdesk.store import routines_repo
 from hrvdesk.store.database import Database, now_iso
 
 TRAINING_TABLE = "trainings"
-
-
-@dataclass(frozen=True)
-class Committee:
-    code: str
-    title: str            # message id for the seeded committees
-    administration: str   # the administration that works for the committee
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,8 @@ import os
 from pathlib import Path
 
 from hrvdesk.domain.errors import ValidationError
-from hrvdesk.domain.profile import Administration, Committee, Partner, Profile, dump_profile
+from hrvdesk.domain.organisation import Administration, Partner
+from hrvdesk.domain.profile import Profile, dump_profile
 from hrvdesk.domain.roles import Permission
 from hrvdesk.domain.settings import Key
 from hrvdesk.i18n import _
@@ -94,7 +95,7 @@ def export_profile(db: Database) -> Profile:
                               for a in organisation.administrations(db, include_inactive=True)),
         partners=tuple(Partner(p.code, p.name, p.kind)
                        for p in organisation.partners(db, include_inactive=True)),
-        committees=tuple(Committee(c.code, c.title, c.administration) for c in plan_repo.committees(db)),
+        committees=tuple(plan_repo.committees(db)),
         plan=plan, plan_owner=owner, pilot_first_year=first_year, pilot_years=years,
         period_start_month=settings.get(db, Key.PERIOD_START_MONTH),
         school_years=tuple(y for y in entered if not y.default))
