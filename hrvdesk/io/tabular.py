@@ -149,13 +149,16 @@ def _column_label(header: tuple[str, ...] | None, index: int) -> str:
 
 
 def _check_cells(row: TableRow, width: int, header: tuple[str, ...] | None,
-                 file_name: str) -> None:
+                 file_name: str, all_text: bool = False) -> None:
+    """The row's limits; ``all_text``: every cell is text (CSV)."""
     if width > MAX_COLUMNS:
         raise _refused(file_name, _(
             "The row has values in {count} columns; at most {max} columns can be imported."
         ).format(count=format_number(width), max=format_number(MAX_COLUMNS)), row.line)
-    texts = [cell for cell in row.cells[:width] if isinstance(cell, str)]
-    if max(map(len, texts), default=0) <= MAX_CELL_CHARS and "\x00" not in "".join(texts):
+    texts = row.cells[:width] if all_text else [cell for cell in row.cells[:width] if isinstance(cell, str)]
+    joined = "".join(texts)  # no cell is longer than all of them together
+    if "\x00" not in joined and (len(joined) <= MAX_CELL_CHARS
+                                 or max(map(len, texts)) <= MAX_CELL_CHARS):
         return  # the common row; else find the cell to name
     for index, cell in enumerate(row.cells[:width]):
         if not isinstance(cell, str):
@@ -174,8 +177,8 @@ def _check_cells(row: TableRow, width: int, header: tuple[str, ...] | None,
 def _to_table(rows: Iterator[TableRow], file_name: str, all_text: bool = False) -> Table:
     """Skip empty rows, take the header, check every limit while the rows stream in.
 
-    ``all_text``: every cell is text (CSV), so that a row's cells are checked at once as
-    one string, and cell by cell only when that finds something (see :func:`_check_cells`)."""
+    ``all_text``: every cell is text (CSV), so that a row's cells are checked as one string
+    without sorting out other values first (see :func:`_check_cells`)."""
     header: tuple[str, ...] | None = None
     header_line = 1
     kept: list[TableRow] = []
@@ -185,20 +188,10 @@ def _to_table(rows: Iterator[TableRow], file_name: str, all_text: bool = False) 
                 "The file has more than {max} rows (empty ones included), more than an Excel "
                 "sheet can hold; split it into smaller files.").format(
                 max=format_number(MAX_LINES)), row.line)
-        cells = row.cells
-        last = cells[-1] if cells else None
-        if last is not None and (not isinstance(last, str) or last.strip()):
-            width = len(cells)  # the common row: filled to its end
-        else:
-            width = _width(cells)
-            if not width:
-                continue
-        if all_text and width <= MAX_COLUMNS:
-            joined = "".join(cells)  # no cell longer than all of them, no NUL in any
-            if len(joined) > MAX_CELL_CHARS or "\x00" in joined:
-                _check_cells(row, width, header, file_name)
-        else:
-            _check_cells(row, width, header, file_name)
+        width = _width(row.cells)
+        if not width:
+            continue
+        _check_cells(row, width, header, file_name, all_text)
         if header is None:
             names = [_header_text(c) for c in row.cells[:width]]
             header, header_line = tuple(names), row.line
