@@ -357,8 +357,7 @@ class AboutDialog(QDialog):
         self.model = RecordTableModel(COMPONENT_COLUMNS, components(), self)
         self.table = RecordTableView("", clipboard)
         self.tr_.bind(self.table.setAccessibleName, N_("Bundled components and their licences"))
-        self.table.setModel(self.model)
-        self.table.resizeColumnsToContents()
+        self.table.setModel(self.model)  # its columns fit their contents
         layout.addWidget(self.table, 1)
         note = message_label()
         self.tr_.bind(note.setText, N_(

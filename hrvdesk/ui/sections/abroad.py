@@ -291,7 +291,6 @@ class CaseDialog(FormDialog):
                                    (self.statuses, N_("Status history"), N_("Status history"))):
             view = RecordTableView("", self.ctx.clipboard)
             view.setModel(model)
-            view.resizeColumnsToContents()
             self.tr_.bind(view.setAccessibleName, name)
             page = QWidget()
             QVBoxLayout(page).addWidget(view)

@@ -74,7 +74,6 @@ class CrossTableBox(QGroupBox):
                                  self.table.body(), parent=self)
         self.view.setModel(model)
         self.model = model
-        self.view.resizeColumnsToContents()
         self.save_button.setEnabled(True)
         self.message.setText(_("{n} persons. A child may be counted in several rows or columns of "
                                "actions, purposes and \u201cknown to\u201d.").format(n=self.table.total))
