@@ -1,8 +1,10 @@
 """The translation layer: every user-visible string goes through here.
 
-Message ids are English. Catalog sources are gettext ``.po`` files in ``i18n/<lang>/``
-(one file per area of the product, merged at load time) and are compiled in memory with
-Babel when a language is chosen. Swedish is the default and the fallback.
+Message ids are English. Catalog sources are gettext ``.po`` files in ``i18n/<lang>/``, one
+file per area of the product; beside each is its compiled ``.mo`` file, written by
+``i18n/update.py`` (``tests/test_i18n.py`` fails while one is out of date). A language's
+``.mo`` files are loaded with the standard library's :mod:`gettext` when it is first chosen.
+Swedish is the default and the fallback.
 
 Usage::
 
@@ -14,23 +16,24 @@ translate it with ``_()`` where it is shown.
 
 Dates and numbers are formatted with :func:`format_date`, :func:`format_number`,
 :func:`format_percent` and :func:`format_datetime`, which use Babel with the current locale.
+Babel is imported when one of them (or :func:`current_locale`) is first called: translating
+does without it, for a faster start.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import gettext
-import io
 import locale as _locale
 import os
 import threading
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from babel import Locale, dates as _bdates, numbers as _bnumbers
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
+if TYPE_CHECKING:  # Babel is imported where it is used: dates, numbers, reading .po sources
+    from babel import Locale
+    from babel.messages.catalog import Catalog
 
 LANGUAGES: tuple[str, ...] = ("sv", "en")
 DEFAULT_LANGUAGE = "sv"
@@ -41,7 +44,8 @@ _state = {"lang": DEFAULT_LANGUAGE, "tr": None}
 
 
 def catalog_dir() -> Path:
-    """Where the ``.po`` sources are: inside an installed wheel, or the source tree."""
+    """Where the catalogs (``.po`` sources, compiled ``.mo`` files) are: inside an installed
+    wheel, or the source tree."""
     here = Path(__file__).resolve().parent
     for candidate in (here / "_i18n", here.parent / "i18n"):
         if candidate.is_dir():
@@ -50,7 +54,11 @@ def catalog_dir() -> Path:
 
 
 def load_catalog(lang: str) -> Catalog:
-    """Merge every ``.po`` file of ``lang`` into one Babel catalog."""
+    """Merge every ``.po`` file of ``lang`` into one Babel catalog (the sources, not what
+    :func:`_` uses: that is their compiled ``.mo`` files)."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import read_po
+
     merged = Catalog(locale=lang, domain="hrvdesk")
     folder = catalog_dir() / lang
     for po in sorted(folder.glob("*.po")):
@@ -64,10 +72,19 @@ def load_catalog(lang: str) -> Catalog:
 
 @lru_cache(maxsize=None)
 def _translations(lang: str) -> gettext.GNUTranslations:
-    buf = io.BytesIO()
-    write_mo(buf, load_catalog(lang))
-    buf.seek(0)
-    return gettext.GNUTranslations(buf)
+    """Every compiled ``.mo`` file of ``lang``, chained: a message of a later file (in name
+    order) wins, as in :func:`load_catalog`."""
+    folder = catalog_dir() / lang
+    compiled = sorted(folder.glob("*.mo"), reverse=True)
+    if not compiled:
+        raise FileNotFoundError(f"no compiled catalogs in {folder}: run i18n/update.py")
+    first, *rest = compiled
+    with first.open("rb") as fh:
+        translations = gettext.GNUTranslations(fh)
+    for mo in rest:
+        with mo.open("rb") as fh:
+            translations.add_fallback(gettext.GNUTranslations(fh))
+    return translations
 
 
 def normalise_language(value: str | None) -> str:
@@ -118,6 +135,8 @@ def current_language() -> str:
 
 
 def current_locale() -> Locale:
+    from babel import Locale
+
     return Locale.parse(_LOCALES[current_language()])
 
 
@@ -147,28 +166,38 @@ def N_(message: str) -> str:
 def format_date(value: _dt.date | None, fmt: str = "medium") -> str:
     if value is None:
         return ""
-    return _bdates.format_date(value, format=fmt, locale=current_locale())
+    from babel import dates
+
+    return dates.format_date(value, format=fmt, locale=current_locale())
 
 
 def format_datetime(value: _dt.datetime | None, fmt: str = "medium") -> str:
     if value is None:
         return ""
-    return _bdates.format_datetime(value, format=fmt, locale=current_locale())
+    from babel import dates
+
+    return dates.format_datetime(value, format=fmt, locale=current_locale())
 
 
 def format_number(value: int | float) -> str:
-    return _bnumbers.format_decimal(value, locale=current_locale())
+    from babel import numbers
+
+    return numbers.format_decimal(value, locale=current_locale())
 
 
 def format_decimal(value: float, digits: int = 1) -> str:
+    from babel import numbers
+
     pattern = "#,##0." + "0" * digits if digits else "#,##0"
-    return _bnumbers.format_decimal(value, format=pattern, locale=current_locale())
+    return numbers.format_decimal(value, format=pattern, locale=current_locale())
 
 
 def format_percent(value: float, digits: int = 1) -> str:
     """A share as a percentage in the locale's own style ("13,8 %" / "13.8%")."""
+    from babel import numbers
+
     locale = current_locale()
     pattern = locale.percent_formats[None].pattern
     if digits:
         pattern = pattern.replace("#,##0", "#,##0." + "0" * digits, 1)
-    return _bnumbers.format_percent(value, format=pattern, locale=locale)
+    return numbers.format_percent(value, format=pattern, locale=locale)

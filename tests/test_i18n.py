@@ -1,19 +1,25 @@
 """Every message in the source has a Swedish and an English translation with the same
-placeholders; formatting follows the chosen locale."""
+placeholders; the compiled catalogs are those of the sources; formatting follows the chosen
+locale."""
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import sys
 from pathlib import Path
 
 import pytest
+from babel.messages.mofile import read_mo
 
 from hrvdesk import i18n
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "i18n"))
 import update as catalog_tool  # noqa: E402
+
+CATALOGS = catalog_tool.ROOT / "i18n"
+RECOMPILE = "run `python i18n/update.py` and commit the .mo files it writes"
 
 PLACEHOLDER = re.compile(r"\{[a-z_0-9]*(?:[:!][^}]*)?\}")
 
@@ -46,6 +52,31 @@ def test_every_message_is_translated(lang, source_messages):
                 bad_placeholders.append(f"{locations[0]}: {s!r}")
     assert not missing, f"untranslated in {lang}:\n" + "\n".join(missing)
     assert not bad_placeholders, f"placeholders differ in {lang}:\n" + "\n".join(bad_placeholders)
+
+
+def _compiled_messages(mo: bytes) -> tuple[str, dict]:
+    """What gettext reads from a compiled catalog: the plural rule and every translation
+    (not the header's dates and Babel version)."""
+    catalog = read_mo(io.BytesIO(mo))
+    return catalog.plural_forms, {_ids(m.id): _ids(m.string) for m in catalog if m.id}
+
+
+@pytest.mark.parametrize("po", sorted(CATALOGS.glob("*/*.po")), ids=lambda po: f"{po.parent.name}/{po.name}")
+def test_every_compiled_catalog_is_up_to_date(po):
+    mo = po.with_suffix(".mo")
+    assert mo.is_file(), f"{mo.relative_to(CATALOGS.parent)} is missing: {RECOMPILE}"
+    plural, committed = _compiled_messages(mo.read_bytes())
+    wanted_plural, wanted = _compiled_messages(catalog_tool.compiled(po))
+    stale = sorted((k for k in committed.keys() | wanted.keys() if committed.get(k) != wanted.get(k)), key=str)
+    assert not stale and plural == wanted_plural, (
+        f"{mo.relative_to(CATALOGS.parent)} is out of date with {po.name} ({len(stale)} message(s) differ"
+        f"{', e.g. ' + repr(stale[0][0]) if stale else ', the plural rule differs'}): {RECOMPILE}")
+
+
+def test_no_compiled_catalog_without_its_source():
+    orphans = [str(mo.relative_to(CATALOGS.parent)) for mo in sorted(CATALOGS.glob("*/*.mo"))
+               if not mo.with_suffix(".po").is_file()]
+    assert not orphans, f"compiled catalogs without a .po: {orphans}: {RECOMPILE}"
 
 
 def test_language_switch_and_fallback():

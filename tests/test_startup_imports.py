@@ -1,6 +1,7 @@
 """A fast start: what the unlock dialog does not need is not imported before it is painted
 (issue 13). Each case runs in a fresh Python process, offscreen, and lists ``sys.modules``
-at the dialog's first paint (or after ``hrvdesk --help``). No timing is asserted."""
+at the dialog's first paint and once it has offered to remember the key (or after
+``hrvdesk --help``). No timing is asserted."""
 
 from __future__ import annotations
 
@@ -24,6 +25,11 @@ HEAVY = ("reportlab", "openpyxl", "docx", "highspy", "scipy", "numpy", "PySide6.
 DEFERRED = ("sqlcipher3", "argon2", "nacl", "hrvdesk.store.database", "hrvdesk.store.keyslots",
             "hrvdesk.store.maintenance", "hrvdesk.services", "hrvdesk.io", "hrvdesk.ui.mainwindow",
             "hrvdesk.ui.sections")
+# What the dialog uses only after its first paint: the key store, asked whether "remember on
+# this workstation" can be offered (and, with a user name, the key file's header and its
+# cryptography), and Babel (messages come from compiled catalogs; Babel formats dates and
+# numbers).
+AFTER_PAINT = ("keyring", "hrvdesk.store.keystore", "cryptography", "babel")
 
 UNLOCK_DIALOG_PAINTED = textwrap.dedent("""
     import json, sys
@@ -35,12 +41,20 @@ UNLOCK_DIALOG_PAINTED = textwrap.dedent("""
 
     class Watcher(QObject):
         def eventFilter(self, watched, event):
-            if ("modules" not in seen and event.type() == QEvent.Type.Paint
+            if ("painted" not in seen and event.type() == QEvent.Type.Paint
                     and type(watched).__name__ == "UnlockDialog"):
-                seen["modules"] = sorted(sys.modules)
-                QTimer.singleShot(0, qapp.quit)
+                seen["painted"] = sorted(sys.modules)
+                poll.timeout.connect(lambda: decided(watched))
+                poll.start(0)
             return False
 
+    def decided(dialog):  # the probe enables "remember" (shown or hidden) once the key store was asked
+        if "decided" not in seen and dialog.remember.isEnabled():
+            seen["decided"] = sorted(sys.modules)
+            poll.stop()
+            qapp.quit()
+
+    poll = QTimer()
     watcher = Watcher()
     qapp.installEventFilter(watcher)
     QTimer.singleShot(60_000, qapp.quit)  # never wait for ever
@@ -49,7 +63,7 @@ UNLOCK_DIALOG_PAINTED = textwrap.dedent("""
     else:
         from hrvdesk.ui.app import main  # hrvdesk-gui DB: what the menu entries start
     main([sys.argv[2]])
-    print(json.dumps(seen.get("modules")))
+    print(json.dumps(seen))
 """)
 
 HELP = textwrap.dedent("""
@@ -80,16 +94,19 @@ def loaded(modules: list[str], names: tuple[str, ...]) -> list[str]:
 def test_the_unlock_dialog_is_painted_before_the_heavy_modules_are_imported(entry, tmp_path):
     database = tmp_path / "hrvdesk.db"
     database.write_bytes(b"")  # the dialog only names the file until the user unlocks
-    modules = run_child(UNLOCK_DIALOG_PAINTED, entry, str(database), tmp_path=tmp_path)
+    seen = run_child(UNLOCK_DIALOG_PAINTED, entry, str(database), tmp_path=tmp_path)
+    modules = seen.get("painted")
     assert modules, "the unlock dialog was not painted"
-    assert "hrvdesk.ui.unlock" in modules and "hrvdesk.store.keystore" in modules  # the offer to remember
+    assert "hrvdesk.ui.unlock" in modules
     assert loaded(modules, HEAVY) == []
     assert loaded(modules, DEFERRED) == []
+    assert loaded(modules, AFTER_PAINT) == []
+    assert "hrvdesk.store.keystore" in seen.get("decided", []), "the offer to remember was not decided"
 
 
 def test_help_imports_neither_qt_nor_the_heavy_modules(tmp_path):
     result = run_child(HELP, tmp_path=tmp_path)
     assert result["code"] == 0
     modules = result["modules"]
-    assert loaded(modules, ("PySide6", "keyring", *HEAVY)) == []
+    assert loaded(modules, ("PySide6", "keyring", "babel", *HEAVY)) == []
     assert loaded(modules, DEFERRED) == []

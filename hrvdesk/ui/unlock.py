@@ -19,13 +19,13 @@ from hrvdesk.domain.accounts import check_user_name
 from hrvdesk.domain.errors import (AuthenticationError, DamagedDatabaseError, HrvError,
                                    LockedOutError, NewerVersionError)
 from hrvdesk.i18n import LANGUAGES, N_, _, current_language, ngettext
-from hrvdesk.store import keystore
 from hrvdesk.ui.settings_store import data_dir
 from hrvdesk.ui.widgets import (DEMO_COLOURS, Banner, FormDialog, PassphraseFields, Retranslator,
                                 error_text, form_row, heading, message_label, plain)
 
-# The database and the key file are imported when they are first used (before the dialog
-# is shown only to look for a remembered key, when a user name is filled in): a faster start.
+# The key store, the database and the key file are imported when they are first used (the
+# key store and the key file right after the dialog's first paint, to offer remembering the
+# key: see UnlockDialog._update_remember): a faster start.
 if TYPE_CHECKING:
     from hrvdesk.store.database import Database
     from hrvdesk.store.keyslots import KeyHeader
@@ -129,6 +129,7 @@ class UnlockDialog(QDialog):
         form.addRow("", self.remember)
         layout.addLayout(form)
         self.user.editingFinished.connect(self._update_remember)
+        self.remember.toggled.connect(self._remember_chosen)
 
         self.message = message_label()
         self.message.setObjectName("message")
@@ -171,6 +172,9 @@ class UnlockDialog(QDialog):
             QWidget.setTabOrder(first, second)
         self._demo_text: tuple[str, str] | None = None
         self._remember_usable = False
+        self._remember_probed = False   # the key store was asked (after the first paint)
+        self._tick_from_store = False   # the probe ticks "remember" as the key store says
+        self.remember.setEnabled(False)  # until the probe
         self._show_file()
 
     # --- state -------------------------------------------------------------------------
@@ -216,8 +220,36 @@ class UnlockDialog(QDialog):
             return None
 
     def _update_remember(self) -> None:
-        self._remember_usable = keystore.available() and self._demo_text is None
+        """Offer "remember" where the key store can keep a key, ticked when it holds one for
+        this user and file. Until the dialog's first paint the offer stays undecided (shown,
+        not usable: where there is a key store, as on Windows, the layout does not move):
+        asking the key store and reading the key file would delay the dialog. The probe
+        (:meth:`_probe_remember`) decides right after the paint, or before a sooner attempt."""
+        if self._remember_probed or self._demo_text is not None:  # nothing of the demo is remembered
+            self._offer_remember(tick=True)
+        else:
+            self._tick_from_store = True
+
+    def _remember_chosen(self) -> None:
+        """"remember" was ticked or unticked: a probe still to run keeps that."""
+        self._tick_from_store = False
+
+    def _probe_remember(self) -> None:
+        """Ask the key store, once, and make "remember" usable (or hide it)."""
+        if not self._remember_probed:
+            self._remember_probed = True
+            self._offer_remember(tick=self._tick_from_store)
+            self.remember.setEnabled(True)
+
+    def _offer_remember(self, tick: bool) -> None:
+        """Show "remember" where it is usable; with ``tick``, tick it when the key store holds
+        a key for this user and file."""
+        from hrvdesk.store import keystore
+
+        self._remember_usable = self._demo_text is None and keystore.available()
         self.remember.setVisible(self._remember_usable)
+        if not tick:
+            return
         user = self.user.text().strip()
         header = self._header() if self._remember_usable and user else None  # no user: no key to look for
         key = keystore.recall(header.db_id, user) if header else None
@@ -226,6 +258,11 @@ class UnlockDialog(QDialog):
             from hrvdesk.store.keyslots import wipe
 
             wipe(key)
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().paintEvent(event)
+        if not self._remember_probed:  # on screen: now there is time to ask the key store
+            QTimer.singleShot(0, self, self._probe_remember)
 
     def show_locked(self, text: str) -> None:
         self.passphrase.clear()
@@ -259,8 +296,10 @@ class UnlockDialog(QDialog):
             self.message.setText(_("Enter your user name."))
             self.user.setFocus()
             return
+        from hrvdesk.store import keystore
         from hrvdesk.store.database import Database
 
+        self._probe_remember()  # sooner than the first paint: ask the key store now
         path, remember = self.path, self._remember_usable and self.remember.isChecked()
         job = None
         if not secret:
@@ -288,6 +327,7 @@ class UnlockDialog(QDialog):
             widget.setEnabled(not busy)
 
     def _opened(self, attempt: int, db: Database, remember: bool) -> None:
+        from hrvdesk.store import keystore
         from hrvdesk.store.keyslots import wipe
 
         self._set_busy(False)
@@ -309,6 +349,8 @@ class UnlockDialog(QDialog):
         if attempt != self._attempt_id:
             return
         if with_key and isinstance(exc, HrvError):
+            from hrvdesk.store import keystore
+
             header = self._header()
             if header:
                 keystore.forget(header.db_id, user)  # a remembered key that no longer opens it

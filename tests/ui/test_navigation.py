@@ -117,9 +117,10 @@ def _tab_order(start: QWidget) -> list[QWidget]:
     return order
 
 
-def test_tab_order_of_the_unlock_dialog(app, db_file):
+def test_tab_order_of_the_unlock_dialog(app, db_file, qtbot):
     app.start(db_file)
     dialog = app.unlock
+    qtbot.waitUntil(dialog.remember.isEnabled)  # "remember" is usable once the key store was asked
     order = _tab_order(dialog.user)
     expected = [dialog.user, dialog.passphrase, dialog.remember, dialog.unlock_button, dialog.open_button,
                 dialog.create_button, dialog.language, dialog.quit_button]

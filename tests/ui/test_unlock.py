@@ -9,7 +9,7 @@ import threading
 import keyring
 import pytest
 from keyring.backends import fail
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 
 from hrvdesk.domain.errors import AuthenticationError
 from hrvdesk.store import keystore, users
@@ -129,15 +129,65 @@ def test_remembered_key_unlocks_without_passphrase(app, db_file):
     assert keystore.recall(app.db.header.db_id, ADMIN) is None
 
 
-def test_remember_is_not_offered_without_a_key_store(qapp, settings, dialogs, db_file):
+def test_remember_is_not_offered_without_a_key_store(qapp, qtbot, settings, dialogs, db_file):
     keyring.set_keyring(fail.Keyring())
     application = App(settings=settings, dialogs=dialogs, tasks=SyncRunner())
     try:
         application.start(db_file)
+        qtbot.waitUntil(application.unlock.remember.isEnabled)  # the key store was asked
         assert not application.unlock.remember.isVisibleTo(application.unlock)
     finally:
         application.shutdown()
         flush_deletes()
+
+
+def _remember_key(db_file, user: str = ADMIN) -> None:
+    with Database.open(db_file, user, PASSPHRASE) as db:
+        assert keystore.remember(db.header.db_id, user, db.remembered_secret())
+
+
+class _PaintWatcher(QObject):
+    """What "remember" looked like at each paint of the watched dialog (before it painted)."""
+
+    def __init__(self, dialog):
+        super().__init__()
+        self.seen: list[tuple[bool, bool, bool]] = []
+        self._box = dialog.remember
+        dialog.installEventFilter(self)
+
+    def eventFilter(self, watched, event):  # noqa: N802 (Qt API)
+        if event.type() == QEvent.Type.Paint:
+            self.seen.append((self._box.isVisibleTo(watched), self._box.isEnabled(), self._box.isChecked()))
+        return False
+
+
+@pytest.mark.parametrize("store", ["memory", "none"])
+def test_remember_is_decided_right_after_the_first_paint(app, db_file, qtbot, store):
+    _remember_key(db_file)
+    if store == "none":
+        keyring.set_keyring(fail.Keyring())
+    dialog = app.unlock
+    watcher = _PaintWatcher(dialog)
+    dialog.set_user(ADMIN)
+    app.start(db_file)
+    assert (dialog.remember.isVisibleTo(dialog), dialog.remember.isEnabled()) == (True, False)
+    qtbot.waitUntil(lambda: bool(watcher.seen))
+    assert watcher.seen[0] == (True, False, False)  # painted before the key store was asked
+    qtbot.waitUntil(dialog.remember.isEnabled)
+    if store == "memory":  # offered, and ticked: a key is remembered for this user and file
+        assert dialog.remember.isVisibleTo(dialog) and dialog.remember.isChecked()
+    else:
+        assert not dialog.remember.isVisibleTo(dialog)
+
+
+def test_an_attempt_before_the_first_paint_asks_the_key_store_first(app, db_file):
+    _remember_key(db_file)
+    app.start(db_file)
+    app.unlock.set_user(ADMIN)
+    assert not app.unlock.remember.isEnabled()  # not painted yet: nothing was asked
+    unlock(app, db_file, passphrase="")  # the remembered key, as if it had been asked at once
+    assert app.window is not None and app.db.user == ADMIN
+    assert keystore.recall(app.db.header.db_id, ADMIN) is not None  # still ticked: kept
 
 
 def test_open_another_file(app, db_file, tmp_path, dialogs):
