@@ -281,7 +281,9 @@ def test_inner_cells_are_preferred_even_where_margins_would_need_fewer_cells():
 def brute_force_protected(exact_table, published_table, total, k):
     """Whether every primary cell of a partitioning table is protected, over all non-negative
     integer tables that match the published cells, add up (margins included) and — the
-    method — have a count 1..k−1 among their markers, by enumeration."""
+    method — have a count 1..k−1 among their markers (0..k−1 in a table that splits T in two,
+    where the method hides an empty category like a small one: a published 0 would show that
+    the other holds everyone), by enumeration."""
     from itertools import product
 
     from hrvdesk.domain.abroad_stats import TOTAL
@@ -291,6 +293,7 @@ def brute_force_protected(exact_table, published_table, total, k):
     hidden = [key for key in inner if shown[key] == MARKER]
     markers = [key for key in shown if shown[key] == MARKER]
     values_seen = {c.key: set() for c in exact_table.cells}
+    floor = 0 if len(exact_table.dimensions) == 1 and len(inner) == 2 else 1
     for values in product(range(total + 1), repeat=len(hidden)):
         cells = {key: shown[key] for key in inner if key not in hidden}
         cells.update(zip(hidden, values))
@@ -303,7 +306,7 @@ def brute_force_protected(exact_table, published_table, total, k):
         cells[exact_table.grand_key] = total
         if any(shown[key] != MARKER and cells[key] != shown[key] for key in cells):
             continue
-        if total >= 2 * k and markers and not any(1 <= cells[key] < k for key in markers):
+        if total >= 2 * k and markers and not any(floor <= cells[key] < k for key in markers):
             continue
         for key, value in cells.items():
             values_seen[key].add(value)
