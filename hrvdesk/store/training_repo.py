@@ -20,6 +20,7 @@ threshold, totals).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -572,13 +573,19 @@ def _administration_names(conn, year: int, in_records: set[str]) -> dict[str, st
         if active or code in in_records or code in with_headcount}
 
 
-def load_coverage(conn, year: int, topic: str, validity_years: int, threshold: float) -> CoverageResult:
-    """Coverage from a connection (no permission check): see :func:`coverage_for`.
+def _codes(topic: str) -> list[str]:
+    """The topic codes of ``topic`` ("hrv", or several joined by ``+``), each once, in the
+    register's order."""
+    return sorted({parse_topic(t) for t in topic.split(TOPIC_SEPARATOR)},
+                  key=TRAINING_TOPICS.values.index)
 
-    Separate so that the benchmark can run the very same code on a plain SQLite copy.
-    """
-    codes = sorted({parse_topic(t) for t in topic.split(TOPIC_SEPARATOR)},
-                   key=TRAINING_TOPICS.values.index)
+
+Counted = tuple[list[TrainedCount], dict[str, Activity]]
+"""What a coverage computation counts in the training records: the persons trained per
+administration and unit, and the year's activity per administration."""
+
+
+def _counted(conn, codes: Sequence[str], year: int, validity_years: int) -> Counted:
     start, end = validity_window(year, validity_years)
     params = {"first_year": start.year, "year": year, "topic_count": len(codes),
               "year_start": f"{year}-01-01", "end": end.isoformat(),
@@ -586,21 +593,82 @@ def load_coverage(conn, year: int, topic: str, validity_years: int, threshold: f
     topics = ", ".join(f":topic{i}" for i in range(len(codes)))
     trained = [TrainedCount(*_place(place), n)
                for place, n in conn.execute(_TRAINED_SQL.format(topics=topics), params)]
-    activity = _activity(conn, _ACTIVITY_SQL.format(topics=topics), params)
-    topic = TOPIC_SEPARATOR.join(codes)
+    return trained, _activity(conn, _ACTIVITY_SQL.format(topics=topics), params)
+
+
+def _coverage(conn, year: int, codes: Sequence[str], counted: Counted, validity_years: int,
+              threshold: float) -> CoverageResult:
+    """The result from the counts, with the year's headcounts and administrations (small
+    tables, always read afresh)."""
+    trained, activity = counted
     names = _administration_names(conn, year, {c.administration for c in trained} | set(activity))
-    return coverage_from_counts(year, topic, trained, activity,
+    return coverage_from_counts(year, TOPIC_SEPARATOR.join(codes), trained, activity,
                                 _headcounts_where(conn, year), names,
                                 validity_years=validity_years, threshold=threshold)
+
+
+def load_coverage(conn, year: int, topic: str, validity_years: int, threshold: float) -> CoverageResult:
+    """Coverage from a connection (no permission check), counted in the records every time
+    (not kept): see :func:`coverage_for`.
+
+    Separate so that the benchmark can run the very same code on a plain SQLite copy.
+    """
+    codes = _codes(topic)
+    return _coverage(conn, year, codes, _counted(conn, codes, year, validity_years),
+                     validity_years, threshold)
+
+
+#: The version of the counting rule (``_TRAINED_SQL``, ``_ACTIVITY_SQL``, :func:`_counted`)
+#: whose counts ``coverage_cache`` keeps: raise it when the rule changes, and counts kept by
+#: the old rule are counted again.
+_CACHE_RULE = 1
+_STAMP_SQL = ("SELECT coalesce(sum(n), 0) FROM coverage_changes"
+              " WHERE topic IN ({topics}) AND (year = 0 OR year BETWEEN ? AND ?)")
+
+
+def _encode(counted: Counted) -> str:
+    trained, activity = counted
+    return json.dumps({"trained": [[c.administration, c.unit, c.persons] for c in trained],
+                       "activity": [[code, a.completions, a.attendance] for code, a in activity.items()]})
+
+
+def _decode(text: str) -> Counted:
+    data = json.loads(text)
+    return ([TrainedCount(*row) for row in data["trained"]],
+            {code: Activity(completions, attendance) for code, completions, attendance in data["activity"]})
+
+
+def _kept_counts(db: Database, codes: Sequence[str], year: int, validity_years: int) -> Counted:
+    """:func:`_counted`, kept in ``coverage_cache`` (migration 15) while the data it came from
+    is unchanged. The stamp is read before counting: a change made meanwhile leaves a stamp
+    older than the counts, so they are counted again next time, never the other way round.
+    Kept only by a session that may write and is not inside a transaction (counts made
+    inside one may see its uncommitted changes)."""
+    conn, key = db.conn, (TOPIC_SEPARATOR.join(codes), validity_years, year)
+    stamp = conn.execute(_STAMP_SQL.format(topics=", ".join("?" * len(codes))),
+                         (*codes, year - validity_years + 1, year)).fetchone()[0]
+    row = conn.execute("SELECT rule, stamp, counts FROM coverage_cache"
+                       " WHERE topics = ? AND validity = ? AND year = ?", key).fetchone()
+    if row is not None and (row[0], row[1]) == (_CACHE_RULE, stamp):
+        return _decode(row[2])
+    counted = _counted(conn, codes, year, validity_years)
+    if not db.read_only and not conn.in_transaction:
+        with db.transaction() as tx:
+            tx.execute("INSERT OR REPLACE INTO coverage_cache(topics, validity, year, rule, stamp, counts)"
+                       " VALUES (?, ?, ?, ?, ?, ?)", (*key, _CACHE_RULE, stamp, _encode(counted)))
+    return counted
 
 
 def coverage_for(db: Database, year: int, topic: str = VPC_RULE_TOPIC) -> CoverageResult:
     """Training coverage for ``year`` and ``topic`` (or several topics joined by ``+``: the
     persons trained in each) with the database's validity window and threshold (settings
-    ``validity_years`` and ``coverage_threshold_percent``)."""
+    ``validity_years`` and ``coverage_threshold_percent``). The counts are kept between
+    calls while the training records they come from are unchanged (:func:`_kept_counts`)."""
     db.require(Permission.VIEW_WORK, what=_("see training coverage"))
-    return load_coverage(db.conn, year, topic, settings.get(db, Key.VALIDITY_YEARS),
-                         settings.get(db, Key.COVERAGE_THRESHOLD_PERCENT) / 100)
+    validity_years = settings.get(db, Key.VALIDITY_YEARS)
+    codes = _codes(topic)
+    return _coverage(db.conn, year, codes, _kept_counts(db, codes, year, validity_years),
+                     validity_years, settings.get(db, Key.COVERAGE_THRESHOLD_PERCENT) / 100)
 
 
 def trend_for(db: Database, years: Iterable[int], topic: str = VPC_RULE_TOPIC) -> tuple[CoverageResult, ...]:

@@ -19,7 +19,7 @@ from hrvdesk.domain.training import (
 from hrvdesk.store import audit, settings, training_repo as tr
 from hrvdesk.store.database import Database
 from hrvdesk.store.users import add_user
-from tests.conftest import PASSPHRASE
+from tests.conftest import ADMIN, PASSPHRASE
 
 ADMINS = ("AVUX", "KLF", "KOF", "SBF", "SOC", "UBF", "VOF")
 
@@ -165,6 +165,107 @@ def test_the_store_query_gives_what_the_domain_rule_gives(admin_db, seed):
     tr.save_training(admin_db, Training(**{**changed.__dict__, "topics": frozenset({"dv", "hrv"})}))
     tr.delete_training(admin_db, ids[2])
     _assert_store_equals_domain(admin_db)
+
+
+# --- counts kept between computations (coverage_cache, migration 15) ---------------------------
+
+
+def _counted_afresh(db, year, topic):
+    """Coverage counted in the records, not kept (the reference for the kept counts)."""
+    return tr.load_coverage(db.conn, year, topic, settings.get(db, "validity_years"),
+                            settings.get(db, "coverage_threshold_percent") / 100)
+
+
+def _tamper_kept_counts(db):
+    """Overwrite every kept count with one invented person at KLF: a result that shows it
+    came from the kept counts, not from the records."""
+    with db.transaction() as conn:
+        conn.execute("""UPDATE coverage_cache SET counts = '{"trained": [["KLF", null, 999]], "activity": []}'""")
+
+
+def test_kept_counts_are_used_until_a_record_they_came_from_changes(admin_db):
+    hrv = tr.save_training(admin_db, web(admins=("UBF", "SOC")))
+    fgm = tr.save_training(admin_db, web("Könsstympning", ("fgm",), ("SOC",)))
+    add(admin_db, hrv, "1001", "UBF", dt.date(2025, 3, 1))
+    add(admin_db, fgm, "1001", "UBF", dt.date(2025, 4, 1))
+    for year in (2023, 2025, 2027, 2028):
+        for topic in ("hrv", "fgm", "hrv+fgm"):
+            assert tr.coverage_for(admin_db, year, topic) == _counted_afresh(admin_db, year, topic)
+    assert admin_db.conn.execute("SELECT count(*) FROM coverage_cache").fetchone()[0] == 12
+    _tamper_kept_counts(admin_db)
+    assert tr.coverage_for(admin_db, 2025, "hrv").total.trained == 999   # read, not counted
+
+    # a completion of 2026 in HRV: the kept counts of HRV (alone or in a set) whose window
+    # holds 2026 are counted again; those of 2025, and FGM's, are still the kept ones
+    add(admin_db, hrv, "1002", "SOC", dt.date(2026, 1, 5))
+    for topic in ("hrv", "hrv+fgm"):
+        assert tr.coverage_for(admin_db, 2027, topic) == _counted_afresh(admin_db, 2027, topic)
+        assert tr.coverage_for(admin_db, 2028, topic) == _counted_afresh(admin_db, 2028, topic)
+        assert tr.coverage_for(admin_db, 2025, topic).total.trained == 999
+    assert tr.coverage_for(admin_db, 2027, "fgm").total.trained == 999
+    assert tr.coverage_for(admin_db, 2027, "hrv").total.trained == 2
+
+    # aggregate attendance (activity only), a topic added to a training, a deletion, another
+    # validity window: each is counted afresh where it reaches (the year and topic named),
+    # and whatever is not kept any more is what the records give
+    changes = [
+        (lambda: tr.add_attendance(admin_db, AggregateAttendance(fgm, "SOC", 7, dt.date(2025, 9, 1))),
+         2025, "fgm"),
+        (lambda: tr.delete_attendance(admin_db, tr.attendance(admin_db)[0].id), 2025, "fgm"),
+        (lambda: tr.save_training(admin_db, Training(**{**tr.training(admin_db, fgm).__dict__,
+                                                        "topics": frozenset({"fgm", "dv"})})),
+         2025, "dv+fgm"),
+        (lambda: tr.delete_completion(admin_db, admin_db.conn.execute(
+            "SELECT max(id) FROM completions").fetchone()[0]), 2027, "hrv+fgm"),
+        (lambda: settings.put(admin_db, "validity_years", 1), 2025, "fgm"),
+        (lambda: tr.delete_training(admin_db, hrv), 2025, "hrv+fgm"),
+    ]
+    for change, reached_year, reached_topic in changes:
+        for year in (2025, 2026, 2027):
+            for topic in ("fgm", "dv", "hrv+fgm", "dv+fgm"):
+                tr.coverage_for(admin_db, year, topic)   # kept, then tampered
+        _tamper_kept_counts(admin_db)
+        change()
+        for year in (2025, 2026, 2027):
+            for topic in ("fgm", "dv", "hrv+fgm", "dv+fgm"):
+                result = tr.coverage_for(admin_db, year, topic)
+                if result.total.trained != 999:
+                    assert result == _counted_afresh(admin_db, year, topic), (year, topic)
+        assert tr.coverage_for(admin_db, reached_year, reached_topic) == _counted_afresh(
+            admin_db, reached_year, reached_topic), (reached_year, reached_topic)
+
+
+def test_an_import_changes_the_kept_counts_of_its_years(admin_db, tmp_path):
+    from hrvdesk.services.importing import check_file
+    from hrvdesk.store.importing import apply_import
+
+    hrv = tr.save_training(admin_db, web(admins=("UBF",)))
+    add(admin_db, hrv, "1001", "UBF", dt.date(2025, 3, 1))
+    assert tr.coverage_for(admin_db, 2025, "hrv").total.trained == 1   # kept
+    source = tmp_path / "training.csv"
+    source.write_text(
+        "person_id,administration,training,topics,format,completed_date\n"
+        + "".join(f"p{i},UBF,Grundkurs heder,hrv,web,2025-0{1 + i % 9}-1{i % 10}\n" for i in range(30)),
+        encoding="utf-8")
+    result = check_file(admin_db, "training", source)
+    assert not result.problems, result.problems
+    apply_import(admin_db, "training", result)
+    assert tr.coverage_for(admin_db, 2025, "hrv") == _counted_afresh(admin_db, 2025, "hrv")
+    assert tr.coverage_for(admin_db, 2025, "hrv").total.trained == 31
+
+
+def test_counts_made_inside_a_transaction_are_not_kept(admin_db):
+    hrv = tr.save_training(admin_db, web(admins=("UBF",)))
+    add(admin_db, hrv, "1001", "UBF", dt.date(2025, 3, 1))
+    with admin_db.transaction() as conn:   # they may see its uncommitted changes
+        tr.insert_completions(conn, [(tr.PersonRegister(conn).number("1002"), hrv, "UBF", "",
+                                      "2025-04-01")])
+        assert tr.coverage_for(admin_db, 2025).total.trained == 2
+        assert conn.execute("SELECT count(*) FROM coverage_cache").fetchone()[0] == 0
+        conn.execute("ROLLBACK")
+        conn.execute("BEGIN")
+    assert tr.coverage_for(admin_db, 2025).total.trained == 1
+    assert admin_db.conn.execute("SELECT count(*) FROM coverage_cache").fetchone()[0] == 1
 
 
 # --- records --------------------------------------------------------------------------------
