@@ -19,7 +19,7 @@ from hrvdesk.domain.training import (
 from hrvdesk.store import audit, settings, training_repo as tr
 from hrvdesk.store.database import Database
 from hrvdesk.store.users import add_user
-from tests.conftest import ADMIN, PASSPHRASE
+from tests.conftest import PASSPHRASE
 
 ADMINS = ("AVUX", "KLF", "KOF", "SBF", "SOC", "UBF", "VOF")
 
