@@ -163,7 +163,9 @@ def normalise_identifier(identifier: str) -> str:
     so that "e99001" and "E99001" are one person. Numbers already in upper case (or digits
     only) keep the pseudonym they had before case was normalised.
     """
-    text = "".join(unicodedata.normalize("NFC", identifier).split())
+    if not unicodedata.is_normalized("NFC", identifier):  # most are: then no new string
+        identifier = unicodedata.normalize("NFC", identifier)
+    text = "".join(identifier.split())
     return text.lower() if "@" in text else text.upper()
 
 
