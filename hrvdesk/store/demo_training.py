@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from hrvdesk.domain.training import unit_key
-from hrvdesk.store import organisation
+from hrvdesk.store import connection, organisation
 from hrvdesk.store.training_repo import PersonRegister, insert_completions
 
 _VPC = "Våldspreventivt center"
@@ -240,12 +240,8 @@ def demo_training(ctx) -> None:
 
 
 def _write(db, plan: _Plan) -> None:
-    cache = db.conn.execute("PRAGMA cache_size").fetchone()[0]
-    db.conn.execute(f"PRAGMA cache_size = {-_BULK_CACHE_KIB:d}")  # bulk inserts touch every page
-    try:
+    with connection.bulk_cache(db.conn, _BULK_CACHE_KIB):  # bulk inserts touch every page
         _insert(db, plan)
-    finally:
-        db.conn.execute(f"PRAGMA cache_size = {int(cache):d}")
 
 
 def _insert(db, plan: _Plan) -> None:

@@ -28,6 +28,7 @@ from hrvdesk.domain.errors import Problem
 from hrvdesk.domain.roles import Permission
 from hrvdesk.i18n import _, format_number
 from hrvdesk.domain.import_formats import ImportResult, Schema, collector_paused
+from hrvdesk.store import connection
 from hrvdesk.store.database import Database
 
 #: ``progress(done, total)``: called now and then while a writer works through the rows.
@@ -183,7 +184,7 @@ def apply_import(db: Database, kind_name: str, result: ImportResult, dry_run: bo
     outcome = WriteOutcome()
     written = False
     try:
-        with db.transaction():
+        with connection.bulk_cache(db.conn), db.transaction():
             with collector_paused:
                 rows = ImportRows(list(zip(result.line_numbers, result.rows)), dict(result.columns))
                 outcome = chosen.writer(db, rows, progress)

@@ -220,3 +220,22 @@ def test_an_import_writes_the_summary_once_for_the_batch(admin_db, tmp_path, mon
     assert sum(s.startswith("DROP TRIGGER") for s in statements) == 1
     assert conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (tr._SUMMARY_TRIGGER,)).fetchone() == trigger
     assert stored_summary(conn) == expected_summary(conn)
+
+
+def test_an_import_writes_with_a_larger_page_cache_and_gives_it_back(admin_db, tmp_path):
+    from hrvdesk.store import connection
+
+    def cache_kib() -> int:
+        return -admin_db.conn.execute("PRAGMA cache_size").fetchone()[0]
+
+    during: list[int] = []
+    files = Files(12, tmp_path)
+    path = files.next_file(50)
+    result = check_file(admin_db, "training", path, today=TODAY)
+    assert cache_kib() == connection.CACHE_KIB
+    report = importing.apply_import(admin_db, "training", result,
+                                    progress=lambda done, total: during.append(cache_kib()))
+    assert report.written and during and set(during) == {connection.BULK_CACHE_KIB}
+    assert cache_kib() == connection.CACHE_KIB
+    importing.apply_import(admin_db, "training", result, dry_run=True)   # rolled back
+    assert cache_kib() == connection.CACHE_KIB
