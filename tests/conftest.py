@@ -5,6 +5,9 @@
   hrvdesk environment variables cleared, so no test reads or writes the real profile.
 - A real in-process keyring backend.
 - Swedish as the language unless a test switches.
+- Hypothesis derandomised: every run draws the same examples (a red CI run is repeatable,
+  and a green one is not luck); ``HYPOTHESIS_PROFILE=explore`` draws new ones, for a
+  session that looks for bugs.
 """
 
 from __future__ import annotations
@@ -13,12 +16,17 @@ import os
 
 import keyring
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from hrvdesk import i18n
 from hrvdesk.store import keyslots
 from hrvdesk.store.keystore import MemoryKeyring
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+hypothesis_settings.register_profile("deterministic", derandomize=True, database=None)
+hypothesis_settings.register_profile("explore")
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "deterministic"))
 
 PASSPHRASE = "correct horse battery staple"
 ADMIN = "anna"

@@ -343,6 +343,20 @@ def test_brute_force_on_small_tables_agrees_with_the_audit(cases, k, data):
     assume(checked)
 
 
+def test_a_pair_of_markers_in_a_table_split_in_two_may_hide_an_empty_category():
+    """The case hypothesis found against an earlier brute force: honour link suspected 5,
+    confirmed 1 (T = 6 = 2k), both hidden. The method hides an empty category there too, so
+    (6, 0) is as consistent as the truth: confirmed is protected, by the audit and by the
+    enumeration alike."""
+    stats = stats_for(people({("suspected",): 5, ("confirmed",): 1}, fields=("honour_link",)))
+    published = apply_suppression(stats.tables, primary_cells(stats.tables, 3)
+                                  | {("by_honour_link", ("suspected",))})
+    exact = stats.table("by_honour_link")
+    shown = next(t for t in published if t.id == "by_honour_link")
+    assert audit(published, stats.tables, 3).bounds[("by_honour_link", ("confirmed",))].protected
+    assert brute_force_protected(exact, shown, 6, 3)
+
+
 def test_an_at_least_one_table_is_hidden_whole_only_where_the_markers_must_make_up_t():
     # known to: social services 7, education 2, other 1 (T = 10): the two markers must hold 3,
     # so neither could be 0 — the whole table goes
