@@ -254,6 +254,24 @@ def test_an_import_changes_the_kept_counts_of_its_years(admin_db, tmp_path):
     assert tr.coverage_for(admin_db, 2025, "hrv").total.trained == 31
 
 
+def test_updates_no_code_makes_yet_also_reach_the_kept_counts(admin_db):
+    """Attendance and training topics are changed by deleting and adding today; the
+    triggers of migration 15 also follow an UPDATE, for whatever writes one later."""
+    both = tr.save_training(admin_db, web(topics=("hrv", "fgm"), admins=("UBF",)))
+    tr.add_attendance(admin_db, AggregateAttendance(both, "UBF", 5, dt.date(2025, 3, 1)))
+    add(admin_db, both, "1001", "UBF", dt.date(2025, 3, 1))
+    for topic in ("hrv", "fgm", "dv"):
+        for year in (2024, 2025):
+            tr.coverage_for(admin_db, year, topic)
+    _tamper_kept_counts(admin_db)
+    with admin_db.transaction() as conn:
+        conn.execute("UPDATE training_attendance SET attended_date = '2024-03-01', participants = 6")
+        conn.execute("UPDATE training_topics SET topic = 'dv' WHERE topic = 'fgm'")
+    for topic in ("hrv", "fgm", "dv"):
+        for year in (2024, 2025):
+            assert tr.coverage_for(admin_db, year, topic) == _counted_afresh(admin_db, year, topic), (topic, year)
+
+
 def test_counts_made_inside_a_transaction_are_not_kept(admin_db):
     hrv = tr.save_training(admin_db, web(admins=("UBF",)))
     add(admin_db, hrv, "1001", "UBF", dt.date(2025, 3, 1))
