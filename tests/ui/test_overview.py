@@ -14,12 +14,13 @@ from hrvdesk.domain.codes import PARTNER_KINDS
 from hrvdesk.domain.organisation import Partner
 from hrvdesk.store import organisation
 from hrvdesk.ui.app import App
-from hrvdesk.ui.tasks import TaskRunner
+from hrvdesk.ui.tasks import SyncRunner
 from tests.ui.conftest import flush_deletes, unlock
 
 
-class HeldRunner(TaskRunner):
-    """Keeps each submitted job until :meth:`run` (first in, first out, or as chosen)."""
+class HeldRunner(SyncRunner):
+    """Keeps each submitted job until :meth:`run` (first in, first out, or as chosen), then
+    runs it as :class:`SyncRunner` does; busy while any job is held."""
 
     def __init__(self):
         super().__init__()
@@ -30,16 +31,10 @@ class HeldRunner(TaskRunner):
         self.jobs.append((fn, on_done, on_error))
 
     def run(self, index: int = 0) -> None:
-        fn, on_done, on_error = self.jobs.pop(index)
         try:
-            try:
-                result = fn()
-            except Exception as exc:
-                on_error(exc)
-            else:
-                on_done(result)
+            super().submit(*self.jobs.pop(index))
         finally:
-            self._finished()
+            self._finished()   # the count taken when it was held
 
     def run_all(self) -> None:
         while self.jobs:
